@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Stratum } from '../stratum.js';
+import type { AppEnv } from './env.js';
+import { onError } from './errors.js';
+import { HttpError, notFound } from '../errors.js';
+import { authRoutes } from './auth-routes.js';
+import { requireSession } from './session.js';
+import { dataRoutes } from './data-routes.js';
+import { moduleRoutes } from './module-routes.js';
+
+/** The HTTP application: `/api/auth` is open, everything else under `/api` needs a session. */
+export function createApp(stratum: Stratum): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(() => {
+    throw notFound('This route');
+  });
+  app.use('*', async (c, next) => {
+    c.set('stratum', stratum);
+    await next();
+  });
+  app.use('/api/*', bodyLimit({
+    maxSize: 2 * 1024 * 1024,
+    onError: () => {
+      throw new HttpError(413, 'too_large', 'The request body is larger than 2 MiB');
+    },
+  }));
+  app.use('/api/*', async (c, next) => {
+    const path = c.req.path;
+    if (path === '/api/auth/login' || path === '/api/auth/logout') return next();
+    return requireSession(c, next);
+  });
+  app.route('/api/auth', authRoutes);
+  app.route('/api/data', dataRoutes);
+  app.route('/api/modules', moduleRoutes);
+  app.get('/', (c) => c.text('Stratum is running. The API is under /api (see README.md).'));
+  return app;
+}

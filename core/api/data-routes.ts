@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import type { AppEnv } from './env.js';
+import { jsonBody } from './errors.js';
+import { aggregateRecords, getRecord, listRecords } from '../data/read-records.js';
+import { createRecord, deleteRecord, updateRecord } from '../data/write-records.js';
+
+const ID = '{[1-9][0-9]{0,14}}';
+
+/** The generic REST API of every module: `/api/data/<module>…` (API.md "Records"). */
+export const dataRoutes = new Hono<AppEnv>()
+  .get('/:module', async (c) => {
+    const data = c.get('data');
+    return c.json(await listRecords(data, data.module(c.req.param('module')), c.req.query()));
+  })
+  .get('/:module/aggregate', async (c) => {
+    const data = c.get('data');
+    return c.json(await aggregateRecords(data, data.module(c.req.param('module')), c.req.query()));
+  })
+  .get(`/:module/:id${ID}`, async (c) => {
+    const data = c.get('data');
+    const record = await getRecord(data, data.module(c.req.param('module')), Number(c.req.param('id')), c.req.query('fields'));
+    c.header('ETag', `"${record.version}"`);
+    return c.json(record);
+  })
+  .post('/:module', async (c) => {
+    const data = c.get('data');
+    const module = data.module(c.req.param('module'));
+    return c.json(await createRecord(data, module, await jsonBody(c)), 201);
+  })
+  .patch(`/:module/:id${ID}`, async (c) => {
+    const data = c.get('data');
+    const module = data.module(c.req.param('module'));
+    const record = await updateRecord(data, module, Number(c.req.param('id')), await jsonBody(c), c.req.header('if-match'));
+    c.header('ETag', `"${record.version}"`);
+    return c.json(record);
+  })
+  .delete(`/:module/:id${ID}`, async (c) => {
+    const data = c.get('data');
+    await deleteRecord(data, data.module(c.req.param('module')), Number(c.req.param('id')));
+    return c.body(null, 204);
+  });

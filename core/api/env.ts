@@ -1,0 +1,12 @@
+import type { Access } from '../data/access.js';
+import type { DataContext } from '../data/context.js';
+import type { Stratum } from '../stratum.js';
+
+/** What each request carries through Hono's context. */
+export interface AppEnv {
+  Variables: {
+    stratum: Stratum;
+    access: Access;
+    data: DataContext;
+  };
+}

@@ -1,0 +1,52 @@
+import { Sequelize } from 'sequelize';
+import path from 'node:path';
+
+/**
+ * Opens the database named by `DATABASE_URL`: `mysql://user:pass@host:port/db` (MySQL or MariaDB)
+ * or `sqlite:<file>`; without it, SQLite under `DATA_DIR`.
+ */
+export function connect(url: string): Sequelize {
+  if (url.startsWith('sqlite:')) {
+    const storage = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    const sequelize = new Sequelize({ dialect: 'sqlite', storage, logging: false });
+    busyTimeoutOnEveryConnection(sequelize);
+    return sequelize;
+  }
+  if (url.startsWith('mysql:') || url.startsWith('mariadb:')) {
+    return new Sequelize(url.replace(/^mariadb:/, 'mysql:'), {
+      dialect: 'mysql',
+      logging: false,
+      timezone: '+00:00',
+      pool: { max: 10, min: 0, idle: 10_000 },
+      // Dates travel as text in UTC and decimals as numbers: the engine converts them itself.
+      dialectOptions: { dateStrings: true, decimalNumbers: true, supportBigNumbers: true, charset: 'utf8mb4' },
+      define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
+    });
+  }
+  throw new Error(`DATABASE_URL must start with mysql:// or sqlite: (got ${url.split(':')[0]}:…)`);
+}
+
+export const defaultDatabaseUrl = (dataDir: string) => `sqlite:${path.resolve(dataDir, 'stratum.sqlite')}`;
+
+/**
+ * Sequelize opens one SQLite connection per transaction. Without a busy timeout a second writer
+ * fails at once with SQLITE_BUSY instead of waiting its turn, so every connection gets one.
+ */
+function busyTimeoutOnEveryConnection(sequelize: Sequelize) {
+  const manager = (sequelize as unknown as { connectionManager: { getConnection(o?: unknown): Promise<SqliteConnection> } })
+    .connectionManager;
+  const original = manager.getConnection.bind(manager);
+  const configured = new WeakSet<SqliteConnection>();
+  manager.getConnection = async (options?: unknown) => {
+    const connection = await original(options);
+    if (!configured.has(connection)) {
+      configured.add(connection);
+      connection.configure('busyTimeout', 15_000);
+    }
+    return connection;
+  };
+}
+
+interface SqliteConnection {
+  configure(option: 'busyTimeout', value: number): void;
+}

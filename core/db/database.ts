@@ -1,0 +1,57 @@
+import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
+import type { Compiled } from '../query/ast.js';
+import { dialectFor, type Dialect } from '../query/dialect.js';
+
+export type Row = Record<string, unknown>;
+
+/**
+ * The one door to the database for compiled statements: parameters are always bound
+ * (sequelize `bind`), never spliced into the text.
+ */
+export class Database {
+  readonly dialect: Dialect;
+
+  constructor(readonly sequelize: Sequelize) {
+    this.dialect = dialectFor(sequelize.getDialect());
+  }
+
+  async all(statement: Compiled, tx?: Transaction): Promise<Row[]> {
+    return this.sequelize.query(statement.sql, this.options(statement, QueryTypes.SELECT, tx)) as Promise<Row[]>;
+  }
+
+  /** INSERT: the new row's id. */
+  async insert(statement: Compiled, tx?: Transaction): Promise<number> {
+    const [id] = (await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.INSERT, tx))) as unknown as [number, number];
+    return Number(id);
+  }
+
+  /** UPDATE: the number of rows changed. */
+  async update(statement: Compiled, tx?: Transaction): Promise<number> {
+    const [, changes] = (await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.UPDATE, tx))) as unknown as [unknown, number];
+    return Number(changes ?? 0);
+  }
+
+  /** DELETE: the number of rows removed. */
+  async delete(statement: Compiled, tx?: Transaction): Promise<number> {
+    const removed = await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.BULKDELETE, tx));
+    return Number(removed ?? 0);
+  }
+
+  private options(statement: Compiled, type: QueryTypes, tx?: Transaction) {
+    return { bind: [...statement.params] as unknown[], type, transaction: tx ?? null, raw: true } as const;
+  }
+
+  /** Runs `fn` in a transaction that writes: IMMEDIATE on SQLite so that writers queue instead of failing. */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const options = this.dialect.name === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {};
+    return this.sequelize.transaction(options, fn);
+  }
+
+  quote(identifier: string): string {
+    return this.dialect.quote(identifier);
+  }
+
+  close(): Promise<void> {
+    return this.sequelize.close();
+  }
+}

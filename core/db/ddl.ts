@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { ModelAttributeColumnOptions, QueryInterface } from 'sequelize';
+import type { Field, Module, ModuleGraph } from '../schema/module.js';
+import { columnFor } from './column-types.js';
+import type { Database } from './database.js';
+
+/**
+ * Creates or extends the tables of modules: one table per module with the system columns,
+ * a foreign key and an index per reference, unique and plain indexes, and a junction table
+ * per many-to-many relation. Only additive: it never drops or retypes a column.
+ */
+export async function syncTables(db: Database, graph: ModuleGraph, names: readonly string[]): Promise<void> {
+  const qi = db.sequelize.getQueryInterface();
+  const existing = new Set((await qi.showAllTables()).map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName)));
+  const modules = names.map((n) => graph.modules.get(n)!);
+  const mysql = db.dialect.name === 'mysql';
+  // MySQL checks that a referenced table exists, so foreign keys are added once all tables do;
+  // SQLite cannot add them later, and accepts a reference to a table it has not seen yet.
+  for (const module of modules) {
+    if (existing.has(module.table)) await addMissingColumns(qi, module, !mysql);
+    else await qi.createTable(module.table, columns(module, !mysql), tableOptions);
+  }
+  for (const module of modules) {
+    for (const rel of module.relations.values()) {
+      if (rel.kind !== 'many-to-many' || existing.has(rel.junction!.table)) continue;
+      const target = graph.modules.get(rel.target)!;
+      await qi.createTable(
+        rel.junction!.table,
+        {
+          [rel.junction!.source]: { type: 'INTEGER', allowNull: false, primaryKey: true, ...(mysql ? {} : fk(module.table, 'cascade')) },
+          [rel.junction!.target]: { type: 'INTEGER', allowNull: false, primaryKey: true, ...(mysql ? {} : fk(target.table, 'cascade')) },
+        } as Record<string, ModelAttributeColumnOptions>,
+        tableOptions,
+      );
+      await ensureIndex(qi, rel.junction!.table, [rel.junction!.target], false);
+      if (mysql) {
+        await ensureForeignKey(qi, rel.junction!.table, rel.junction!.source, module.table, 'cascade');
+        await ensureForeignKey(qi, rel.junction!.table, rel.junction!.target, target.table, 'cascade');
+      }
+    }
+  }
+  for (const module of modules) {
+    for (const field of module.fields.values()) {
+      if (field.kind === 'ref' && mysql) await ensureForeignKey(qi, module.table, field.column, graph.modules.get(field.ref!)!.table, field.onDelete!);
+      if (field.index && !field.unique) await ensureIndex(qi, module.table, [field.column], false);
+    }
+    for (const set of module.uniques) await ensureIndex(qi, module.table, set, true);
+    for (const set of module.indexes) await ensureIndex(qi, module.table, set, false);
+  }
+}
+
+const tableOptions = { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci', engine: 'InnoDB' };
+
+function columns(module: Module, inlineReferences: boolean): Record<string, ModelAttributeColumnOptions> {
+  const out: Record<string, ModelAttributeColumnOptions> = {};
+  for (const field of module.fields.values()) out[field.column] = column(field, inlineReferences);
+  return out;
+}
+
+function column(field: Field, inlineReferences: boolean): ModelAttributeColumnOptions {
+  const base = columnFor(field);
+  return field.kind === 'ref' && inlineReferences ? { ...base, ...fk(field.ref!, field.onDelete!) } : base;
+}
+
+function fk(table: string, onDelete: string) {
+  return {
+    references: { model: table, key: 'id' },
+    onDelete: onDelete === 'cascade' ? 'CASCADE' : onDelete === 'set-null' ? 'SET NULL' : 'RESTRICT',
+    onUpdate: 'CASCADE',
+  };
+}
+
+async function addMissingColumns(qi: QueryInterface, module: Module, inlineReferences: boolean) {
+  const present = await qi.describeTable(module.table);
+  for (const field of module.fields.values()) {
+    if (field.column in present) continue;
+    // A column added to a table with rows may not be NOT NULL without a default.
+    const col = column(field, inlineReferences);
+    if (col.defaultValue === undefined) col.allowNull = true;
+    await qi.addColumn(module.table, field.column, col);
+  }
+}
+
+/** Index names fit MySQL's 64 characters: readable prefix, hash suffix. */
+export function indexName(table: string, cols: readonly string[], kind: 'ux' | 'ix' | 'fk'): string {
+  const readable = `${kind}_${table}_${cols.join('_')}`;
+  if (readable.length <= 60) return readable;
+  const hash = createHash('sha256').update(readable).digest('hex').slice(0, 8);
+  return `${readable.slice(0, 51)}_${hash}`;
+}
+
+async function ensureIndex(qi: QueryInterface, table: string, cols: readonly string[], unique: boolean) {
+  const name = indexName(table, cols, unique ? 'ux' : 'ix');
+  const indexes = (await qi.showIndex(table)) as { name: string }[];
+  if (indexes.some((i) => i.name === name)) return;
+  await qi.addIndex(table, [...cols], { name, unique });
+}
+
+async function ensureForeignKey(qi: QueryInterface, table: string, column: string, target: string, onDelete: string) {
+  const name = indexName(table, [column], 'fk');
+  const refs = (await qi.getForeignKeyReferencesForTable(table)) as { constraintName: string }[];
+  if (refs.some((r) => r.constraintName === name)) return;
+  await qi.addConstraint(table, {
+    type: 'foreign key',
+    name,
+    fields: [column],
+    references: { table: target, field: 'id' },
+    onDelete: onDelete === 'cascade' ? 'CASCADE' : onDelete === 'set-null' ? 'SET NULL' : 'RESTRICT',
+    onUpdate: 'CASCADE',
+  });
+}

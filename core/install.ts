@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ensureSessionTable } from './auth/session-adapter.js';
+import { hashPassword, randomPassword } from './auth/password.js';
+import type { Database } from './db/database.js';
+import type { Registry, StoredDefinition } from './db/registry.js';
+import { syncTables } from './db/ddl.js';
+import { buildGraph } from './schema/build-graph.js';
+import { DefinitionError } from './schema/finding.js';
+import { loadMetadataDir } from './schema/load-metadata.js';
+import type { JsonSchema } from './schema/module.js';
+
+export const SYSTEM_MODULES_DIR = fileURLToPath(new URL('./system-modules/', import.meta.url));
+export const DEFAULT_METADATA_DIR = path.resolve(fileURLToPath(new URL('../metadata/', import.meta.url)));
+
+export interface InstallOptions {
+  /** Where app modules are defined; `metadata/` of the repository by default. */
+  readonly metadataDir?: string | undefined;
+  /** Password of `admin` when it is first created; otherwise a random one is generated and reported. */
+  readonly adminPassword?: string | undefined;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Brings a database up to the code's definitions: system tables, built-in and metadata modules
+ * (checked together, all findings at once), their tables (additive only), and the admin account.
+ * Safe to run at every start and from several processes.
+ */
+export async function install(db: Database, registry: Registry, opts: InstallOptions = {}): Promise<void> {
+  const log = opts.log ?? (() => undefined);
+  await registry.ensureTables();
+  await ensureSessionTable(db.sequelize);
+
+  const builtin = await loadMetadataDir(SYSTEM_MODULES_DIR);
+  const existing = new Map<string, unknown>(builtin.definitions.map((d) => [String((d as JsonSchema).$id), d]));
+  const app = await loadMetadataDir(opts.metadataDir ?? DEFAULT_METADATA_DIR, { existing });
+  const findings = [...builtin.findings, ...app.findings];
+  if (findings.length > 0) throw new DefinitionError(findings);
+
+  const stored = new Map((await registry.definitions()).map((s) => [s.name, s]));
+  const wanted: StoredDefinition[] = [
+    ...builtin.definitions.map((d) => ({ name: String((d as JsonSchema).$id), definition: d as JsonSchema, source: 'builtin' as const })),
+    ...app.definitions.map((d) => ({ name: String((d as JsonSchema).$id), definition: d as JsonSchema, source: 'file' as const })),
+  ];
+  let changed = false;
+  for (const def of wanted) {
+    const before = stored.get(def.name);
+    if (before && JSON.stringify(before.definition) === JSON.stringify(def.definition) && before.source === def.source) continue;
+    await registry.save(def);
+    changed = true;
+  }
+  const all = await registry.definitions();
+  const graph = buildGraph(all.map((s) => s.definition));
+  await syncTables(db, graph, [...graph.modules.keys()]);
+  if (changed) await registry.bump();
+  await ensureAdmin(db, opts.adminPassword, log);
+}
+
+async function ensureAdmin(db: Database, password: string | undefined, log: (line: string) => void) {
+  const q = (s: string) => db.quote(s);
+  const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  let role = await db.all({ sql: `SELECT id FROM ${q('role')} WHERE ${q('name')} = $1`, params: ['admin'] });
+  if (role.length === 0) {
+    await db.insert({
+      sql: `INSERT INTO ${q('role')} (${q('name')}, ${q('description')}, ${q('createdAt')}, ${q('updatedAt')}, ${q('version')}) VALUES ($1, $2, $3, $3, 1)`,
+      params: ['admin', 'Built in: may do everything and sees every record', now],
+    });
+    role = await db.all({ sql: `SELECT id FROM ${q('role')} WHERE ${q('name')} = $1`, params: ['admin'] });
+  }
+  const users = await db.all({ sql: `SELECT id FROM ${q('user')} WHERE ${q('username')} = $1`, params: ['admin'] });
+  if (users.length > 0) return;
+  const plain = password && password.length > 0 ? password : randomPassword();
+  const id = await db.insert({
+    sql: `INSERT INTO ${q('user')} (${q('username')}, ${q('password')}, ${q('name')}, ${q('active')}, ${q('createdAt')}, ${q('updatedAt')}, ${q('version')}) VALUES ($1, $2, $3, $4, $5, $5, 1)`,
+    params: ['admin', await hashPassword(plain), 'Administrator', 1, now],
+  });
+  await db.insert({ sql: `INSERT INTO ${q('user_roles')} (${q('source')}, ${q('target')}) VALUES ($1, $2)`, params: [id, Number(role[0]!.id)] });
+  if (!password) log(`Created the admin account. Log in as admin with password: ${plain}  (shown once; set ADMIN_PASSWORD to choose it)`);
+}

@@ -1,0 +1,308 @@
+import type { Field, Module, ModuleGraph } from '../schema/module.js';
+import type {
+  AggregateQuery, Compiled, CompareOp, Condition, CountQuery, FieldRef, Operand, Scalar, SelectQuery,
+} from './ast.js';
+import { refKey } from './ast.js';
+import type { Dialect } from './dialect.js';
+
+/** A compiler bug or a condition that names what the graph does not have: callers fail closed. */
+export class CompileError extends Error {
+  override name = 'CompileError';
+}
+
+/**
+ * Compiles query ASTs to SQL and bound parameters. Pure: no database, no ORM, no request.
+ * Values only ever become `$n` parameters; identifiers only come from the module graph.
+ *
+ * Logic is two-valued: a comparison with a missing value is false, and a negation is pushed
+ * down to the leaves so that `not` of a comparison includes the rows where the value is NULL
+ * (as Django's `exclude` does). The in-memory oracle (core/rules/oracle) follows the same rules.
+ *
+ * @example
+ * compileSelect({ module: 'order', where: compare('salesman.department.code', 'startsWith', '0010'), ... })
+ * // SELECT "t0"."id" AS "id", … FROM "order" AS "t0"
+ * //   LEFT JOIN "salesman" AS "t1" ON "t1"."id" = "t0"."salesman"
+ * //   LEFT JOIN "department" AS "t2" ON "t2"."id" = "t1"."department"
+ * // WHERE "t2"."code" LIKE $1 ESCAPE '!'      params: ['0010%']
+ */
+export class QueryCompiler {
+  constructor(
+    private readonly graph: ModuleGraph,
+    private readonly dialect: Dialect,
+  ) {}
+
+  select(query: SelectQuery): Compiled {
+    const st = new Statement(this.graph, this.dialect);
+    const root = st.scope(query.module);
+    const columns = query.columns.map(
+      (ref) => `${root.column(ref)} AS ${this.dialect.quote([...ref.refs, ref.field].join('.'))}`,
+    );
+    for (const flag of query.flags ?? []) {
+      columns.push(`CASE WHEN ${st.condition(flag.when, root, false)} THEN 1 ELSE 0 END AS ${this.dialect.quote(flag.name)}`);
+    }
+    const where = st.condition(query.where, root, false);
+    const order = query.orderBy.map((o) => `${root.column(o.target)} ${o.desc ? 'DESC' : 'ASC'}`);
+    let sql = `SELECT ${columns.join(', ')} FROM ${root.from()} WHERE ${where}`;
+    if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
+    if (query.limit !== undefined) sql += ` LIMIT ${int(query.limit)}`;
+    if (query.offset) sql += ` OFFSET ${int(query.offset)}`;
+    return { sql, params: st.params };
+  }
+
+  count(query: CountQuery): Compiled {
+    const st = new Statement(this.graph, this.dialect);
+    const root = st.scope(query.module);
+    const where = st.condition(query.where, root, false);
+    return { sql: `SELECT COUNT(*) AS ${this.dialect.quote('total')} FROM ${root.from()} WHERE ${where}`, params: st.params };
+  }
+
+  aggregate(query: AggregateQuery): Compiled {
+    const st = new Statement(this.graph, this.dialect);
+    const root = st.scope(query.module);
+    const q = (s: string) => this.dialect.quote(s);
+    const groups = query.groupBy.map((g) => {
+      const column = root.column(g.target);
+      return g.bucket ? this.dialect.bucket(g.bucket, column) : column;
+    });
+    const metrics = query.metrics.map((m) => {
+      if (m.fn === 'count') return 'COUNT(*)';
+      const column = root.column(m.target!);
+      return m.fn === 'countDistinct' ? `COUNT(DISTINCT ${column})` : `${m.fn.toUpperCase()}(${column})`;
+    });
+    const where = st.condition(query.where, root, false);
+    const select = [...groups.map((g, i) => `${g} AS ${q(`g${i}`)}`), ...metrics.map((m, i) => `${m} AS ${q(`m${i}`)}`)];
+    let sql = `SELECT ${select.join(', ')} FROM ${root.from()} WHERE ${where}`;
+    if (groups.length > 0) sql += ` GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}`;
+    sql += ` LIMIT ${int(query.limit)}`;
+    return { sql, params: st.params };
+  }
+
+  /** A condition alone, on `module` aliased `t0`: used by explain and tests. */
+  condition(module: string, cond: Condition): Compiled & { joins: string } {
+    const st = new Statement(this.graph, this.dialect);
+    const root = st.scope(module);
+    const sql = st.condition(cond, root, false);
+    return { sql, params: st.params, joins: root.joinSql() };
+  }
+}
+
+/** One SQL statement under construction: its parameters and its alias counter. */
+class Statement {
+  readonly params: unknown[] = [];
+  private aliases = 0;
+
+  constructor(
+    readonly graph: ModuleGraph,
+    readonly dialect: Dialect,
+  ) {}
+
+  scope(module: string): Scope {
+    return new Scope(this, moduleOf(this.graph, module), this.alias());
+  }
+
+  alias(): string {
+    return `t${this.aliases++}`;
+  }
+
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  condition(cond: Condition, scope: Scope, negated: boolean): string {
+    switch (cond.kind) {
+      case 'const':
+        return cond.value !== negated ? '1=1' : '1=0';
+      case 'not':
+        return this.condition(cond.item, scope, !negated);
+      case 'and':
+      case 'or': {
+        if (cond.items.length === 0) return (cond.kind === 'and') !== negated ? '1=1' : '1=0';
+        const joiner = (cond.kind === 'and') !== negated ? ' AND ' : ' OR ';
+        const parts = cond.items.map((c) => this.condition(c, scope, negated));
+        return parts.length === 1 ? parts[0]! : `(${parts.join(joiner)})`;
+      }
+      case 'compare':
+        return this.compare(scope.column(cond.target), scope.field(cond.target), cond.op, cond.value, negated);
+      case 'relation':
+        return this.relation(cond, scope, negated);
+    }
+  }
+
+  private compare(column: string, field: Field, op: CompareOp, operand: Operand, negated: boolean): string {
+    const value = scalarOrList(operand);
+    const orNull = (sql: string) => `(${sql} OR ${column} IS NULL)`;
+    switch (op) {
+      case 'isNull':
+        return (value === true) !== negated ? `${column} IS NULL` : `${column} IS NOT NULL`;
+      case 'eq':
+      case 'ne': {
+        const equal = (op === 'eq') !== negated;
+        if (value === null) return equal ? `${column} IS NULL` : `${column} IS NOT NULL`;
+        const p = this.param(value);
+        return equal ? `${column} = ${p}` : orNull(`${column} <> ${p}`);
+      }
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte': {
+        const p = this.param(single(value, op));
+        return negated ? orNull(`${column} ${COMPLEMENT[op]} ${p}`) : `${column} ${SYMBOL[op]} ${p}`;
+      }
+      case 'in':
+      case 'nin': {
+        const list = many(value, op);
+        const inside = (op === 'in') !== negated;
+        if (list.length === 0) return inside ? '1=0' : '1=1';
+        const ps = list.map((v) => this.param(v)).join(', ');
+        return inside ? `${column} IN (${ps})` : orNull(`${column} NOT IN (${ps})`);
+      }
+      case 'between': {
+        const [lo, hi] = many(value, op);
+        if (lo === undefined || hi === undefined) throw new CompileError('between needs two values');
+        const range = `${this.param(lo)} AND ${this.param(hi)}`;
+        return negated ? orNull(`${column} NOT BETWEEN ${range}`) : `${column} BETWEEN ${range}`;
+      }
+      case 'contains':
+      case 'startsWith':
+      case 'endsWith': {
+        const text = escapeLike(String(single(value, op)));
+        const pattern = op === 'contains' ? `%${text}%` : op === 'startsWith' ? `${text}%` : `%${text}`;
+        if (field.kind !== 'string' && field.kind !== 'text' && field.kind !== 'enum') {
+          throw new CompileError(`${op} applies to text fields only`);
+        }
+        const p = this.param(pattern);
+        return negated ? orNull(`${column} NOT LIKE ${p} ESCAPE '!'`) : `${column} LIKE ${p} ESCAPE '!'`;
+      }
+    }
+  }
+
+  private relation(cond: Extract<Condition, { kind: 'relation' }>, scope: Scope, negated: boolean): string {
+    const owner = scope.aliasFor(cond.refs);
+    const ownerModule = scope.moduleAt(cond.refs);
+    const rel = ownerModule.relations.get(cond.relation);
+    if (!rel) throw new CompileError(`${ownerModule.name} has no relation ${cond.relation}`);
+    const q = (s: string) => this.dialect.quote(s);
+    const inner = new Scope(this, moduleOf(this.graph, rel.target), this.alias());
+    // every = no related record fails the condition; some/none = (no) related record passes it.
+    const exists = cond.quantifier === 'some' ? !negated : negated;
+    const whereNegated = cond.quantifier === 'every';
+    const where = this.condition(cond.where, inner, whereNegated);
+    let link: string;
+    let from: string;
+    if (rel.kind === 'one-to-many') {
+      from = inner.from();
+      link = `${q(inner.alias)}.${q(rel.via!)} = ${q(owner)}.${q('id')}`;
+    } else {
+      const j = this.alias();
+      const jt = rel.junction!;
+      from = `${q(jt.table)} AS ${q(j)} JOIN ${q(inner.module.table)} AS ${q(inner.alias)} ON ${q(inner.alias)}.${q('id')} = ${q(j)}.${q(jt.target)}${inner.joinSql()}`;
+      link = `${q(j)}.${q(jt.source)} = ${q(owner)}.${q('id')}`;
+    }
+    const sub = `SELECT 1 FROM ${from} WHERE ${link} AND ${where}`;
+    return exists ? `EXISTS (${sub})` : `NOT EXISTS (${sub})`;
+  }
+}
+
+/** The FROM clause of one (sub)query: its module, alias and the many-to-one joins its paths need. */
+class Scope {
+  private readonly joins = new Map<string, { alias: string; module: Module; sql: string }>();
+
+  constructor(
+    private readonly st: Statement,
+    readonly module: Module,
+    readonly alias: string,
+  ) {}
+
+  from(): string {
+    return `${this.st.dialect.quote(this.module.table)} AS ${this.st.dialect.quote(this.alias)}${this.joinSql()}`;
+  }
+
+  joinSql(): string {
+    return [...this.joins.values()].map((j) => ` ${j.sql}`).join('');
+  }
+
+  moduleAt(refs: readonly string[]): Module {
+    let module = this.module;
+    for (const name of refs) module = moduleOf(this.st.graph, refField(module, name).ref!);
+    return module;
+  }
+
+  /** The alias of the module reached by `refs`, adding LEFT JOINs as needed. */
+  aliasFor(refs: readonly string[]): string {
+    const q = (s: string) => this.st.dialect.quote(s);
+    let alias = this.alias;
+    let module = this.module;
+    for (let i = 0; i < refs.length; i++) {
+      const field = refField(module, refs[i]!);
+      const key = refKey(refs.slice(0, i + 1));
+      let join = this.joins.get(key);
+      if (!join) {
+        const target = moduleOf(this.st.graph, field.ref!);
+        const next = this.st.alias();
+        join = {
+          alias: next,
+          module: target,
+          sql: `LEFT JOIN ${q(target.table)} AS ${q(next)} ON ${q(next)}.${q('id')} = ${q(alias)}.${q(field.column)}`,
+        };
+        this.joins.set(key, join);
+      }
+      alias = join.alias;
+      module = join.module;
+    }
+    return alias;
+  }
+
+  field(ref: FieldRef): Field {
+    const module = this.moduleAt(ref.refs);
+    const field = module.fields.get(ref.field);
+    if (!field) throw new CompileError(`${module.name} has no field ${ref.field}`);
+    return field;
+  }
+
+  column(ref: FieldRef): string {
+    const field = this.field(ref);
+    return `${this.st.dialect.quote(this.aliasFor(ref.refs))}.${this.st.dialect.quote(field.column)}`;
+  }
+}
+
+function moduleOf(graph: ModuleGraph, name: string): Module {
+  const module = graph.modules.get(name);
+  if (!module) throw new CompileError(`Unknown module ${name}`);
+  return module;
+}
+
+function refField(module: Module, name: string): Field {
+  const field = module.fields.get(name);
+  if (!field || field.kind !== 'ref') throw new CompileError(`${module.name}.${name} is not a reference`);
+  return field;
+}
+
+const SYMBOL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+const COMPLEMENT = { gt: '<=', gte: '<', lt: '>=', lte: '>' } as const;
+
+function scalarOrList(operand: Operand): Scalar | readonly Scalar[] {
+  const check = (v: unknown): Scalar => {
+    if (v !== null && typeof v === 'object') throw new CompileError('Unresolved variable in condition');
+    return v as Scalar;
+  };
+  return Array.isArray(operand) ? operand.map(check) : check(operand);
+}
+
+function single(value: Scalar | readonly Scalar[], op: string): Scalar {
+  if (Array.isArray(value) || value === null) throw new CompileError(`${op} needs one value`);
+  return value as Scalar;
+}
+
+function many(value: Scalar | readonly Scalar[], op: string): readonly Scalar[] {
+  if (!Array.isArray(value)) throw new CompileError(`${op} needs a list`);
+  return value;
+}
+
+const int = (n: number) => {
+  if (!Number.isSafeInteger(n) || n < 0) throw new CompileError(`Bad limit or offset ${n}`);
+  return String(n);
+};
+
+/** LIKE with `!` as the escape character: the same on MySQL and SQLite, no backslash rules. */
+export const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);

@@ -1,0 +1,240 @@
+/**
+ * Validates create and update payloads of one module before anything is written. The payload
+ * schema is derived from the module graph (not the raw definition), so that what the validator
+ * accepts is exactly what the table can store: system and read-only fields are refused, refs are
+ * ids, decimals fit their precision. Errors come back as one ErrorDetail per faulty field, in
+ * words a user of the form understands.
+ */
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import type { ErrorDetail } from '../errors.js';
+import { pointerSegment } from './finding.js';
+import type { Field, JsonSchema, Module } from './module.js';
+
+export interface RecordValidator {
+  create(payload: unknown): ErrorDetail[];
+  update(payload: unknown): ErrorDetail[];
+}
+
+// Not strict: json fields carry whatever JSON Schema their author wrote, x- keywords included.
+const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+addFormats.default(ajv);
+
+const cache = new WeakMap<Module, RecordValidator>();
+
+/** The validator of a module, compiled on first use and kept as long as the Module object lives. */
+export function recordValidator(module: Module): RecordValidator {
+  let v = cache.get(module);
+  if (!v) {
+    v = { create: compile(module, 'create'), update: compile(module, 'update') };
+    cache.set(module, v);
+  }
+  return v;
+}
+
+type Mode = 'create' | 'update';
+
+function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[] {
+  const properties: Record<string, JsonSchema | boolean> = {};
+  const required: string[] = [];
+  const writable: string[] = [];
+  const requiredNames = new Set(
+    Array.isArray(module.definition.required) ? (module.definition.required as string[]) : [],
+  );
+  for (const f of module.fields.values()) {
+    if (f.system || f.readOnly) {
+      properties[f.name] = mode === 'update' && f.name === 'version' ? { type: 'integer', minimum: 1 } : false;
+      continue;
+    }
+    writable.push(f.name);
+    // A field with a default may be left out: the engine fills it in.
+    const mustHave = f.required && f.default === undefined;
+    if (mode === 'create' && mustHave) required.push(f.name);
+    properties[f.name] = nullable(valueSchema(f), !f.required);
+  }
+  for (const r of module.relations.values()) {
+    if (r.kind === 'one-to-many') {
+      properties[r.name] = false;
+      continue;
+    }
+    writable.push(r.name);
+    if (mode === 'create' && requiredNames.has(r.name)) required.push(r.name);
+    const ids = { type: 'array', items: { type: 'integer', minimum: 1 }, uniqueItems: true };
+    properties[r.name] = nullable(ids, !requiredNames.has(r.name));
+  }
+  const schema = { type: 'object', properties, required, additionalProperties: false };
+  const validate = ajv.compile(schema);
+  // ajv keeps every compiled schema; a module redefined at runtime would otherwise never be freed.
+  ajv.removeSchema(schema);
+  const known = mode === 'update' ? [...writable, 'version'] : writable;
+
+  return (payload) => {
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      return [{ path: '', message: 'must be a JSON object of field values', code: 'type' }];
+    }
+    if (validate(payload)) return [];
+    const details = new Map<string, ErrorDetail>();
+    for (const e of validate.errors ?? []) {
+      const detail = explain(e, payload as Record<string, unknown>, module, mode, known);
+      if (!detail) continue;
+      const field = detail.path.split('/')[1] ?? '';
+      if (!details.has(field)) details.set(field, detail);
+    }
+    return [...details.values()];
+  };
+}
+
+/** The JSON Schema of one stored field's value. */
+function valueSchema(f: Field): JsonSchema {
+  const s = f.schema;
+  const keep = (...keys: string[]) => Object.fromEntries(keys.filter((k) => k in s).map((k) => [k, s[k]]));
+  switch (f.kind) {
+    case 'string':
+    case 'text':
+    case 'password':
+      return {
+        type: 'string',
+        ...keep('maxLength', 'minLength', 'pattern'),
+        ...(isCheckedFormat(s.format) ? { format: s.format } : {}),
+      };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'datetime':
+      return { type: 'string', format: 'date-time' };
+    case 'enum':
+      return { type: 'string', enum: [...(f.enum ?? [])] };
+    case 'integer':
+      return { type: 'integer', ...keep('minimum', 'maximum') };
+    case 'number': {
+      // DECIMAL(p, s) holds fewer than 10^(p-s) in magnitude; beyond it the database refuses the row.
+      const bound = 10 ** ((f.precision ?? 18) - (f.scale ?? 4));
+      return { type: 'number', ...keep('minimum', 'maximum'), exclusiveMaximum: bound, exclusiveMinimum: -bound };
+    }
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'ref':
+      return { type: 'integer', minimum: 1 };
+    case 'json':
+      return Object.fromEntries(Object.entries(s).filter(([k]) => !k.startsWith('x-') && k !== 'default'));
+  }
+}
+
+const isCheckedFormat = (format: unknown) => format === 'email' || format === 'uri';
+
+/** Lets a value be null, for fields that are not required. */
+function nullable(schema: JsonSchema, yes: boolean): JsonSchema {
+  if (!yes) return schema;
+  const out: JsonSchema = { ...schema };
+  if (typeof schema.type === 'string') out.type = [schema.type, 'null'];
+  else if (Array.isArray(schema.type) && !schema.type.includes('null')) out.type = [...schema.type, 'null'];
+  if (Array.isArray(schema.enum)) out.enum = [...schema.enum, null];
+  return out;
+}
+
+function explain(
+  e: ErrorObject,
+  payload: Record<string, unknown>,
+  module: Module,
+  mode: Mode,
+  known: readonly string[],
+): ErrorDetail | undefined {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path: `/${pointerSegment(String(p.missingProperty))}`, message: 'is required', code: 'required' };
+    case 'additionalProperties':
+      return {
+        path: `/${pointerSegment(String(p.additionalProperty))}`,
+        message: `unknown field; known fields are ${known.join(', ')}`,
+        code: 'unknown-field',
+      };
+    case 'false schema': {
+      const name = unescape(e.instancePath.slice(1));
+      return {
+        path: e.instancePath,
+        message:
+          name === 'version' && mode === 'create' ? 'is read-only (send version only when updating)' : 'is read-only',
+        code: 'read-only',
+      };
+    }
+  }
+  const segments = e.instancePath.split('/');
+  const name = unescape(segments[1] ?? '');
+  const field = module.fields.get(name);
+  const relation = module.relations.get(name);
+  if (segments.length === 2 && payload[name] === null && !field?.system) {
+    // Clearing a required field in a form sends null: say what the user needs to do.
+    return { path: e.instancePath, message: 'is required', code: 'required' };
+  }
+  if (field?.kind === 'enum' && segments.length === 2) {
+    return { path: e.instancePath, message: `must be one of: ${(field.enum ?? []).join(', ')}`, code: 'enum' };
+  }
+  if (field?.kind === 'ref' || (relation && e.instancePath.split('/').length > 2)) {
+    const target = field?.ref ?? relation?.target;
+    return {
+      path: e.instancePath,
+      message: `must be the id of a ${target} record (an integer of at least 1)`,
+      code: 'ref',
+    };
+  }
+  return { path: e.instancePath, ...describe(e, field) };
+}
+
+/** What a user reads about a wrong value, and a stable code for the UI to match on. */
+function describe(e: ErrorObject, field: Field | undefined): { message: string; code: string } {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'type':
+      return { message: `must be ${TYPE_WORDS[String(p.type).split(',')[0]!] ?? String(p.type)}`, code: 'type' };
+    case 'enum': {
+      const allowed = field?.enum ?? (p.allowedValues as unknown[]).filter((v) => v !== null);
+      return { message: `must be one of: ${allowed.map(String).join(', ')}`, code: 'enum' };
+    }
+    case 'maxLength':
+      return { message: `must be at most ${String(p.limit)} characters`, code: 'too-long' };
+    case 'minLength':
+      return {
+        message: Number(p.limit) === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters`,
+        code: 'too-short',
+      };
+    case 'pattern':
+      return { message: `must match the pattern ${String(p.pattern)}`, code: 'pattern' };
+    case 'format':
+      return { message: FORMAT_WORDS[String(p.format)] ?? `must be a valid ${String(p.format)}`, code: 'format' };
+    case 'minimum':
+      return { message: `must be at least ${String(p.limit)}`, code: 'too-small' };
+    case 'maximum':
+      return { message: `must be at most ${String(p.limit)}`, code: 'too-large' };
+    case 'exclusiveMinimum':
+      return { message: `must be greater than ${String(p.limit)}`, code: 'too-small' };
+    case 'exclusiveMaximum':
+      return { message: `must be less than ${String(p.limit)}`, code: 'too-large' };
+    case 'uniqueItems':
+      return {
+        message: `must not repeat a value (items ${String(p.j)} and ${String(p.i)} are equal)`,
+        code: 'duplicate',
+      };
+    default:
+      return { message: e.message ?? 'is invalid', code: e.keyword };
+  }
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  null: 'null',
+};
+
+const FORMAT_WORDS: Record<string, string> = {
+  date: 'must be a date like 2024-05-31',
+  'date-time': 'must be a date and time with a time zone, like 2024-05-31T14:30:00Z',
+  email: 'must be an email address',
+  uri: 'must be an absolute URI, like https://example.com',
+};
+
+const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');

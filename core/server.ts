@@ -1,0 +1,32 @@
+import { serve } from '@hono/node-server';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createApp } from './api/app.js';
+import { defaultDatabaseUrl } from './db/connect.js';
+import { Stratum } from './stratum.js';
+
+/** `npm start`: serves the API on PORT with SQLite under DATA_DIR, or the database of DATABASE_URL. */
+async function main() {
+  const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+  mkdirSync(dataDir, { recursive: true });
+  const databaseUrl = process.env.DATABASE_URL ?? defaultDatabaseUrl(dataDir);
+  const stratum = await Stratum.open({
+    databaseUrl,
+    adminPassword: process.env.ADMIN_PASSWORD,
+    metadataDir: process.env.METADATA_DIR,
+    secureCookies: process.env.SECURE_COOKIES === '1',
+    log: (line) => console.log(line),
+  });
+  const port = Number(process.env.PORT ?? 3000);
+  const server = serve({ fetch: createApp(stratum).fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
+    console.log(`Stratum listening on http://localhost:${info.port} (${databaseUrl.startsWith('sqlite:') ? databaseUrl : 'MySQL/MariaDB'})`);
+  });
+  const stop = () => server.close(() => void stratum.close().then(() => process.exit(0)));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import type { Lucia } from 'lucia';
+import { connect } from './db/connect.js';
+import { Database } from './db/database.js';
+import { Registry } from './db/registry.js';
+import { createLucia, sessionAdapter } from './auth/session-adapter.js';
+import { install, type InstallOptions } from './install.js';
+
+export interface StratumOptions extends InstallOptions {
+  /** `mysql://user:pass@host:port/db` or `sqlite:<file>`. */
+  readonly databaseUrl: string;
+  /** Mark the session cookie Secure (behind HTTPS). */
+  readonly secureCookies?: boolean;
+}
+
+/** One running Stratum: its database, module registry and sessions. Holds no state two processes could disagree on. */
+export class Stratum {
+  private constructor(
+    readonly db: Database,
+    readonly registry: Registry,
+    readonly lucia: Lucia,
+  ) {}
+
+  static async open(opts: StratumOptions): Promise<Stratum> {
+    const db = new Database(connect(opts.databaseUrl));
+    const registry = new Registry(db);
+    await install(db, registry, opts);
+    const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user' }), { secure: opts.secureCookies ?? false });
+    return new Stratum(db, registry, lucia);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
