@@ -5,7 +5,7 @@ import type { Field } from '../schema/module.js';
 export const MAX_VARCHAR = 2000;
 
 /** The column of a stored field, per dialect through sequelize's types. */
-export function columnFor(field: Field): ModelAttributeColumnOptions {
+export function columnFor(field: Field, dialect: 'sqlite' | 'mysql'): ModelAttributeColumnOptions {
   if (field.name === 'id') return { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false };
   if (field.system) {
     switch (field.name) {
@@ -18,17 +18,19 @@ export function columnFor(field: Field): ModelAttributeColumnOptions {
         return { type: DataTypes.INTEGER, allowNull: true };
     }
   }
-  const base: ModelAttributeColumnOptions = { type: typeOf(field), allowNull: !field.required };
+  const base: ModelAttributeColumnOptions = { type: typeOf(field, dialect), allowNull: !field.required };
   if (field.default !== undefined && field.kind !== 'json') base.defaultValue = field.default as never;
   return base;
 }
 
-function typeOf(field: Field) {
+function typeOf(field: Field, dialect: 'sqlite' | 'mysql') {
+  // SQLite has one TEXT; MySQL's TEXT holds 64 KiB, so long text is MEDIUMTEXT and JSON LONGTEXT.
+  const text = (size: 'medium' | 'long') => (dialect === 'sqlite' ? DataTypes.TEXT : DataTypes.TEXT(size));
   switch (field.kind) {
     case 'string':
-      return field.maxLength! <= MAX_VARCHAR ? DataTypes.STRING(field.maxLength!) : DataTypes.TEXT('medium');
+      return field.maxLength! <= MAX_VARCHAR ? DataTypes.STRING(field.maxLength!) : text('medium');
     case 'text':
-      return DataTypes.TEXT('medium');
+      return text('medium');
     case 'password':
       return DataTypes.STRING(255);
     case 'enum':
@@ -45,6 +47,6 @@ function typeOf(field: Field) {
     case 'datetime':
       return DataTypes.DATE(3);
     case 'json':
-      return DataTypes.TEXT('long');
+      return text('long');
   }
 }

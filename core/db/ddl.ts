@@ -17,8 +17,8 @@ export async function syncTables(db: Database, graph: ModuleGraph, names: readon
   // MySQL checks that a referenced table exists, so foreign keys are added once all tables do;
   // SQLite cannot add them later, and accepts a reference to a table it has not seen yet.
   for (const module of modules) {
-    if (existing.has(module.table)) await addMissingColumns(qi, module, !mysql);
-    else await qi.createTable(module.table, columns(module, !mysql), tableOptions);
+    if (existing.has(module.table)) await addMissingColumns(qi, module, db.dialect.name);
+    else await qi.createTable(module.table, columns(module, db.dialect.name), tableOptions);
   }
   for (const module of modules) {
     for (const rel of module.relations.values()) {
@@ -51,15 +51,18 @@ export async function syncTables(db: Database, graph: ModuleGraph, names: readon
 
 const tableOptions = { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci', engine: 'InnoDB' };
 
-function columns(module: Module, inlineReferences: boolean): Record<string, ModelAttributeColumnOptions> {
+type DialectName = 'sqlite' | 'mysql';
+
+function columns(module: Module, dialect: DialectName): Record<string, ModelAttributeColumnOptions> {
   const out: Record<string, ModelAttributeColumnOptions> = {};
-  for (const field of module.fields.values()) out[field.column] = column(field, inlineReferences);
+  for (const field of module.fields.values()) out[field.column] = column(field, dialect);
   return out;
 }
 
-function column(field: Field, inlineReferences: boolean): ModelAttributeColumnOptions {
-  const base = columnFor(field);
-  return field.kind === 'ref' && inlineReferences ? { ...base, ...fk(field.ref!, field.onDelete!) } : base;
+function column(field: Field, dialect: DialectName): ModelAttributeColumnOptions {
+  const base = columnFor(field, dialect);
+  // SQLite takes foreign keys only inline (MySQL gets them as constraints, see syncTables).
+  return field.kind === 'ref' && dialect === 'sqlite' ? { ...base, ...fk(field.ref!, field.onDelete!) } : base;
 }
 
 function fk(table: string, onDelete: string) {
@@ -70,12 +73,12 @@ function fk(table: string, onDelete: string) {
   };
 }
 
-async function addMissingColumns(qi: QueryInterface, module: Module, inlineReferences: boolean) {
+async function addMissingColumns(qi: QueryInterface, module: Module, dialect: DialectName) {
   const present = await qi.describeTable(module.table);
   for (const field of module.fields.values()) {
     if (field.column in present) continue;
     // A column added to a table with rows may not be NOT NULL without a default.
-    const col = column(field, inlineReferences);
+    const col = column(field, dialect);
     if (col.defaultValue === undefined) col.allowNull = true;
     await qi.addColumn(module.table, field.column, col);
   }
