@@ -7,6 +7,7 @@ import { HttpError, notFound } from '../errors.js';
 import { authRoutes } from './auth-routes.js';
 import { requireSession } from './session.js';
 import { dataRoutes } from './data-routes.js';
+import { explainRoutes } from './explain-routes.js';
 import { moduleRoutes } from './module-routes.js';
 
 /** The HTTP application: `/api/auth` is open, everything else under `/api` needs a session. */
@@ -32,6 +33,7 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
     return requireSession(c, next);
   });
   app.route('/api/auth', authRoutes);
+  app.route('/api/data', explainRoutes);
   app.route('/api/data', dataRoutes);
   app.route('/api/modules', moduleRoutes);
   app.get('/', (c) => c.text('Stratum is running. The API is under /api (see README.md).'));

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { HttpError, unauthenticated } from '../errors.js';
+import { HttpError, notFound, unauthenticated } from '../errors.js';
+import { createToken, listTokens, revokeToken } from '../auth/tokens.js';
 import { SESSION_COOKIE } from '../auth/session-adapter.js';
 import { verifyPassword } from '../auth/password.js';
 import type { AppEnv } from './env.js';
@@ -47,4 +48,23 @@ export const authRoutes = new Hono<AppEnv>()
     const access = c.get('access');
     if (!access) throw unauthenticated();
     return c.json({ user: access.actor });
+  })
+  .get('/tokens', async (c) => c.json({ data: await listTokens(c.get('stratum').db, c.get('access').actor.id) }))
+  .post('/tokens', async (c) => {
+    const body = (await jsonBody(c)) as { name?: unknown; expiresInDays?: unknown };
+    const details = [];
+    if (typeof body?.name !== 'string' || body.name.length < 1 || body.name.length > 128) details.push({ path: '/name', message: 'give the token a name (1 to 128 characters)' });
+    const days = body?.expiresInDays;
+    if (days !== undefined && (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 3650)) {
+      details.push({ path: '/expiresInDays', message: 'must be a whole number of days from 1 to 3650' });
+    }
+    if (details.length > 0) throw new HttpError(400, 'invalid', 'The token request is not valid; nothing was created', details);
+    const expiresAt = typeof days === 'number' ? new Date(Date.now() + days * 86_400_000) : null;
+    const { id, token } = await createToken(c.get('stratum').db, c.get('access').actor.id, body.name as string, expiresAt);
+    return c.json({ id, name: body.name, token, expiresAt: expiresAt?.toISOString() ?? null, note: 'Shown once: store it now. Send it as Authorization: Bearer <token>.' }, 201);
+  })
+  .delete('/tokens/:id{[1-9][0-9]{0,14}}', async (c) => {
+    const ok = await revokeToken(c.get('stratum').db, c.get('access').actor.id, Number(c.req.param('id')));
+    if (!ok) throw notFound(`token ${c.req.param('id')}`);
+    return c.body(null, 204);
   });

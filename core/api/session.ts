@@ -5,6 +5,7 @@ import { SESSION_COOKIE } from '../auth/session-adapter.js';
 import { loadActor } from '../auth/actor.js';
 import { loadAccess } from '../auth/load-access.js';
 import { DataContext } from '../data/context.js';
+import { tokenUser } from '../auth/tokens.js';
 import type { AppEnv } from './env.js';
 
 /**
@@ -15,7 +16,10 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   const stratum = c.get('stratum');
   const sessionId = getCookie(c, SESSION_COOKIE);
   let userId: number | undefined;
-  if (sessionId) {
+  const authorization = c.req.header('authorization');
+  if (authorization?.startsWith('Bearer ')) {
+    userId = await tokenUser(stratum.db, authorization.slice('Bearer '.length).trim());
+  } else if (sessionId) {
     const { session, user } = await stratum.lucia.validateSession(sessionId);
     if (session && user) {
       userId = Number(user.id);

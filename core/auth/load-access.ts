@@ -1,11 +1,37 @@
 import type { Database } from '../db/database.js';
 import type { ModuleGraph } from '../schema/module.js';
-import { adminAccess, denyAccess, type Access, type Actor } from '../data/access.js';
+import type { Access, Action, Actor } from '../data/access.js';
+import type { Module } from '../schema/module.js';
+import { loadGrants } from '../rules/load-grants.js';
+import { grantsAccess } from '../rules/grants-access.js';
+import type { CompiledScope } from '../rules/compile-scope.js';
+import type { Grants } from '../rules/grants.js';
+import { Lru } from '../rules/lru.js';
 
-/**
- * Fetches what decides a caller's access. Until roles, permissions and rules are in (issue 3),
- * the admin role may do everything and everyone else nothing: deny by default.
- */
-export async function loadAccess(_db: Database, _graph: ModuleGraph, actor: Actor): Promise<Access> {
-  return actor.isAdmin ? adminAccess(actor) : denyAccess(actor);
+export type ExplainableAccess = Access & { explain(module: Module, action: Action): CompiledScope };
+
+// Keyed by user and generation: a change to any rule, grant, user or department moves the
+// generation in the database, and every process stops using its old entries at once.
+const caches = new WeakMap<Database, { grants: Lru<Grants>; scopes: Lru<CompiledScope> }>();
+
+function cachesOf(db: Database) {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = { grants: new Lru(2_000), scopes: new Lru(20_000) }));
+  return c;
+}
+
+/** Fetches (or reuses, at the same generation) what decides the caller's access, then decides. */
+export async function loadAccess(db: Database, graph: ModuleGraph, actor: Actor): Promise<ExplainableAccess> {
+  const cache = cachesOf(db);
+  const key = `${actor.id}:${graph.generation}`;
+  let grants = cache.grants.get(key);
+  if (!grants) {
+    grants = (await loadGrants(db, actor.id)) ?? noGrants(actor);
+    cache.grants.set(key, grants);
+  }
+  return grantsAccess(grants, actor, graph, cache.scopes);
+}
+
+function noGrants(actor: Actor): Grants {
+  return { userId: actor.id, username: actor.username, isAdmin: false, roleIds: [], department: null, extraDepartments: [], departmentCodes: [], permissions: [], rules: [] };
 }

@@ -33,7 +33,7 @@ export class Registry {
       await qi.createTable(MODULES_TABLE, {
         name: { type: DataTypes.STRING(64), primaryKey: true },
         source: { type: DataTypes.STRING(16), allowNull: false },
-        definition: { type: DataTypes.TEXT('long'), allowNull: false },
+        definition: { type: this.db.dialect.name === 'sqlite' ? DataTypes.TEXT : DataTypes.TEXT('long'), allowNull: false },
         updatedAt: { type: DataTypes.DATE(3), allowNull: false },
       }, { charset: 'utf8mb4', collate: 'utf8mb4_bin' });
     }

@@ -1,0 +1,84 @@
+import type { Condition } from '../query/ast.js';
+import { and, FALSE, or, prefix, TRUE } from '../query/ast.js';
+import { readAll } from '../query/field-access.js';
+import { parseFilter } from '../query/parse-filter.js';
+import type { Module, ModuleGraph } from '../schema/module.js';
+import type { Action } from '../data/access.js';
+import { departmentScope, type DepartmentScope } from './department-condition.js';
+import type { Grants, RuleGrant } from './grants.js';
+import { reachableBases, scopePath } from './scope-paths.js';
+
+/** Why a base module restricts a module the way it does: what explain shows. */
+export interface BaseScope {
+  readonly base: string;
+  /** The reference path from the target module to the base (`salesman.department`), '' for itself. */
+  readonly path: string;
+  readonly rules: readonly { readonly id: number; readonly name: string; readonly condition: Condition; readonly error?: string }[];
+  readonly department?: DepartmentScope;
+  /** The base's condition, moved onto the target module. */
+  readonly condition: Condition;
+  readonly error?: string;
+}
+
+export interface CompiledScope {
+  readonly module: string;
+  readonly action: Action;
+  readonly condition: Condition;
+  readonly bases: readonly BaseScope[];
+  readonly unrestricted?: string;
+}
+
+/**
+ * The decide step (pure): which records of `module` a user may act on (API.md "Record
+ * visibility"). Each base module X that `module` reaches contributes the OR of the user's rules
+ * on X (the department restriction counts as one on `department`), moved along the path to X;
+ * the contributions are AND-ed (V-8). Updates and deletes also need the record to be readable.
+ * Everything that cannot be decided — a rule that does not parse any more, an ambiguous path —
+ * becomes FALSE: fail closed.
+ */
+export function compileScope(grants: Grants, graph: ModuleGraph, module: Module, action: Action): CompiledScope {
+  if (grants.isAdmin) return { module: module.name, action, condition: TRUE, bases: [], unrestricted: 'the admin role sees every record' };
+  const own = scopeFor(grants, graph, module, action);
+  if (action === 'read' || action === 'create') return own;
+  const read = scopeFor(grants, graph, module, 'read');
+  return { ...own, condition: and(read.condition, own.condition), bases: [...read.bases, ...own.bases] };
+}
+
+function scopeFor(grants: Grants, graph: ModuleGraph, module: Module, action: Action): CompiledScope {
+  const bases: BaseScope[] = [];
+  for (const base of reachableBases(graph, module)) {
+    const baseModule = graph.modules.get(base);
+    if (!baseModule) continue;
+    const rules = grants.rules.filter((r) => r.module === base && r.actions.includes(action));
+    const department = base === 'department' ? departmentScope(grants) : undefined;
+    if (rules.length === 0 && !department) continue;
+    const path = scopePath(graph, module, base);
+    if (!path || !path.ok) {
+      const error = path ? path.reason : `${module.name} does not reach ${base}`;
+      bases.push({ base, path: '', rules: [], ...(department ? { department } : {}), condition: FALSE, error });
+      continue;
+    }
+    const compiled = rules.map((r) => compileRule(r, baseModule, graph));
+    const own = or(...(department ? [department.condition] : []), ...compiled.map((c) => c.condition));
+    // A record whose path to X is broken (a null reference) fails X's condition (rule 5).
+    const reached = path.refs.length === 0 ? TRUE : { kind: 'compare', target: { refs: path.refs, field: 'id' }, op: 'isNull', value: false } as Condition;
+    bases.push({
+      base,
+      path: path.refs.join('.'),
+      rules: compiled,
+      ...(department ? { department } : {}),
+      condition: own.kind === 'const' && own.value ? TRUE : and(prefix(own, path.refs), reached),
+    });
+  }
+  return { module: module.name, action, condition: and(...bases.map((b) => b.condition)), bases };
+}
+
+function compileRule(rule: RuleGrant, base: Module, graph: ModuleGraph) {
+  try {
+    return { id: rule.id, name: rule.name, condition: parseFilter(rule.filter ?? {}, base, graph, readAll, '/filter') };
+  } catch (e) {
+    // A rule that no longer compiles (its field was removed, say) grants nothing.
+    const details = (e as { details?: { path: string; message: string }[] }).details ?? [];
+    return { id: rule.id, name: rule.name, condition: FALSE, error: details.map((d) => `${d.path}: ${d.message}`).join('; ') || String(e) };
+  }
+}
