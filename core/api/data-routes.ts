@@ -3,6 +3,8 @@ import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
 import { aggregateRecords, getRecord, listRecords } from '../data/read-records.js';
 import { createRecord, deleteRecord, updateRecord } from '../data/write-records.js';
+import { bulkRecords } from '../data/bulk-records.js';
+import { exportCsv } from '../data/export-records.js';
 
 const ID = '{[1-9][0-9]{0,14}}';
 
@@ -15,6 +17,18 @@ export const dataRoutes = new Hono<AppEnv>()
   .get('/:module/aggregate', async (c) => {
     const data = c.get('data');
     return c.json(await aggregateRecords(data, data.module(c.req.param('module')), c.req.query()));
+  })
+  .get('/:module/export', async (c) => {
+    const data = c.get('data');
+    const module = data.module(c.req.param('module'));
+    const csv = await exportCsv(data, module, c.req.query());
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="${module.name}.csv"`);
+    return c.body(csv);
+  })
+  .post('/:module/bulk', async (c) => {
+    const data = c.get('data');
+    return c.json(await bulkRecords(data, data.module(c.req.param('module')), await jsonBody(c)));
   })
   .get(`/:module/:id${ID}`, async (c) => {
     const data = c.get('data');

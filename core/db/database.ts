@@ -41,8 +41,12 @@ export class Database {
     return { bind: [...statement.params] as unknown[], type, transaction: tx ?? null, raw: true } as const;
   }
 
-  /** Runs `fn` in a transaction that writes: IMMEDIATE on SQLite so that writers queue instead of failing. */
-  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction that writes: IMMEDIATE on SQLite so that writers queue instead of
+   * failing. Inside an `outer` transaction, `fn` simply joins it (all or nothing together).
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, outer?: Transaction): Promise<T> {
+    if (outer) return fn(outer);
     const options = this.dialect.name === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {};
     return this.sequelize.transaction(options, fn);
   }

@@ -1,0 +1,55 @@
+import type { Condition } from '../query/ast.js';
+import { TRUE } from '../query/ast.js';
+import type { FieldAccess } from '../query/field-access.js';
+import type { VariableContext } from '../query/variables.js';
+import type { Field, Module } from '../schema/module.js';
+import { forbidden } from '../errors.js';
+
+export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface Actor {
+  readonly id: number;
+  readonly username: string;
+  readonly name: string | null;
+  readonly isAdmin: boolean;
+}
+
+/**
+ * What one caller may do, decided once per request from data already fetched: the pure half of
+ * "fetch, then decide, then inject". The records service asks it and nothing else.
+ */
+export interface Access extends FieldAccess {
+  readonly actor: Actor;
+  readonly variables: VariableContext;
+  /** Throws 403 naming the missing permission when the action is not granted on the module at all. */
+  require(module: Module, action: Action): void;
+  /** The records of `module` the caller may act on, as a condition (variables unresolved). */
+  scope(module: Module, action: Action): Condition;
+  canWrite(module: Module, field: Field): boolean;
+  /** P-1: the only fields a list of `module` may be filtered, searched, sorted or grouped by; undefined = any readable. */
+  filterable?(module: Module): ReadonlySet<string> | undefined;
+}
+
+/** The built-in admin: every action, every record, every field but write-only ones. */
+export function adminAccess(actor: Actor, now = new Date()): Access {
+  return {
+    actor,
+    variables: { now, user: { id: actor.id, username: actor.username } },
+    require: () => undefined,
+    scope: () => TRUE,
+    canRead: (_m, f) => !f.writeOnly,
+    canWrite: (_m, f) => !f.system && !f.readOnly,
+  };
+}
+
+/** A caller with no grants: what every non-admin is until access control says otherwise. */
+export function denyAccess(actor: Actor, now = new Date()): Access {
+  return {
+    ...adminAccess(actor, now),
+    require: (m, action) => {
+      throw forbidden(`${m.name}:${action}`);
+    },
+    scope: () => ({ kind: 'const', value: false }),
+  };
+}

@@ -1,0 +1,48 @@
+import { and, compare } from '../query/ast.js';
+import { conflict, type HttpError } from '../errors.js';
+import type { Module } from '../schema/module.js';
+import type { DataContext } from './context.js';
+import { toStored } from '../query/values.js';
+
+/**
+ * C-2 / S-4: a duplicate names the existing record and who owns it, so that the person entering
+ * it can tell the owner. The owner is the module's `x-owner` reference to a user, else its creator.
+ * This lookup ignores visibility on purpose: the scenario requires naming an owner one may not see.
+ */
+export async function duplicateError(ctx: DataContext, module: Module, body: Record<string, unknown>): Promise<HttpError | undefined> {
+  for (const set of module.uniques) {
+    if (!set.every((name) => body[name] !== undefined && body[name] !== null)) continue;
+    const where = and(...set.map((name) => {
+      const stored = toStored(module.fields.get(name)!, body[name]);
+      return compare(name, 'eq', 'value' in stored ? stored.value : null);
+    }));
+    const ownerField = typeof module.definition['x-owner'] === 'string' ? String(module.definition['x-owner']) : 'createdBy';
+    const rows = await ctx.db.all(ctx.compiler.select({
+      module: module.name, where, columns: [{ refs: [], field: 'id' }, { refs: [], field: ownerField }], orderBy: [], limit: 1,
+    }));
+    const row = rows[0];
+    if (!row) continue;
+    const ownerId = row[ownerField] === null || row[ownerField] === undefined ? null : Number(row[ownerField]);
+    const owner = ownerId === null ? null : await userSummary(ctx, ownerId);
+    const fields = set.join(' + ');
+    return conflict(
+      'duplicate',
+      `This ${module.name} already exists (id ${row.id}, same ${fields})` +
+        (owner ? `; it belongs to ${owner.name ?? owner.username}: contact them instead of entering it again` : ''),
+      {
+        existing: { id: Number(row.id), owner },
+        details: set.map((name) => ({ path: `/${name}`, message: 'already exists', code: 'duplicate' })),
+      },
+    );
+  }
+  return undefined;
+}
+
+async function userSummary(ctx: DataContext, id: number) {
+  if (!ctx.graph.modules.has('user')) return { id, username: null, name: null };
+  const rows = await ctx.db.all({
+    sql: `SELECT ${ctx.db.quote('username')} AS u, ${ctx.db.quote('name')} AS n FROM ${ctx.db.quote('user')} WHERE ${ctx.db.quote('id')} = $1`,
+    params: [id],
+  });
+  return { id, username: rows[0] ? String(rows[0].u) : null, name: rows[0]?.n === null || rows[0]?.n === undefined ? null : String(rows[0].n) };
+}

@@ -1,0 +1,37 @@
+import { hashPassword } from '../auth/password.js';
+import type { Field, Module } from '../schema/module.js';
+import { toStored } from '../query/values.js';
+
+/** Converts validated payload values to what the columns store; passwords are hashed here. */
+export async function encodeValues(module: Module, payload: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    const field = module.fields.get(name);
+    if (!field || field.system) continue;
+    out[field.column] = await encodeValue(field, value);
+  }
+  return out;
+}
+
+async function encodeValue(field: Field, value: unknown): Promise<unknown> {
+  if (value === null || value === undefined) return null;
+  switch (field.kind) {
+    case 'password':
+      return hashPassword(String(value));
+    case 'json':
+      return JSON.stringify(value);
+    default: {
+      const stored = toStored(field, value);
+      return 'value' in stored ? stored.value : value;
+    }
+  }
+}
+
+/** Defaults from the definition for fields a create payload leaves out. */
+export function withDefaults(module: Module, payload: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...payload };
+  for (const field of module.fields.values()) {
+    if (!field.system && field.default !== undefined && !(field.name in out)) out[field.name] = field.default;
+  }
+  return out;
+}

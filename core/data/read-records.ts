@@ -1,0 +1,142 @@
+import type { Condition, FieldRef } from '../query/ast.js';
+import { and, compare, refKey } from '../query/ast.js';
+import { parseFilterParam } from '../query/parse-filter.js';
+import { parseAggregate } from '../query/parse-aggregate.js';
+import { parseFields, parseList, type ListParams } from '../query/parse-list.js';
+import { badRequest, notFound } from '../errors.js';
+import type { Field, Module } from '../schema/module.js';
+import type { Row } from '../db/database.js';
+import type { DataContext } from './context.js';
+import { decodeRow, decodeValue } from './decode.js';
+import { moduleAt, pathVisible, visibleWhere } from './visible.js';
+import { resolveVariables } from '../query/variables.js';
+import { checkFilterFields } from './filter-fields.js';
+import type { Action } from './access.js';
+
+export interface ListResult {
+  data: Record<string, unknown>[];
+  meta: { total: number; page: number; pageSize: number };
+}
+
+/** `GET /api/data/<m>`: a page of the records the caller may read, and their total. */
+export async function listRecords(ctx: DataContext, module: Module, params: ListParams): Promise<ListResult> {
+  ctx.access.require(module, 'read');
+  const req = parseList(params, module, ctx.graph, ctx.access);
+  checkFilterFields(ctx.access, module, req.where, params.sort ? req.orderBy.map((o) => o.target) : []);
+  const where = visibleWhere(module, 'read', req.where, ctx.access, ctx.graph);
+  const select = ctx.compiler.select({
+    module: module.name,
+    where,
+    columns: req.columns,
+    flags: embedFlags(ctx, module, req.columns),
+    orderBy: req.orderBy,
+    limit: req.pageSize,
+    offset: (req.page - 1) * req.pageSize,
+  });
+  const [rows, counted] = await Promise.all([
+    ctx.db.all(select),
+    ctx.db.all(ctx.compiler.count({ module: module.name, where })),
+  ]);
+  const data = await shape(ctx, module, rows, req.columns, req.relations);
+  return { data, meta: { total: Number(counted[0]?.total ?? 0), page: req.page, pageSize: req.pageSize } };
+}
+
+/** `GET /api/data/<m>/<id>`: one record, or 404 when it does not exist or the caller may not read it. */
+export async function getRecord(ctx: DataContext, module: Module, id: number, fields?: string, action: Action = 'read'): Promise<Record<string, unknown>> {
+  ctx.access.require(module, action);
+  const details: { path: string; message: string }[] = [];
+  const { columns, relations } = parseFields(fields, module, ctx.graph, ctx.access, details);
+  if (details.length > 0) throw badRequest('invalid_query', 'The fields parameter is not valid', details);
+  const where = visibleWhere(module, action, compare('id', 'eq', id), ctx.access, ctx.graph);
+  const rows = await ctx.db.all(ctx.compiler.select({ module: module.name, where, columns, flags: embedFlags(ctx, module, columns), orderBy: [], limit: 1 }));
+  if (rows.length === 0) throw notFound(`${module.name} ${id}`);
+  return (await shape(ctx, module, rows, columns, relations))[0]!;
+}
+
+/** Whether the caller's scope for `action` holds record `id` (used after writes). */
+export async function inScope(ctx: DataContext, module: Module, id: number, action: Action, tx?: import('sequelize').Transaction): Promise<boolean> {
+  const where = visibleWhere(module, action, compare('id', 'eq', id), ctx.access, ctx.graph);
+  const rows = await ctx.db.all(ctx.compiler.select({ module: module.name, where, columns: [{ refs: [], field: 'id' }], orderBy: [], limit: 1 }), tx);
+  return rows.length > 0;
+}
+
+/** `GET /api/data/<m>/aggregate`: grouped metrics over the records the caller may read. */
+export async function aggregateRecords(
+  ctx: DataContext,
+  module: Module,
+  params: { filter?: string | undefined; groupBy?: string | undefined; metrics?: string | undefined; limit?: string | undefined },
+): Promise<{ data: Record<string, unknown>[] }> {
+  ctx.access.require(module, 'read');
+  const own = parseFilterParam(params.filter, module, ctx.graph, ctx.access);
+  const query = parseAggregate(params, own, module, ctx.graph, ctx.access);
+  checkFilterFields(ctx.access, module, own, query.groupBy.map((g) => g.target));
+  // A group or metric through a reference counts only related records the caller may read.
+  const related = [...query.groupBy.map((g) => g.target), ...query.metrics.flatMap((m) => (m.target ? [m.target] : []))]
+    .filter((t) => t.refs.length > 0)
+    .map((t) => pathVisible(t.refs, module, ctx.access, ctx.graph));
+  const where = visibleWhere(module, 'read', and(own, ...related), ctx.access, ctx.graph);
+  const rows = await ctx.db.all(ctx.compiler.aggregate({ ...query, where }));
+  return {
+    data: rows.map((row) => {
+      const out: Record<string, unknown> = {};
+      query.groupBy.forEach((g, i) => {
+        const value = row[`g${i}`];
+        out[g.name] = g.bucket ? (value === null ? null : String(value)) : decodeValue(fieldOf(ctx, module, g.target), value);
+      });
+      query.metrics.forEach((m, i) => {
+        const value = row[`m${i}`];
+        const numeric = m.fn === 'count' || m.fn === 'countDistinct' || m.fn === 'sum' || m.fn === 'avg';
+        out[m.name] = value === null || value === undefined ? (m.fn === 'count' || m.fn === 'countDistinct' ? 0 : null)
+          : numeric ? Number(value) : decodeValue(fieldOf(ctx, module, m.target!), value);
+      });
+      return out;
+    }),
+  };
+}
+
+export function fieldOf(ctx: DataContext, module: Module, ref: FieldRef): Field {
+  return moduleAt(module, ref.refs, ctx.graph).fields.get(ref.field)!;
+}
+
+/** One 0/1 column per embedded reference: is the record there readable by the caller? */
+function embedFlags(ctx: DataContext, module: Module, columns: readonly FieldRef[]): { name: string; when: Condition }[] {
+  const prefixes = new Map<string, readonly string[]>();
+  for (const c of columns) for (let i = 1; i <= c.refs.length; i++) prefixes.set(refKey(c.refs.slice(0, i)), c.refs.slice(0, i));
+  return [...prefixes].map(([key, refs]) => ({
+    name: `${key}._visible`,
+    when: resolveVariables(pathVisible(refs, module, ctx.access, ctx.graph), module.name, ctx.graph, ctx.access.variables),
+  }));
+}
+
+async function shape(ctx: DataContext, module: Module, rows: Row[], columns: readonly FieldRef[], relations: readonly string[]) {
+  const hidden = (row: Row) => {
+    // Embedded records the caller may not read are shown as absent.
+    const copy = { ...row };
+    for (const key of Object.keys(row)) {
+      if (!key.endsWith('._visible') || Number(row[key]) === 1) continue;
+      const prefixKey = key.slice(0, -'._visible'.length);
+      for (const k of Object.keys(copy)) if (k.startsWith(`${prefixKey}.`)) copy[k] = null;
+    }
+    return copy;
+  };
+  const data = rows.map((r) => decodeRow(hidden(r), columns, (ref) => fieldOf(ctx, module, ref)));
+  for (const name of relations) await attachManyToMany(ctx, module, name, data);
+  return data;
+}
+
+/** Many-to-many ids for a page of records: one query per relation, only related records the caller may read. */
+async function attachManyToMany(ctx: DataContext, module: Module, name: string, data: Record<string, unknown>[]) {
+  const rel = module.relations.get(name)!;
+  const ids = data.map((d) => d.id as number);
+  for (const d of data) d[name] = [];
+  if (ids.length === 0) return;
+  const target = ctx.graph.modules.get(rel.target)!;
+  const q = (s: string) => ctx.db.quote(s);
+  const visible = visibleWhere(target, 'read', and(), ctx.access, ctx.graph);
+  const sub = ctx.compiler.select({ module: target.name, where: visible, columns: [{ refs: [], field: 'id' }], orderBy: [] });
+  const offset = ids.length;
+  const sql = `SELECT ${q('source')} AS ${q('s')}, ${q('target')} AS ${q('t')} FROM ${q(rel.junction!.table)} WHERE ${q('source')} IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) AND ${q('target')} IN (${sub.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)}) ORDER BY ${q('target')}`;
+  const rows = await ctx.db.all({ sql, params: [...ids, ...sub.params] });
+  const byId = new Map(data.map((d) => [d.id as number, d[name] as number[]]));
+  for (const r of rows) byId.get(Number(r.s))?.push(Number(r.t));
+}

@@ -1,0 +1,180 @@
+import { ForeignKeyConstraintError, UniqueConstraintError, type Transaction } from 'sequelize';
+import { and, compare } from '../query/ast.js';
+import { storedDateTime } from '../query/values.js';
+import { badRequest, conflict, forbidden, invalidInput, notFound, type ErrorDetail } from '../errors.js';
+import { recordValidator } from '../schema/record-validator.js';
+import type { Module } from '../schema/module.js';
+import type { DataContext } from './context.js';
+import { encodeValues, withDefaults } from './encode.js';
+import { getRecord, inScope } from './read-records.js';
+import { visibleWhere } from './visible.js';
+import { duplicateError } from './duplicates.js';
+import { refusedByReferences } from './references.js';
+import { grantRecordErrors } from '../rules/validate-grant-records.js';
+
+type Payload = Record<string, unknown>;
+
+/** `POST /api/data/<m>`: validate, write, and check that the new record is inside the caller's create scope. */
+export async function createRecord(ctx: DataContext, module: Module, payload: unknown): Promise<Record<string, unknown>> {
+  ctx.access.require(module, 'create');
+  const body = checkPayload(ctx, module, payload, 'create');
+  const grantErrors = grantRecordErrors(module, body, ctx.graph);
+  if (grantErrors.length > 0) throw invalidInput(grantErrors);
+  const values = await encodeValues(module, withDefaults(module, stripManyToMany(module, body)));
+  const now = storedDateTime(new Date());
+  const id = await write(ctx, module, body, async (tx) => {
+    const newId = await ctx.db.insert(ctx.writer.insert(module, {
+      ...values, createdAt: now, updatedAt: now, createdBy: ctx.access.actor.id, updatedBy: ctx.access.actor.id, version: 1,
+    }), tx);
+    await writeManyToMany(ctx, module, newId, body, tx);
+    if (!(await inScope(ctx, module, newId, 'create', tx))) {
+      throw forbidden(`${module.name}:create`, `The new ${module.name} would be outside the records you may create; nothing was written`);
+    }
+    await afterAccessChange(ctx, module, tx);
+    return newId;
+  });
+  return getRecord(ctx, module, id);
+}
+
+/** `PATCH /api/data/<m>/<id>`: update the given fields if the record is in scope and, when a version is given, unchanged since. */
+export async function updateRecord(
+  ctx: DataContext, module: Module, id: number, payload: unknown, ifMatch?: string, outer?: Transaction,
+): Promise<Record<string, unknown>> {
+  ctx.access.require(module, 'update');
+  const body = checkPayload(ctx, module, payload, 'update');
+  const version = expectedVersion(body.version, ifMatch);
+  delete body.version;
+  if (module.builtin && (module.name === 'rule' || module.name === 'permission')) {
+    const current = await getRecord(ctx, module, id, undefined, 'update');
+    const grantErrors = grantRecordErrors(module, { ...current, ...body }, ctx.graph);
+    if (grantErrors.length > 0) throw invalidInput(grantErrors);
+  }
+  const values = await encodeValues(module, stripManyToMany(module, body));
+  const guard = visibleWhere(module, 'update', and(), ctx.access, ctx.graph);
+  await write(ctx, module, body, async (tx) => {
+    const changed = await ctx.db.update(ctx.writer.update(module, id, {
+      ...values, updatedAt: storedDateTime(new Date()), updatedBy: ctx.access.actor.id,
+    }, { version, guard }), tx);
+    if (changed === 0) throw await whyNotWritten(ctx, module, id, 'update', version, tx);
+    await writeManyToMany(ctx, module, id, body, tx);
+    // An update may not move a record out of what the caller may update (e.g. to another department).
+    if (!(await inScope(ctx, module, id, 'update', tx))) {
+      throw forbidden(`${module.name}:update`, `After this change the ${module.name} would be outside the records you may update; nothing was written`);
+    }
+    await afterAccessChange(ctx, module, tx);
+  }, outer);
+  return getRecord(ctx, module, id);
+}
+
+/** `DELETE /api/data/<m>/<id>`: refused with 409 while restricting references point at it. */
+export async function deleteRecord(ctx: DataContext, module: Module, id: number, outer?: Transaction): Promise<void> {
+  ctx.access.require(module, 'delete');
+  const guard = visibleWhere(module, 'delete', and(), ctx.access, ctx.graph);
+  await ctx.db.transaction(async (tx) => {
+    if (!(await inScope(ctx, module, id, 'delete', tx))) throw await whyNotWritten(ctx, module, id, 'delete', undefined, tx);
+    const refused = await refusedByReferences(ctx, module, id, tx);
+    if (refused) throw refused;
+    const removed = await ctx.db.delete(ctx.writer.delete(module, id, guard), tx);
+    if (removed === 0) throw notFound(`${module.name} ${id}`);
+    await afterAccessChange(ctx, module, tx);
+  }, outer);
+}
+
+function checkPayload(ctx: DataContext, module: Module, payload: unknown, mode: 'create' | 'update'): Payload {
+  const details = recordValidator(module)[mode](payload);
+  const body = { ...(payload as Payload) };
+  if (details.length === 0) {
+    for (const name of Object.keys(body)) {
+      const field = module.fields.get(name);
+      if (field && !field.system && !ctx.access.canWrite(module, field)) {
+        details.push({ path: `/${name}`, message: 'you may not write this field', code: 'field_forbidden' });
+      }
+    }
+  }
+  if (details.length > 0) throw invalidInput(details);
+  return body;
+}
+
+function expectedVersion(bodyVersion: unknown, ifMatch: string | undefined): number | undefined {
+  const header = ifMatch?.replace(/^W\//, '').replace(/"/g, '').trim();
+  if (header !== undefined && header !== '' && header !== '*') {
+    if (!/^\d{1,15}$/.test(header)) throw badRequest('invalid_version', 'If-Match must be the record version, e.g. If-Match: 3', [{ path: '/version', message: 'If-Match is not a version number' }]);
+    return Number(header);
+  }
+  return typeof bodyVersion === 'number' ? bodyVersion : undefined;
+}
+
+/** After a write touched no row: not there (404), not yours (403), or changed since (409). */
+async function whyNotWritten(ctx: DataContext, module: Module, id: number, action: 'update' | 'delete', version: number | undefined, tx: Transaction) {
+  if (!(await inScope(ctx, module, id, 'read', tx))) return notFound(`${module.name} ${id}`);
+  if (!(await inScope(ctx, module, id, action, tx))) {
+    return forbidden(`${module.name}:${action}`, `You may read this ${module.name} but not ${action} it; nothing was written`);
+  }
+  const rows = await ctx.db.all({ sql: `SELECT ${ctx.db.quote('version')} AS v FROM ${ctx.db.quote(module.table)} WHERE ${ctx.db.quote('id')} = $1`, params: [id] }, tx);
+  return conflict('stale', `This ${module.name} was changed since you read it (you sent version ${version}, it is now ${rows[0]?.v}); reload it and apply your change again. Nothing was written.`, {
+    currentVersion: Number(rows[0]?.v),
+  });
+}
+
+/** Runs a write in a transaction; checks references first and turns constraint errors into API errors. */
+async function write<T>(ctx: DataContext, module: Module, body: Payload, fn: (tx: Transaction) => Promise<T>, outer?: Transaction): Promise<T> {
+  const refDetails = await checkReferences(ctx, module, body);
+  if (refDetails.length > 0) throw invalidInput(refDetails);
+  try {
+    return await ctx.db.transaction(fn, outer);
+  } catch (e) {
+    if (e instanceof UniqueConstraintError) throw (await duplicateError(ctx, module, body)) ?? conflict('duplicate', `A ${module.name} with these values already exists`);
+    if (e instanceof ForeignKeyConstraintError) throw badRequest('invalid_reference', 'A referenced record does not exist; nothing was written');
+    throw e;
+  }
+}
+
+/** Every id in a reference must name a record the caller may read: no linking to what one cannot see. */
+async function checkReferences(ctx: DataContext, module: Module, body: Payload): Promise<ErrorDetail[]> {
+  const details: ErrorDetail[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    const field = module.fields.get(name);
+    const rel = module.relations.get(name);
+    const target = field?.kind === 'ref' ? field.ref : rel?.kind === 'many-to-many' ? rel.target : undefined;
+    if (!target || value === null || value === undefined) continue;
+    const ids = Array.isArray(value) ? (value as number[]) : [value as number];
+    if (ids.length === 0) continue;
+    const targetModule = ctx.graph.modules.get(target)!;
+    const where = visibleWhere(targetModule, 'read', compare('id', 'in', ids), ctx.access, ctx.graph);
+    const rows = await ctx.db.all(ctx.compiler.select({ module: target, where, columns: [{ refs: [], field: 'id' }], orderBy: [] }));
+    const found = new Set(rows.map((r) => Number(r.id)));
+    const missing = ids.filter((i) => !found.has(i));
+    if (missing.length > 0) details.push({ path: `/${name}`, message: `no ${target} with id ${missing.join(', ')}`, code: 'invalid_reference' });
+  }
+  return details;
+}
+
+function stripManyToMany(module: Module, body: Payload): Payload {
+  const out: Payload = {};
+  for (const [k, v] of Object.entries(body)) if (!module.relations.has(k)) out[k] = v;
+  return out;
+}
+
+async function writeManyToMany(ctx: DataContext, module: Module, id: number, body: Payload, tx: Transaction) {
+  const q = (s: string) => ctx.db.quote(s);
+  for (const rel of module.relations.values()) {
+    if (rel.kind !== 'many-to-many' || !(rel.name in body)) continue;
+    const ids = [...new Set((body[rel.name] as number[] | null) ?? [])];
+    const table = q(rel.junction!.table);
+    await ctx.db.delete({ sql: `DELETE FROM ${table} WHERE ${q('source')} = $1`, params: [id] }, tx);
+    for (const target of ids) {
+      await ctx.db.insert({ sql: `INSERT INTO ${table} (${q('source')}, ${q('target')}) VALUES ($1, $2)`, params: [id, target] }, tx);
+    }
+  }
+}
+
+/**
+ * Modules whose records decide who sees what: a write to one of them moves the generation, so
+ * that every process recompiles permissions and rules on its next request.
+ */
+export const ACCESS_MODULES = new Set(['user', 'role', 'department', 'permission', 'rule', 'token']);
+
+async function afterAccessChange(ctx: DataContext, module: Module, tx: Transaction) {
+  // In the same transaction as the change: no process can see the change with an old generation.
+  if (module.builtin && ACCESS_MODULES.has(module.name)) await ctx.registry.bump(tx);
+}
