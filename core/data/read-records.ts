@@ -29,7 +29,7 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
     where,
     columns: req.columns,
     flags: embedFlags(ctx, module, req.columns),
-    orderBy: req.orderBy,
+    orderBy: req.orderBy.map((o) => ({ ...o, ...relatedGuard(ctx, module, o.target) })),
     limit: req.pageSize,
     offset: (req.page - 1) * req.pageSize,
   });
@@ -70,12 +70,14 @@ export async function aggregateRecords(
   const own = parseFilterParam(params.filter, module, ctx.graph, ctx.access);
   const query = parseAggregate(params, own, module, ctx.graph, ctx.access);
   checkFilterFields(ctx.access, module, own, query.groupBy.map((g) => g.target));
-  // A group or metric through a reference counts only related records the caller may read.
-  const related = [...query.groupBy.map((g) => g.target), ...query.metrics.flatMap((m) => (m.target ? [m.target] : []))]
-    .filter((t) => t.refs.length > 0)
-    .map((t) => pathVisible(t.refs, module, ctx.access, ctx.graph));
-  const where = visibleWhere(module, 'read', and(own, ...related), ctx.access, ctx.graph);
-  const rows = await ctx.db.all(ctx.compiler.aggregate({ ...query, where }));
+  const where = visibleWhere(module, 'read', own, ctx.access, ctx.graph);
+  // A group key or metric read through a reference the caller may not see counts as NULL.
+  const rows = await ctx.db.all(ctx.compiler.aggregate({
+    ...query,
+    where,
+    groupBy: query.groupBy.map((g) => ({ ...g, ...relatedGuard(ctx, module, g.target) })),
+    metrics: query.metrics.map((m) => (m.target ? { ...m, ...relatedGuard(ctx, module, m.target) } : m)),
+  }));
   return {
     data: rows.map((row) => {
       const out: Record<string, unknown> = {};
@@ -92,6 +94,12 @@ export async function aggregateRecords(
       return out;
     }),
   };
+}
+
+/** For a value read through references: the condition under which those related records are visible. */
+function relatedGuard(ctx: DataContext, module: Module, ref: FieldRef): { guard?: Condition } {
+  if (ref.refs.length === 0) return {};
+  return { guard: resolveVariables(pathVisible(ref.refs, module, ctx.access, ctx.graph), module.name, ctx.graph, ctx.access.variables) };
 }
 
 export function fieldOf(ctx: DataContext, module: Module, ref: FieldRef): Field {

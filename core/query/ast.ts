@@ -119,6 +119,8 @@ export function prefix(cond: Condition, refs: readonly string[]): Condition {
 export interface OrderBy {
   readonly target: FieldRef;
   readonly desc: boolean;
+  /** When set, the value counts only where this holds, else as NULL (a related record the caller may not see). */
+  readonly guard?: Condition;
 }
 
 export interface SelectQuery {
@@ -144,6 +146,8 @@ export const METRIC_FNS = ['count', 'sum', 'avg', 'min', 'max', 'countDistinct']
 export type MetricFn = (typeof METRIC_FNS)[number];
 
 export interface GroupTerm {
+  /** As in OrderBy: outside it the group key is NULL. */
+  readonly guard?: Condition;
   /** The expression as the caller wrote it, used as the key in the result rows. */
   readonly name: string;
   readonly target: FieldRef;
@@ -151,6 +155,8 @@ export interface GroupTerm {
 }
 
 export interface Metric {
+  /** As in OrderBy: outside it the value does not count. */
+  readonly guard?: Condition;
   readonly name: string;
   readonly fn: MetricFn;
   /** Absent for count(). */

@@ -41,7 +41,7 @@ export class QueryCompiler {
       columns.push(`CASE WHEN ${st.condition(flag.when, root, false)} THEN 1 ELSE 0 END AS ${this.dialect.quote(flag.name)}`);
     }
     const where = st.condition(query.where, root, false);
-    const order = query.orderBy.map((o) => `${root.column(o.target)} ${o.desc ? 'DESC' : 'ASC'}`);
+    const order = query.orderBy.map((o) => `${st.guarded(root, o.target, o.guard)} ${o.desc ? 'DESC' : 'ASC'}`);
     let sql = `SELECT ${columns.join(', ')} FROM ${root.from()} WHERE ${where}`;
     if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
     if (query.limit !== undefined) sql += ` LIMIT ${int(query.limit)}`;
@@ -61,18 +61,20 @@ export class QueryCompiler {
     const root = st.scope(query.module);
     const q = (s: string) => this.dialect.quote(s);
     const groups = query.groupBy.map((g) => {
-      const column = root.column(g.target);
+      const column = st.guarded(root, g.target, g.guard);
       return g.bucket ? this.dialect.bucket(g.bucket, column) : column;
     });
     const metrics = query.metrics.map((m) => {
       if (m.fn === 'count') return 'COUNT(*)';
-      const column = root.column(m.target!);
+      const column = st.guarded(root, m.target!, m.guard);
       return m.fn === 'countDistinct' ? `COUNT(DISTINCT ${column})` : `${m.fn.toUpperCase()}(${column})`;
     });
     const where = st.condition(query.where, root, false);
     const select = [...groups.map((g, i) => `${g} AS ${q(`g${i}`)}`), ...metrics.map((m, i) => `${m} AS ${q(`m${i}`)}`)];
     let sql = `SELECT ${select.join(', ')} FROM ${root.from()} WHERE ${where}`;
-    if (groups.length > 0) sql += ` GROUP BY ${groups.join(', ')} ORDER BY ${groups.join(', ')}`;
+    // By alias: the expressions may hold parameters, which MySQL could not match between clauses.
+    const aliases = groups.map((_, i) => q(`g${i}`)).join(', ');
+    if (groups.length > 0) sql += ` GROUP BY ${aliases} ORDER BY ${aliases}`;
     sql += ` LIMIT ${int(query.limit)}`;
     return { sql, params: st.params };
   }
@@ -107,6 +109,13 @@ class Statement {
   param(value: unknown): string {
     this.params.push(value);
     return `$${this.params.length}`;
+  }
+
+  /** A column, or `CASE WHEN guard THEN column END` so that it reads as NULL where the guard fails. */
+  guarded(scope: Scope, ref: FieldRef, guard: Condition | undefined): string {
+    const column = scope.column(ref);
+    if (!guard || (guard.kind === 'const' && guard.value)) return column;
+    return `CASE WHEN ${this.condition(guard, scope, false)} THEN ${column} END`;
   }
 
   condition(cond: Condition, scope: Scope, negated: boolean): string {
