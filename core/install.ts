@@ -8,6 +8,7 @@ import type { Registry, StoredDefinition } from './db/registry.js';
 import { syncTables } from './db/ddl.js';
 import { buildGraph } from './schema/build-graph.js';
 import { DefinitionError } from './schema/finding.js';
+import { refuseNonAdditive } from './schema/additive-change.js';
 import { loadMetadataDir } from './schema/load-metadata.js';
 import type { JsonSchema } from './schema/module.js';
 
@@ -44,11 +45,28 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
     ...builtin.definitions.map((d) => ({ name: String((d as JsonSchema).$id), definition: d as JsonSchema, source: 'builtin' as const })),
     ...app.definitions.map((d) => ({ name: String((d as JsonSchema).$id), definition: d as JsonSchema, source: 'file' as const })),
   ];
+  // A file may only change what the API may change: stored data is never dropped or retyped at start.
+  const refused = wanted.flatMap((def) => {
+    const before = stored.get(def.name);
+    if (!before) return [];
+    return refuseNonAdditive(before.definition, def.definition).map((d) => ({
+      code: d.code ?? 'change_unsupported', pointer: d.path, module: def.name, message: d.message, hint: d.hint ?? 'restore the field as it was',
+    }));
+  });
+  if (refused.length > 0) throw new DefinitionError(refused);
   let changed = false;
   for (const def of wanted) {
     const before = stored.get(def.name);
     if (before && JSON.stringify(before.definition) === JSON.stringify(def.definition) && before.source === def.source) continue;
     await registry.save(def);
+    changed = true;
+  }
+  // A module whose file is gone keeps its table and data; it becomes an API module that admins can change or delete.
+  const wantedNames = new Set(wanted.map((w) => w.name));
+  for (const before of stored.values()) {
+    if (before.source === 'api' || wantedNames.has(before.name)) continue;
+    await registry.save({ ...before, source: 'api' });
+    log(`Module "${before.name}" is no longer defined in files; it is kept with its data and can be changed or deleted through /api/modules.`);
     changed = true;
   }
   const all = await registry.definitions();

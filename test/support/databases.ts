@@ -89,7 +89,10 @@ async function createMariadb(): Promise<TestDatabase> {
 async function withServer<T>(serverUrl: string, fn: (conn: mysql.Connection) => Promise<T>): Promise<T> {
   let conn: mysql.Connection;
   try {
-    conn = await mysql.createConnection({ uri: serverUrl, connectTimeout: 10_000 });
+    // Connect to the server, not to a database: the one in the URL need not exist.
+    const server = new URL(serverUrl);
+    server.pathname = '/';
+    conn = await mysql.createConnection({ uri: server.toString(), connectTimeout: 10_000 });
   } catch (err) {
     // mysql2 reports ECONNREFUSED as an AggregateError with an empty message; the code says more.
     const code = (err as { code?: unknown }).code;
