@@ -55,6 +55,8 @@ export const explainRoutes = new Hono<AppEnv>()
     const flags: { name: string; when: Condition }[] = [{ name: 'visible', when: resolve(scope.condition) }];
     scope.bases.forEach((b, i) => {
       flags.push({ name: `b${i}`, when: resolve(b.condition) });
+      // A base whose path could not be decided (b.error) has no path to place its conditions on: it just fails.
+      if (b.error) return;
       b.rules.forEach((r, j) => flags.push({ name: `b${i}_r${j}`, when: resolve(withPath(r.condition, b.path)) }));
       if (b.department) flags.push({ name: `b${i}_d`, when: resolve(withPath(b.department.condition, b.path)) });
     });

@@ -2,7 +2,7 @@ import type { Condition } from '../query/ast.js';
 import { TRUE } from '../query/ast.js';
 import type { FieldAccess } from '../query/field-access.js';
 import type { VariableContext } from '../query/variables.js';
-import type { Field, Module } from '../schema/module.js';
+import type { Field, Module, Relation } from '../schema/module.js';
 import { forbidden } from '../errors.js';
 
 export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
@@ -27,6 +27,8 @@ export interface Access extends FieldAccess {
   /** The records of `module` the caller may act on, as a condition (variables unresolved). */
   scope(module: Module, action: Action): Condition;
   canWrite(module: Module, field: Field): boolean;
+  /** Whether a many-to-many relation (`user.roles`) may be written, like a field; absent = yes. */
+  canWriteRelation?(module: Module, relation: Relation): boolean;
   /** P-1: the only fields a list of `module` may be filtered, searched, sorted or grouped by; undefined = any readable. */
   filterable?(module: Module): ReadonlySet<string> | undefined;
 }

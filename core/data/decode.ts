@@ -1,6 +1,7 @@
 import type { Field, Module } from '../schema/module.js';
 import type { FieldRef } from '../query/ast.js';
 import type { Row } from '../db/database.js';
+import { roundToScale } from './encode.js';
 
 /** One stored value as the API returns it: booleans, ISO date-times in UTC, parsed JSON. */
 export function decodeValue(field: Field, value: unknown): unknown {
@@ -72,3 +73,13 @@ export function decodeRow(row: Row, columns: readonly FieldRef[], fieldOf: (ref:
 /** The fields a plain read returns for a module: stored, readable, not write-only. */
 export const readableColumns = (module: Module, canRead: (f: Field) => boolean): FieldRef[] =>
   [...module.fields.values()].filter((f) => !f.writeOnly && canRead(f)).map((f) => ({ refs: [], field: f.name }));
+
+/**
+ * A sum or average of a stored field as the API returns it. SQLite adds DECIMAL columns as
+ * floats (0.1 + 0.2 = 0.30000000000000004) where MySQL is exact; rounding to what MySQL returns
+ * (the field's scale, 4 more digits for an average: div_precision_increment) gives one answer.
+ */
+export function decodeSum(fn: 'sum' | 'avg', field: Field, value: unknown): number {
+  const scale = field.kind === 'number' ? (field.scale ?? 4) : 0;
+  return roundToScale(Number(value), fn === 'avg' ? scale + 4 : scale);
+}

@@ -9,11 +9,14 @@ import { toStored } from '../query/values.js';
  * it can tell the owner. The owner is the module's `x-owner` reference to a user, else its creator.
  * This lookup ignores visibility on purpose: the scenario requires naming an owner one may not see.
  */
-export async function duplicateError(ctx: DataContext, module: Module, body: Record<string, unknown>): Promise<HttpError | undefined> {
+export async function duplicateError(ctx: DataContext, module: Module, body: Record<string, unknown>, id?: number): Promise<HttpError | undefined> {
+  // test/api (duplicates): the values the record would have, not only those sent. A patch may send
+  // one field of a composite x-unique (the others are stored); a create may leave one to its default.
+  const values = await effectiveValues(ctx, module, body, id);
   for (const set of module.uniques) {
-    if (!set.every((name) => body[name] !== undefined && body[name] !== null)) continue;
+    if (!set.every((name) => values[name] !== undefined && values[name] !== null)) continue;
     const where = and(...set.map((name) => {
-      const stored = toStored(module.fields.get(name)!, body[name]);
+      const stored = toStored(module.fields.get(name)!, values[name]);
       return compare(name, 'eq', 'value' in stored ? stored.value : null);
     }));
     const ownerField = typeof module.definition['x-owner'] === 'string' ? String(module.definition['x-owner']) : 'createdBy';
@@ -36,6 +39,22 @@ export async function duplicateError(ctx: DataContext, module: Module, body: Rec
     );
   }
   return undefined;
+}
+
+async function effectiveValues(ctx: DataContext, module: Module, body: Record<string, unknown>, id: number | undefined) {
+  const values: Record<string, unknown> = {};
+  const missing = new Set(module.uniques.flat().filter((name) => body[name] === undefined));
+  for (const name of missing) values[name] = id === undefined ? module.fields.get(name)?.default : undefined;
+  if (id !== undefined && missing.size > 0) {
+    const q = (s: string) => ctx.db.quote(s);
+    const names = [...missing];
+    const rows = await ctx.db.all({
+      sql: `SELECT ${names.map((n) => `${q(module.fields.get(n)!.column)} AS ${q(n)}`).join(', ')} FROM ${q(module.table)} WHERE ${q('id')} = $1`,
+      params: [id],
+    });
+    for (const name of names) values[name] = rows[0]?.[name];
+  }
+  return { ...values, ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) };
 }
 
 async function userSummary(ctx: DataContext, id: number) {

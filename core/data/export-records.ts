@@ -1,5 +1,5 @@
 import type { ListParams } from '../query/parse-list.js';
-import { MAX_PAGE_SIZE } from '../query/parse-list.js';
+import { MAX_PAGE_SIZE, parseFields } from '../query/parse-list.js';
 import type { Module } from '../schema/module.js';
 import type { DataContext } from './context.js';
 import { listRecords } from './read-records.js';
@@ -25,7 +25,18 @@ export async function exportCsv(ctx: DataContext, module: Module, params: ListPa
         next = undefined;
         const rows = result.data.map((r) => flatten(r));
         if (!header) {
-          header = rows[0] ? Object.keys(rows[0]) : [];
+          // From the requested columns, not from the first row: a first record whose embedded
+          // reference is absent (null, or invisible to the caller) would drop those columns for all.
+          // A record with every column present, nested the way decodeRow nests them, gives their order.
+          const { columns, relations } = parseFields(params.fields, module, ctx.graph, ctx.access, []);
+          const full: Record<string, unknown> = {};
+          for (const c of columns) {
+            let target = full;
+            for (const r of c.refs) target = (typeof target[r] === 'object' && target[r] !== null ? target[r] : (target[r] = {})) as Record<string, unknown>;
+            if (typeof target[c.field] !== 'object' || target[c.field] === null) target[c.field] = null;
+          }
+          for (const name of relations) full[name] = [];
+          header = Object.keys(flatten(full));
           controller.enqueue(encoder.encode('\uFEFF' + header.map(cell).join(',') + '\r\n'));
         }
         const take = rows.slice(0, MAX_EXPORT_ROWS - sent);

@@ -1,5 +1,5 @@
 import type { Condition } from '../query/ast.js';
-import { and, prefix } from '../query/ast.js';
+import { and, compare, not, or, prefix } from '../query/ast.js';
 import { resolveVariables } from '../query/variables.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
 import type { Access, Action } from './access.js';
@@ -37,19 +37,32 @@ export function guardRelated(cond: Condition, module: Module, access: Access, gr
     case 'relation': {
       const owner = moduleAt(module, cond.refs, graph);
       const target = graph.modules.get(owner.relations.get(cond.relation)!.target)!;
-      const where = and(access.scope(target, 'read'), guardRelated(cond.where, target, access, graph));
+      const seen = access.scope(target, 'read');
+      const inner = guardRelated(cond.where, target, access, graph);
+      // some/none: a visible record passes (or none does). every: no visible record fails, so an
+      // invisible one must count as passing; as "visible AND passes" it would fail and reveal it.
+      const where = cond.quantifier === 'every' ? or(not(seen), inner) : and(seen, inner);
       return and({ ...cond, where }, pathVisible(cond.refs, module, access, graph));
     }
   }
 }
 
-/** Every record on the way along `refs` is readable by the caller. */
+/**
+ * Every record on the way along `refs` is readable by the caller. A record that is not there (a
+ * null reference) hides nothing, so it passes: otherwise whether `owner.id isNull` matches a
+ * customer without owner would depend on whether the caller's scope of the owner's module happens
+ * to accept an all-NULL row (test/rules/oracle-property.test.ts found it through an x-scope: false
+ * reference).
+ */
 export function pathVisible(refs: readonly string[], module: Module, access: Access, graph: ModuleGraph): Condition {
   const parts: Condition[] = [];
   let current = module;
   for (let i = 0; i < refs.length; i++) {
     current = graph.modules.get(current.fields.get(refs[i]!)!.ref!)!;
-    parts.push(prefix(access.scope(current, 'read'), refs.slice(0, i + 1)));
+    const scope = access.scope(current, 'read');
+    if (scope.kind === 'const' && scope.value) continue;
+    const absent = compare({ refs: refs.slice(0, i + 1), field: 'id' }, 'isNull', true);
+    parts.push(or(absent, prefix(scope, refs.slice(0, i + 1))));
   }
   return and(...parts);
 }

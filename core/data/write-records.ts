@@ -62,7 +62,7 @@ export async function updateRecord(
       throw forbidden(`${module.name}:update`, `After this change the ${module.name} would be outside the records you may update; nothing was written`);
     }
     await afterAccessChange(ctx, module, tx);
-  }, outer);
+  }, outer, id);
   return getRecord(ctx, module, id);
 }
 
@@ -87,6 +87,11 @@ function checkPayload(ctx: DataContext, module: Module, payload: unknown, mode: 
     for (const name of Object.keys(body)) {
       const field = module.fields.get(name);
       if (field && !field.system && !ctx.access.canWrite(module, field)) {
+        details.push({ path: `/${name}`, message: 'you may not write this field', code: 'field_forbidden' });
+      }
+      // Access control: a relation is written like a field, so writeFields without `roles` cannot grant roles.
+      const relation = module.relations.get(name);
+      if (relation && ctx.access.canWriteRelation && !ctx.access.canWriteRelation(module, relation)) {
         details.push({ path: `/${name}`, message: 'you may not write this field', code: 'field_forbidden' });
       }
     }
@@ -117,13 +122,15 @@ async function whyNotWritten(ctx: DataContext, module: Module, id: number, actio
 }
 
 /** Runs a write in a transaction; checks references first and turns constraint errors into API errors. */
-async function write<T>(ctx: DataContext, module: Module, body: Payload, fn: (tx: Transaction) => Promise<T>, outer?: Transaction): Promise<T> {
+// test/api (duplicates): `id` is the record an update changes, so that a duplicate on a composite
+// x-unique of which the patch sends only some fields can still name the existing record (C-2).
+async function write<T>(ctx: DataContext, module: Module, body: Payload, fn: (tx: Transaction) => Promise<T>, outer?: Transaction, id?: number): Promise<T> {
   const refDetails = await checkReferences(ctx, module, body);
   if (refDetails.length > 0) throw invalidInput(refDetails);
   try {
     return await ctx.db.transaction(fn, outer);
   } catch (e) {
-    if (e instanceof UniqueConstraintError) throw (await duplicateError(ctx, module, body)) ?? conflict('duplicate', `A ${module.name} with these values already exists`);
+    if (e instanceof UniqueConstraintError) throw (await duplicateError(ctx, module, body, id)) ?? conflict('duplicate', `A ${module.name} with these values already exists`);
     if (e instanceof ForeignKeyConstraintError) throw badRequest('invalid_reference', 'A referenced record does not exist; nothing was written');
     throw e;
   }

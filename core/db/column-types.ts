@@ -1,5 +1,5 @@
 import { DataTypes, type ModelAttributeColumnOptions } from 'sequelize';
-import type { Field } from '../schema/module.js';
+import { enumColumnWidth, type Field } from '../schema/module.js';
 
 /** Longest VARCHAR we create; longer strings become TEXT (and cannot be indexed). */
 export const MAX_VARCHAR = 2000;
@@ -34,7 +34,7 @@ function typeOf(field: Field, dialect: 'sqlite' | 'mysql') {
     case 'password':
       return DataTypes.STRING(255);
     case 'enum':
-      return DataTypes.STRING(Math.max(32, ...field.enum!.map((e) => e.length)));
+      return DataTypes.STRING(enumColumnWidth(field.enum!));
     case 'integer':
     case 'ref':
       return DataTypes.INTEGER;

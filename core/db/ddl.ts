@@ -16,6 +16,14 @@ export async function syncTables(db: Database, graph: ModuleGraph, names: readon
   const mysql = db.dialect.name === 'mysql';
   // MySQL checks that a referenced table exists, so foreign keys are added once all tables do;
   // SQLite cannot add them later, and accepts a reference to a table it has not seen yet.
+  // A unique index that existing rows break is the change that fails on data. Trying it first
+  // means a refused change leaves nothing behind (no added column of a type the restored
+  // definition does not know, which a later definition of that field would silently reuse).
+  for (const module of modules) {
+    if (!existing.has(module.table)) continue;
+    const present = await qi.describeTable(module.table);
+    for (const set of module.uniques) if (set.every((c) => c in present)) await ensureIndex(qi, module.table, set, true);
+  }
   for (const module of modules) {
     if (existing.has(module.table)) await addMissingColumns(qi, module, db.dialect.name);
     else await qi.createTable(module.table, columns(module, db.dialect.name), tableOptions);

@@ -45,7 +45,11 @@ export class QueryCompiler {
     let sql = `SELECT ${columns.join(', ')} FROM ${root.from()} WHERE ${where}`;
     if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
     if (query.limit !== undefined) sql += ` LIMIT ${int(query.limit)}`;
-    if (query.offset) sql += ` OFFSET ${int(query.offset)}`;
+    if (query.offset) {
+      // Neither dialect takes OFFSET without LIMIT.
+      if (query.limit === undefined) throw new CompileError('An offset needs a limit');
+      sql += ` OFFSET ${int(query.offset)}`;
+    }
     return { sql, params: st.params };
   }
 
@@ -72,9 +76,10 @@ export class QueryCompiler {
     const where = st.condition(query.where, root, false);
     const select = [...groups.map((g, i) => `${g} AS ${q(`g${i}`)}`), ...metrics.map((m, i) => `${m} AS ${q(`m${i}`)}`)];
     let sql = `SELECT ${select.join(', ')} FROM ${root.from()} WHERE ${where}`;
-    // By alias: the expressions may hold parameters, which MySQL could not match between clauses.
-    const aliases = groups.map((_, i) => q(`g${i}`)).join(', ');
-    if (groups.length > 0) sql += ` GROUP BY ${aliases} ORDER BY ${aliases}`;
+    // By position: the expressions may hold parameters, which MySQL could not match between
+    // clauses, and a name like "g0" would mean a column of that name if the table has one.
+    const positions = groups.map((_, i) => String(i + 1)).join(', ');
+    if (groups.length > 0) sql += ` GROUP BY ${positions} ORDER BY ${positions}`;
     sql += ` LIMIT ${int(query.limit)}`;
     return { sql, params: st.params };
   }

@@ -97,7 +97,8 @@ class FilterParser {
       const last = i === segments.length - 1;
       if (!NAME.test(name)) return this.fail(at, `"${name}" is not a field name`);
       const relation = current.relations.get(name);
-      if (relation && last) return this.relation(refs, name, relation.target, value, current, at, depth);
+      // A relation left out of the caller's readable fields is refused like an unknown field (access control).
+      if (relation && last && (this.access.canReadRelation?.(current, relation) ?? true)) return this.relation(refs, name, relation.target, value, current, at, depth);
       const field = current.fields.get(name);
       if (!field || !this.access.canRead(current, field)) {
         return this.fail(at, `${current.name} has no field "${name}" you can filter on; known: ${this.known(current)}`);
@@ -111,10 +112,11 @@ class FilterParser {
   }
 
   private relation(refs: string[], name: string, target: string, value: unknown, owner: Module, at: string, depth: number): Condition {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : [];
+    // `{"tags": {}}` would otherwise be an empty and: no restriction at all.
+    if (entries.length === 0) {
       return this.fail(at, `${name} is a to-many relation: use {"some": {…}}, {"none": {…}} or {"every": {…}}`);
     }
-    const entries = Object.entries(value);
     const parts = entries.map(([q, where]) => {
       if (!(QUANTIFIERS as readonly string[]).includes(q)) {
         return this.fail(`${at}/${pointerSegment(q)}`, `use some, none or every on the relation ${owner.name}.${name}`);

@@ -35,7 +35,8 @@ export function parseList(params: ListParams, module: Module, graph: ModuleGraph
   const search = parseSearch(params.q, module, graph, access, details);
   const { columns, relations } = parseFields(params.fields, module, graph, access, details);
   const orderBy = parseSort(params.sort ?? module.list.sort, module, graph, access, details);
-  const page = positiveInt(params.page, 1, Number.MAX_SAFE_INTEGER, '/page', details);
+  // The offset (page − 1) × pageSize must stay a safe integer, or compiling it fails (a 500).
+  const page = positiveInt(params.page, 1, Math.floor(Number.MAX_SAFE_INTEGER / MAX_PAGE_SIZE), '/page', details);
   const pageSize = positiveInt(params.pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, '/pageSize', details);
   if (details.length > 0) throw badRequest('invalid_query', 'The list parameters are not valid; see details', details);
   return { where: and(where, search), columns, relations, orderBy, page, pageSize };
@@ -60,7 +61,8 @@ export function parseSearch(q: string | undefined, module: Module, graph: Module
   }
   const targets = module.list.search
     .map((p) => resolvePath(p, module, graph, access, '/q'))
-    .filter((r) => !isDetail(r) && r.kind === 'field');
+    // Text fields only: `contains` on a number does not compile (definitions are checked for it too).
+    .filter((r) => !isDetail(r) && r.kind === 'field' && ['string', 'text', 'enum'].includes(r.field.kind));
   if (targets.length === 0) {
     details.push({ path: '/q', message: `${module.name} has no searchable fields you can read (x-list.search)` });
     return and();
@@ -77,7 +79,8 @@ export function parseFields(
 ): { columns: FieldRef[]; relations: string[] } {
   if (text === undefined || text.trim() === '') {
     const columns = [...module.fields.values()].filter((f) => access.canRead(module, f)).map((f) => ({ refs: [], field: f.name }));
-    const relations = [...module.relations.values()].filter((r) => r.kind === 'many-to-many').map((r) => r.name);
+    // Only relations the caller may read (a permission's readFields may leave them out: access control).
+    const relations = [...module.relations.values()].filter((r) => r.kind === 'many-to-many' && (access.canReadRelation?.(module, r) ?? true)).map((r) => r.name);
     return { columns, relations };
   }
   const columns: FieldRef[] = [{ refs: [], field: 'id' }];

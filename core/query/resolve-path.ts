@@ -32,7 +32,8 @@ export function resolvePath(
     const last = i === segments.length - 1;
     if (!NAME.test(name)) return { path: pointer, message: `"${name}" is not a field name` };
     const relation = current.relations.get(name);
-    if (relation && last && allowRelation) return { kind: 'relation', refs, relation, module: current };
+    // A relation left out of the caller's readable fields resolves like an unknown field (access control).
+    if (relation && last && allowRelation && (access.canReadRelation?.(current, relation) ?? true)) return { kind: 'relation', refs, relation, module: current };
     const field = current.fields.get(name);
     if (!field || !access.canRead(current, field)) {
       return { path: pointer, message: `${current.name} has no readable field "${name}"` };

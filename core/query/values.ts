@@ -50,6 +50,11 @@ function parseDate(value: unknown): Date | undefined {
   // Date-only strings are midnight UTC; others must be full ISO 8601 date-times.
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value;
   if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/.test(iso)) return undefined;
+  // A day the calendar lacks (2021-02-29) is refused: Date would quietly roll it into March.
+  const [year, month, day] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const calendar = new Date(0);
+  calendar.setUTCFullYear(year, month - 1, day);
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
   const withT = iso.replace(' ', 'T');
   const d = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(withT) ? withT : `${withT}Z`);
   return Number.isNaN(d.getTime()) ? undefined : d;

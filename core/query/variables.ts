@@ -65,12 +65,18 @@ export function resolveVariables(cond: Condition, module: string, graph: ModuleG
           const r = resolve(v);
           if (r !== undefined) items.push(r);
         }
+        // A range with an end that has no value (or a list where one end was) is no range.
+        if (cond.op === 'between' && items.length !== 2) return FALSE;
         return { ...cond, value: items };
       }
       const direct = isVariable(cond.value) ? variableValue(cond.value.var, ctx) : undefined;
       if (Array.isArray(direct)) {
+        // A list where one value was written (`{"salesman": "$user.roles"}`): eq/ne mean in/nin;
+        // an order or text comparison with a list has no meaning, so it never matches.
+        const op = cond.op === 'eq' || cond.op === 'in' ? 'in' : cond.op === 'ne' || cond.op === 'nin' ? 'nin' : undefined;
+        if (!op) return FALSE;
         const items = direct.map((r) => toStored(field, r)).flatMap((s) => ('value' in s ? [s.value] : []));
-        return { ...cond, value: items };
+        return { ...cond, op, value: items };
       }
       const value = resolve(cond.value as Scalar | Variable);
       return value === undefined ? FALSE : { ...cond, value };
@@ -91,7 +97,8 @@ function walk(graph: ModuleGraph, module: string, refs: readonly string[]): stri
 /** The value of one variable: `$now-30d` is a Date, `$today` a date string, `$user.x` the user's attribute. */
 export function variableValue(name: string, ctx: VariableContext): Scalar | Date | readonly Scalar[] | undefined {
   const user = USER.exec(name);
-  if (user) return ctx.user[user[1]!];
+  // Own attributes only: `$user.constructor` is not an attribute of the user.
+  if (user) return Object.hasOwn(ctx.user, user[1]!) ? ctx.user[user[1]!] : undefined;
   const rel = RELATIVE.exec(name);
   if (!rel) return undefined;
   const [, base, sign, amount, unit] = rel;
@@ -104,9 +111,21 @@ export function variableValue(name: string, ctx: VariableContext): Scalar | Date
       case 'h': d.setUTCHours(d.getUTCHours() + n); break;
       case 'd': d.setUTCDate(d.getUTCDate() + n); break;
       case 'w': d.setUTCDate(d.getUTCDate() + 7 * n); break;
-      case 'M': d.setUTCMonth(d.getUTCMonth() + n); break;
-      case 'y': d.setUTCFullYear(d.getUTCFullYear() + n); break;
+      case 'M': addMonths(d, n); break;
+      case 'y': addMonths(d, 12 * n); break;
     }
   }
+  // Beyond what a Date holds (`$today-999999y`): no value, so the comparison never matches.
+  if (Number.isNaN(d.getTime())) return undefined;
   return base === 'today' ? d.toISOString().slice(0, 10) : d;
+}
+
+/** Calendar months, clamped to the end of a shorter month: 31 March − 1 month is 28 February, not 3 March. */
+function addMonths(d: Date, n: number): void {
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  const end = new Date(d.getTime());
+  end.setUTCMonth(end.getUTCMonth() + 1, 0);
+  d.setUTCDate(Math.min(day, end.getUTCDate()));
 }

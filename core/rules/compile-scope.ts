@@ -52,14 +52,22 @@ function scopeFor(grants: Grants, graph: ModuleGraph, module: Module, action: Ac
     const rules = grants.rules.filter((r) => r.module === base && r.actions.includes(action));
     const department = base === 'department' ? departmentScope(grants) : undefined;
     if (rules.length === 0 && !department) continue;
+    const compiled = rules.map((r) => compileRule(r, baseModule, graph));
+    const own = or(...(department ? [department.condition] : []), ...compiled.map((c) => c.condition));
     const path = scopePath(graph, module, base);
+    // A base that restricts nothing (a seeAll department) needs no path: an ambiguous one cannot
+    // narrow it, so it contributes nothing (shown by explain only where its path is known).
+    // Only seeAll: a rule that is always true (`{}`) still needs the record reached (rule 5),
+    // as an equivalent rule that does not fold to a constant does.
+    if (department?.condition.kind === 'const' && department.condition.value) {
+      if (path?.ok) bases.push({ base, path: path.refs.join('.'), rules: compiled, ...(department ? { department } : {}), condition: TRUE });
+      continue;
+    }
     if (!path || !path.ok) {
       const error = path ? path.reason : `${module.name} does not reach ${base}`;
       bases.push({ base, path: '', rules: [], ...(department ? { department } : {}), condition: FALSE, error });
       continue;
     }
-    const compiled = rules.map((r) => compileRule(r, baseModule, graph));
-    const own = or(...(department ? [department.condition] : []), ...compiled.map((c) => c.condition));
     // A record whose path to X is broken (a null reference) fails X's condition (rule 5).
     const reached = path.refs.length === 0 ? TRUE : { kind: 'compare', target: { refs: path.refs, field: 'id' }, op: 'isNull', value: false } as Condition;
     bases.push({
@@ -67,7 +75,7 @@ function scopeFor(grants: Grants, graph: ModuleGraph, module: Module, action: Ac
       path: path.refs.join('.'),
       rules: compiled,
       ...(department ? { department } : {}),
-      condition: own.kind === 'const' && own.value ? TRUE : and(prefix(own, path.refs), reached),
+      condition: and(prefix(own, path.refs), reached),
     });
   }
   return { module: module.name, action, condition: and(...bases.map((b) => b.condition)), bases };
@@ -75,7 +83,8 @@ function scopeFor(grants: Grants, graph: ModuleGraph, module: Module, action: Ac
 
 function compileRule(rule: RuleGrant, base: Module, graph: ModuleGraph) {
   try {
-    return { id: rule.id, name: rule.name, condition: parseFilter(rule.filter ?? {}, base, graph, readAll, '/filter') };
+    // No `?? {}`: a stored filter that is missing or not a JSON object denies; it never widens to "everything".
+    return { id: rule.id, name: rule.name, condition: parseFilter(rule.filter, base, graph, readAll, '/filter') };
   } catch (e) {
     // A rule that no longer compiles (its field was removed, say) grants nothing.
     const details = (e as { details?: { path: string; message: string }[] }).details ?? [];

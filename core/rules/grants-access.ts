@@ -1,5 +1,5 @@
 import type { Condition } from '../query/ast.js';
-import type { Field, Module, ModuleGraph } from '../schema/module.js';
+import type { Module, ModuleGraph } from '../schema/module.js';
 import { forbidden } from '../errors.js';
 import type { Access, Action, Actor } from '../data/access.js';
 import { compileScope, type CompiledScope } from './compile-scope.js';
@@ -51,13 +51,23 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
       if (field.writeOnly) return false;
       if (grants.isAdmin) return true;
       if (!allows(module, 'read')) return false;
-      return field.system || fieldAllowed(permissionsOn(module).filter((p) => p.actions.includes('read')), 'readFields', field);
+      return field.system || fieldAllowed(permissionsOn(module).filter((p) => p.actions.includes('read')), 'readFields', field.name);
+    },
+    canReadRelation(module, relation) {
+      if (grants.isAdmin) return true;
+      if (!allows(module, 'read')) return false;
+      return fieldAllowed(permissionsOn(module).filter((p) => p.actions.includes('read')), 'readFields', relation.name);
     },
     canWrite(module, field) {
       if (field.system || field.readOnly) return false;
       if (grants.isAdmin) return true;
       const writers = permissionsOn(module).filter((p) => p.actions.includes('create') || p.actions.includes('update'));
-      return fieldAllowed(writers, 'writeFields', field);
+      return fieldAllowed(writers, 'writeFields', field.name);
+    },
+    canWriteRelation(module, relation) {
+      if (grants.isAdmin) return true;
+      const writers = permissionsOn(module).filter((p) => p.actions.includes('create') || p.actions.includes('update'));
+      return fieldAllowed(writers, 'writeFields', relation.name);
     },
     filterable(module) {
       if (grants.isAdmin) return undefined;
@@ -70,7 +80,7 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
 }
 
 /** Union over the user's permissions: one without a field list allows every field. */
-function fieldAllowed(perms: readonly PermissionGrant[], key: 'readFields' | 'writeFields', field: Field): boolean {
+function fieldAllowed(perms: readonly PermissionGrant[], key: 'readFields' | 'writeFields', name: string): boolean {
   if (perms.length === 0) return false;
-  return perms.some((p) => !p[key] || p[key]!.includes(field.name));
+  return perms.some((p) => !p[key] || p[key]!.includes(name));
 }

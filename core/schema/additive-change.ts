@@ -1,7 +1,7 @@
 import type { ErrorDetail } from '../errors.js';
 import { buildModule } from './build-graph.js';
 import { pointer } from './finding.js';
-import type { Field, JsonSchema, Relation } from './module.js';
+import { enumColumnWidth, type Field, type JsonSchema, type Relation } from './module.js';
 
 /**
  * Which changes `PUT /api/modules/<m>` accepts today: new fields and refs, new indexes, and
@@ -24,6 +24,29 @@ export function refuseNonAdditive(before: JsonSchema, after: JsonSchema): ErrorD
         hint: 'add a new field instead; type changes with a dry run are planned',
       });
     }
+  }
+  for (const [name, field] of old.fields) {
+    const now = next.fields.get(name);
+    // Adding enum values is fine while the column holds the longest; widening it is a type change.
+    if (field.kind === 'enum' && now?.kind === 'enum' && enumColumnWidth(now.enum ?? []) > enumColumnWidth(field.enum ?? [])) {
+      details.push({
+        path: pointer('properties', name, 'enum'),
+        code: 'change_unsupported',
+        message: `the values of "${name}" are stored in ${enumColumnWidth(field.enum ?? [])} characters; a longer value needs a wider column, which is not supported yet`,
+        hint: `keep every value of "${name}" at most ${enumColumnWidth(field.enum ?? [])} characters long`,
+      });
+    }
+  }
+  // Indexes are never dropped, so a uniqueness left out would still be enforced, without a name.
+  const nextUniques = new Set(next.uniques.map(uniqueKey));
+  for (const set of old.uniques) {
+    if (nextUniques.has(uniqueKey(set))) continue;
+    details.push({
+      path: set.length === 1 ? pointer('properties', set[0]!) : pointer('x-unique'),
+      code: 'change_unsupported',
+      message: `dropping the uniqueness of ${set.join(' + ')} is not supported yet; the database would go on enforcing it`,
+      hint: 'keep x-unique as it is',
+    });
   }
   for (const [name, rel] of old.relations) {
     const now = next.relations.get(name);
@@ -57,3 +80,4 @@ function dropped(name: string): ErrorDetail {
 
 const storage = (f: Field) => [f.kind, f.maxLength ?? '', f.precision ?? '', f.scale ?? '', f.ref ?? '', f.onDelete ?? ''].join(':');
 const relationKey = (r: Relation) => [r.kind, r.target, r.via ?? ''].join(':');
+const uniqueKey = (set: readonly string[]) => [...set].sort().join(',');

@@ -12,6 +12,7 @@ import type { ErrorObject } from 'ajv';
 import { pointer, type Finding } from './finding.js';
 import { MODULE_NAME, metaSchema } from './meta-schema.js';
 import { SYSTEM_FIELDS } from './module.js';
+import { fieldKind } from './build-graph.js';
 
 export interface CheckOptions {
   /** Modules defined elsewhere (definitions or Module objects), so that refs to them resolve. */
@@ -325,6 +326,7 @@ class Graph {
       const faulty = shape.some((f) => f.pointer === here || f.pointer.startsWith(here + '/'));
       out.push(...this.propertyFindings(name, field, prop, faulty));
     }
+    out.push(...caseClashes(props), ...ownerFindings(def, props));
     out.push(...this.nameListFindings(def, props));
     const self = name ?? 'this module';
     out.push(...this.listFindings(self, def), ...this.scopePathFindings(self, def));
@@ -333,6 +335,17 @@ class Graph {
 
   private clashes(name: string, index: number): Draft[] {
     const out: Draft[] = [];
+    // A many-to-many field of an installed module stores its links in the table `<module>_<field>`
+    // (among definitions checked together, the clash is reported on the many-to-many field).
+    const junction = (this.junctions.get(name.toLowerCase()) ?? []).find((j) => j.module !== name && this.installed.has(j.module));
+    if (junction) {
+      out.push({
+        code: 'name.clash',
+        pointer: '/$id',
+        message: `'${name}' is the table of the many-to-many field ${junction.module}.${junction.field}`,
+        hint: 'choose another $id',
+      });
+    }
     const first = this.firstIndex.get(name);
     if (this.installed.has(name) || (first !== undefined && first !== index)) {
       out.push({
@@ -483,15 +496,15 @@ class Graph {
   private listFindings(name: string, def: Obj): Draft[] {
     const list = def['x-list'];
     if (!isObj(list)) return [];
-    const entries: [string, string][] = [];
+    const entries: [string, string, 'columns' | 'search' | 'filters' | 'sort'][] = [];
     for (const key of ['columns', 'search', 'filters'] as const) {
-      for (const [i, path] of stringsAt(list[key])) entries.push([pointer('x-list', key, i), path]);
+      for (const [i, path] of stringsAt(list[key])) entries.push([pointer('x-list', key, i), path, key]);
     }
     if (typeof list.sort === 'string') {
-      for (const part of list.sort.split(',')) entries.push([pointer('x-list', 'sort'), part.replace(/^[-+]/, '')]);
+      for (const part of list.sort.split(',')) entries.push([pointer('x-list', 'sort'), part.replace(/^[-+]/, ''), 'sort']);
     }
     const out: Draft[] = [];
-    for (const [ptr, path] of entries) {
+    for (const [ptr, path, key] of entries) {
       const r = this.resolve(name, def, path);
       if (!r.ok) {
         out.push({
@@ -499,6 +512,26 @@ class Graph {
           pointer: ptr,
           message: `'${path}': ${r.why}`,
           hint: 'use a field of this module, or a ref path through x-ref fields such as customer.name',
+        });
+        continue;
+      }
+      // The default sort applies to every list and q to every search: a field they cannot use
+      // would make each list request fail (400), or each search a server error.
+      const kind = SYSTEM.includes(r.last) ? 'system' : storedKind(propertiesOf(r.def)[r.last]);
+      if (key === 'sort' && (kind === 'relation' || kind === 'json' || kind === 'text' || kind === 'password')) {
+        out.push({
+          code: 'list.unsortable',
+          pointer: ptr,
+          message: `'${path}' cannot be sorted: it is ${kind === 'relation' ? 'a to-many relation' : kind === 'json' ? 'a JSON field' : kind === 'password' ? 'a password, which no one may read' : 'long text (a string without maxLength)'}`,
+          hint: 'sort by a number, date, reference or a string with maxLength',
+        });
+      }
+      if (key === 'search' && kind !== 'string' && kind !== 'text' && kind !== 'enum') {
+        out.push({
+          code: 'list.unsearchable',
+          pointer: ptr,
+          message: `'${path}' cannot be searched: q looks for text, and it is not a text field`,
+          hint: 'list only string fields in x-list.search (filters find numbers, dates and references)',
         });
       }
     }
@@ -556,6 +589,51 @@ class Graph {
     }
     return { ok: false, why: 'is empty' };
   }
+}
+
+/**
+ * Column names are case-insensitive on both databases: `nAme` next to `name`, or `iD` next to
+ * the system field `id`, would be one column, which the database refuses.
+ */
+function caseClashes(props: Obj): Draft[] {
+  const out: Draft[] = [];
+  const seen = new Map<string, string>(SYSTEM.map((f) => [f.toLowerCase(), f]));
+  for (const field of Object.keys(props)) {
+    const other = seen.get(field.toLowerCase());
+    if (other !== undefined && other !== field) {
+      out.push({
+        code: 'name.clash',
+        pointer: pointer('properties', field),
+        message: `'${field}' differs from ${SYSTEM.includes(other) ? 'the system field' : 'the property'} '${other}' only in case; the database would see one column`,
+        hint: 'rename the property so that it differs in more than case',
+      });
+    } else if (other === undefined) seen.set(field.toLowerCase(), field);
+  }
+  return out;
+}
+
+/** `x-owner` names the user who owns a record (C-2): a reference to user, or createdBy/updatedBy. */
+function ownerFindings(def: Obj, props: Obj): Draft[] {
+  if (!('x-owner' in def)) return [];
+  const owner = def['x-owner'];
+  if (owner === 'createdBy' || owner === 'updatedBy') return [];
+  if (typeof owner === 'string' && refTarget(props[owner]) === 'user') return [];
+  const users = Object.keys(props).filter((k) => refTarget(props[k]) === 'user');
+  return [
+    {
+      code: 'owner.invalid',
+      pointer: '/x-owner',
+      message: typeof owner === 'string' ? `'${owner}' is not a reference to user` : 'x-owner must name a field',
+      hint: `name a field with "x-ref": "user"${users.length > 0 ? ` (${users.join(', ')})` : ''}, or createdBy`,
+    },
+  ];
+}
+
+/** How a property is stored, as the list settings care: a relation, or fieldKind's answer. */
+function storedKind(prop: unknown): string {
+  if (!isObj(prop)) return 'json';
+  if (isManyToMany(prop) || isOneToMany(prop)) return 'relation';
+  return fieldKind(prop);
 }
 
 const ANNOTATIONS = new Set([

@@ -91,3 +91,6 @@ export interface ModuleGraph {
 }
 
 export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'] as const;
+
+/** The VARCHAR width of an enum column: its longest value, at least 32 (core/db/column-types). */
+export const enumColumnWidth = (values: readonly string[]): number => Math.max(32, ...values.map((v) => v.length));

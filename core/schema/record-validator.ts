@@ -105,7 +105,12 @@ function valueSchema(f: Field): JsonSchema {
     case 'enum':
       return { type: 'string', enum: [...(f.enum ?? [])] };
     case 'integer':
-      return { type: 'integer', ...keep('minimum', 'maximum') };
+      // INTEGER columns are 32-bit on MySQL/MariaDB (an insert beyond fails there, SQLite would store it).
+      return {
+        type: 'integer',
+        minimum: Math.max(INT_MIN, typeof s.minimum === 'number' ? s.minimum : INT_MIN),
+        maximum: Math.min(INT_MAX, typeof s.maximum === 'number' ? s.maximum : INT_MAX),
+      };
     case 'number': {
       // DECIMAL(p, s) holds fewer than 10^(p-s) in magnitude; beyond it the database refuses the row.
       const bound = 10 ** ((f.precision ?? 18) - (f.scale ?? 4));
@@ -119,6 +124,9 @@ function valueSchema(f: Field): JsonSchema {
       return Object.fromEntries(Object.entries(s).filter(([k]) => !k.startsWith('x-') && k !== 'default'));
   }
 }
+
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
 
 const isCheckedFormat = (format: unknown) => format === 'email' || format === 'uri';
 

@@ -1,0 +1,265 @@
+/**
+ * One enforcement point (STYLE.md; API.md "Record visibility" and "No side channels"): every
+ * route the app registers is listed here, so a new route fails this test until it is classified,
+ * and every route under /api/data is probed with sales_001002 of the seed-003 world, who must see
+ * only 001002 data through each of them — lists, single reads, aggregates, exports, explain,
+ * embedded records, filters and searches through related modules — and write nothing outside it.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { filterParam, startTestApp, type Client, type TestApp } from '../support/app.js';
+import { describeEachDialect } from '../support/databases.js';
+import { buildSeed003, type World } from '../rules/seed-003-world.js';
+import { expectStatus, forbiddenFor, idsOf, listIds, ok, sorted, tableCount, tableRow } from './helpers.js';
+
+const ID = ':id{[1-9][0-9]{0,14}}';
+
+describeEachDialect('every route is classified, and every data route is scoped', (dialect) => {
+  let app: TestApp;
+  let w: World;
+  let admin: Client;
+  let s2: Client;
+  /** visit: a module whose salesman reference does not carry scope, so visible visits point at invisible salesmen. */
+  const visits: { id: number; salesman: number; dept: string; salesmanName: string }[] = [];
+  const orderCustomer = new Map<number, number>();
+  let customerIds: number[] = [];
+
+  const mine = {
+    salesmen: () => sorted(w.salesmen.filter((s) => s.dept === '001002').map((s) => s.id)),
+    orders: () => sorted(w.orders.filter((o) => o.salesmanDept === '001002').map((o) => o.id)),
+    lines: () => sorted(w.lines.filter((l) => mine.orders().includes(l.order)).map((l) => l.id)),
+    receipts: () => sorted(w.receipts.filter((r) => mine.lines().includes(r.line)).map((r) => r.id)),
+  };
+  const foreign = {
+    salesman: () => w.salesmen.find((s) => s.dept === '001003')!.id,
+    order: () => w.orders.find((o) => o.salesmanDept === '001001')!.id,
+    receipt: () => w.receipts.find((r) => !mine.receipts().includes(r.id))!.id,
+  };
+  const salesmanName = (id: number) => {
+    const i = w.salesmen.findIndex((s) => s.id === id);
+    const s = w.salesmen[i]!;
+    return `s${s.dept}-${i - w.salesmen.findIndex((x) => x.dept === s.dept)}`;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp(dialect);
+    w = await buildSeed003(app);
+    admin = await app.admin();
+    await ok(admin.post('/api/modules', {
+      $id: 'visit', type: 'object',
+      properties: { note: { type: 'string', maxLength: 60 }, salesman: { type: 'integer', 'x-ref': 'salesman', 'x-scope': false } },
+      required: ['note'], 'x-list': { search: ['note', 'salesman.name'] },
+    }));
+    // customer.orders: a one-to-many relation, to filter customers by their (visible) orders.
+    const customerDef = (await ok(admin.get('/api/modules/customer'), 200)).definition;
+    await ok(admin.put('/api/modules/customer', { ...customerDef, properties: { ...customerDef.properties, orders: { type: 'array', 'x-inverse': 'order.customer' } } }), 200);
+    const writer = (await ok(admin.post('/api/data/role', { name: 'writer' }))).id;
+    await ok(admin.post('/api/data/permission', { role: w.roles.staff, module: 'visit', actions: ['read'] }));
+    for (const module of ['salesman', 'order', 'orderline', 'receipt']) {
+      await ok(admin.post('/api/data/permission', { role: writer, module, actions: ['read', 'create', 'update', 'delete'] }));
+    }
+    await ok(admin.patch(`/api/data/user/${w.users.sales_001002!.id}`, { roles: [w.roles.staff, writer] }), 200);
+    for (const [i, s] of w.salesmen.entries()) {
+      visits.push({ id: (await ok(admin.post('/api/data/visit', { note: `visit ${i}`, salesman: s.id }))).id, salesman: s.id, dept: s.dept, salesmanName: salesmanName(s.id) });
+    }
+    for (const o of (await ok(admin.get('/api/data/order?pageSize=500&fields=customer'), 200)).data) orderCustomer.set(o.id, o.customer);
+    customerIds = await listIds(admin, 'customer');
+    s2 = w.users.sales_001002!.client;
+  });
+  afterAll(async () => app?.close());
+
+  const visibleVisits = () => visits.filter((v) => v.dept === '001002');
+
+  /** Each probe proves the route answers sales_001002 only with what they may see (or refuses). */
+  const probes: Record<string, (() => Promise<void>) | null> = {
+    // Middleware: stratum in context, body limit, login required under /api, admin only under /api/modules.
+    'ALL /*': null,
+    'ALL /api/*': null,
+    'ALL /api/modules/*': null,
+
+    'GET /': async () => {
+      const r = await app.client().get('/');
+      expect(r.status).toBe(200);
+      expect(String(r.body)).toMatch(/^Stratum is running/);
+    },
+    'POST /api/auth/login': async () => {
+      expectStatus(await app.client().post('/api/auth/login', { username: 'sales_001002', password: 'wrong password' }), 401);
+    },
+    'POST /api/auth/logout': async () => {
+      const c = await app.client().login('sales_001002', 'password-for-tests');
+      expectStatus(await c.post('/api/auth/logout'), 204);
+      expectStatus(await c.get('/api/auth/me'), 401);
+    },
+    'GET /api/auth/me': async () => {
+      expect(expectStatus(await s2.get('/api/auth/me'), 200).body.user).toMatchObject({ id: w.users.sales_001002!.id, username: 'sales_001002' });
+    },
+    'GET /api/auth/tokens': async () => {
+      await ok(admin.post('/api/auth/tokens', { name: 'admin script' }));
+      expect(expectStatus(await s2.get('/api/auth/tokens'), 200).body.data).toEqual([]);
+    },
+    'POST /api/auth/tokens': async () => {
+      const t = await ok(s2.post('/api/auth/tokens', { name: 'mine' }));
+      const c = app.client();
+      c.bearer = t.token;
+      // The token reaches no further than its owner.
+      expect(await listIds(c, 'order')).toEqual(mine.orders());
+      expectStatus(await s2.delete(`/api/auth/tokens/${t.id}`), 204);
+    },
+    [`DELETE /api/auth/tokens/${ID}`]: async () => {
+      const theirs = await ok(admin.post('/api/auth/tokens', { name: 'not yours' }));
+      expectStatus(await s2.delete(`/api/auth/tokens/${theirs.id}`), 404);
+      expect((await ok(admin.get('/api/auth/tokens'), 200)).data.map((t: { id: number }) => t.id)).toContain(theirs.id);
+    },
+
+    'GET /api/data/:module': async () => {
+      expect(await listIds(s2, 'salesman')).toEqual(mine.salesmen());
+      expect(await listIds(s2, 'order')).toEqual(mine.orders());
+      expect(await listIds(s2, 'orderline')).toEqual(mine.lines());
+      expect(await listIds(s2, 'receipt')).toEqual(mine.receipts());
+      expect(await listIds(s2, 'department')).toEqual([w.dept['001002']]);
+      expect(await listIds(s2, 'customer')).toEqual(customerIds);
+      expect(await listIds(s2, 'visit')).toEqual(sorted(visits.map((v) => v.id)));
+      expect(expectStatus(await s2.get('/api/data/order?pageSize=2'), 200).body.meta.total).toBe(mine.orders().length);
+      // Embedded related records: an invisible salesman is absent (null), a visible one is there.
+      const embedded = expectStatus(await s2.get('/api/data/visit?fields=note,salesman.name&pageSize=500&sort=id'), 200).body.data;
+      expect(embedded).toEqual(visits.map((v, i) => ({ id: v.id, note: `visit ${i}`, salesman: v.dept === '001002' ? { id: v.salesman, name: v.salesmanName } : null })));
+      expect(JSON.stringify(embedded)).not.toMatch(/s001001|s001003|s0010-/);
+      // A filter on a related module's field sees only related records one may see.
+      const invisibleName = visits.find((v) => v.dept === '001003')!.salesmanName;
+      expect(await listIds(admin, 'visit', { 'salesman.name': invisibleName })).toHaveLength(1);
+      expect(await listIds(s2, 'visit', { 'salesman.name': invisibleName })).toEqual([]);
+      expect(await listIds(s2, 'visit', { 'salesman.department.code': { startsWith: '0010' } })).toEqual(sorted(visibleVisits().map((v) => v.id)));
+      expect(await listIds(s2, 'visit', { not: { 'salesman.name': invisibleName } })).toEqual(sorted(visits.map((v) => v.id)));
+      expect(await listIds(s2, 'order', { 'salesman.department.code': '001003' })).toEqual([]);
+      // ... and through a to-many relation, as if the invisible orders were absent.
+      const withOrders = (pred: (dept: string) => boolean) => sorted([...new Set(w.orders.filter((o) => pred(o.salesmanDept)).map((o) => orderCustomer.get(o.id)!))]);
+      expect(await listIds(admin, 'customer', { orders: { some: { 'salesman.department.code': '001003' } } })).toEqual(withOrders((d) => d === '001003'));
+      expect(await listIds(s2, 'customer', { orders: { some: { 'salesman.department.code': '001003' } } })).toEqual([]);
+      expect(await listIds(s2, 'customer', { orders: { some: { amount: { gte: 0 } } } })).toEqual(withOrders((d) => d === '001002'));
+      expect(await listIds(s2, 'customer', { orders: { none: { amount: { gte: 0 } } } })).toEqual(customerIds.filter((c) => !withOrders((d) => d === '001002').includes(c)));
+      // q searches related fields the same way.
+      expect(idsOf(expectStatus(await admin.get('/api/data/visit?q=s001003&pageSize=500'), 200))).toHaveLength(2);
+      expect(expectStatus(await s2.get('/api/data/visit?q=s001003'), 200).body.meta.total).toBe(0);
+      expect(idsOf(expectStatus(await s2.get('/api/data/visit?q=s001002&pageSize=500'), 200))).toEqual(sorted(visibleVisits().map((v) => v.id)));
+      // Sorting by an invisible related value cannot order by it: those records sort as if it were null.
+      const bySalesman = expectStatus(await s2.get('/api/data/visit?sort=salesman.name&pageSize=500'), 200).body.data.map((d: { id: number }) => d.id);
+      const hidden = sorted(visits.filter((v) => v.dept !== '001002').map((v) => v.id));
+      const shown = visibleVisits().sort((a, b) => a.salesmanName.localeCompare(b.salesmanName) || a.id - b.id).map((v) => v.id);
+      expect(bySalesman).toEqual([...hidden, ...shown]);
+    },
+    [`GET /api/data/:module/${ID}`]: async () => {
+      const own = mine.orders()[0]!;
+      expect(expectStatus(await s2.get(`/api/data/order/${own}?fields=number,salesman.department.code`), 200).body.salesman.department.code).toBe('001002');
+      for (const [m, id] of [['order', foreign.order()], ['salesman', foreign.salesman()], ['receipt', foreign.receipt()], ['department', w.dept['001003']!]] as const) {
+        const r = await s2.get(`/api/data/${m}/${id}`);
+        expect({ m, status: r.status, code: r.body.error?.code }).toEqual({ m, status: 404, code: 'not_found' });
+      }
+      const v = visits.find((x) => x.dept === '001001')!;
+      expect(expectStatus(await s2.get(`/api/data/visit/${v.id}?fields=note,salesman.name`), 200).body).toEqual({ id: v.id, note: expect.any(String), salesman: null });
+    },
+    'GET /api/data/:module/aggregate': async () => {
+      const want = w.orders.filter((o) => o.salesmanDept === '001002');
+      expect(expectStatus(await s2.get('/api/data/order/aggregate?metrics=count(),sum(amount)'), 200).body.data)
+        .toEqual([{ 'count()': want.length, 'sum(amount)': want.reduce((a, o) => a + o.amount, 0) }]);
+      expect(expectStatus(await s2.get('/api/data/receipt/aggregate?groupBy=orderline.order.salesman.department.code&metrics=count()'), 200).body.data)
+        .toEqual([{ 'orderline.order.salesman.department.code': '001002', 'count()': mine.receipts().length }]);
+      expect(expectStatus(await s2.get('/api/data/department/aggregate?metrics=count()'), 200).body.data).toEqual([{ 'count()': 1 }]);
+      // Grouping visits by salesman: no invisible salesman's name is a group key.
+      const groups = expectStatus(await s2.get('/api/data/visit/aggregate?groupBy=salesman.name&metrics=count()'), 200).body.data;
+      expect(groups.filter((g: Record<string, unknown>) => g['salesman.name'] !== null))
+        .toEqual(visibleVisits().map((v) => v.salesmanName).sort().map((name) => ({ 'salesman.name': name, 'count()': 1 })));
+      expect(expectStatus(await s2.get(`/api/data/visit/aggregate?metrics=count()&${filterParam({ 'salesman.department.code': '001003' })}`), 200).body.data).toEqual([{ 'count()': 0 }]);
+    },
+    'GET /api/data/:module/export': async () => {
+      const r = expectStatus(await s2.get('/api/data/order/export'), 200);
+      const lines = String(r.body).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+      const header = lines[0]!.split(',');
+      const idAt = header.indexOf('id');
+      expect(idAt).toBeGreaterThanOrEqual(0);
+      expect(sorted(lines.slice(1).map((l) => Number(l.split(',')[idAt])))).toEqual(mine.orders());
+      const visitsCsv = String(expectStatus(await s2.get('/api/data/visit/export?fields=note,salesman.name'), 200).body);
+      expect(visitsCsv).not.toMatch(/s001001|s001003|s0010-/);
+      expect(visitsCsv.match(/s001002-\d/g)?.sort()).toEqual(['s001002-0', 's001002-1']);
+    },
+    'GET /api/data/:module/explain': async () => {
+      expect(expectStatus(await s2.get(`/api/data/order/explain?user=${w.users.sales_0010!.id}`), 403).body).toEqual(forbiddenFor('explain:admin'));
+      expect(expectStatus(await s2.get(`/api/data/order/explain?user=${w.users.sales_001002!.id}`), 403).body).toEqual(forbiddenFor('explain:admin'));
+    },
+    [`GET /api/data/:module/${ID}/explain`]: async () => {
+      expect(expectStatus(await s2.get(`/api/data/order/${foreign.order()}/explain?user=${w.users.sales_001002!.id}`), 403).body).toEqual(forbiddenFor('explain:admin'));
+    },
+
+    'POST /api/data/:module': async () => {
+      const before = [await tableCount(app, 'order'), await tableCount(app, 'salesman')];
+      expectStatus(await s2.post('/api/data/order', { number: 'x-1', amount: 1, salesman: foreign.salesman() }), 400);
+      expect(expectStatus(await s2.post('/api/data/salesman', { name: 'nowhere' }), 403).body).toEqual(forbiddenFor('salesman:create'));
+      expect([await tableCount(app, 'order'), await tableCount(app, 'salesman')]).toEqual(before);
+    },
+    [`PATCH /api/data/:module/${ID}`]: async () => {
+      for (const [m, id] of [['order', foreign.order()], ['salesman', foreign.salesman()], ['receipt', foreign.receipt()]] as const) {
+        const before = await tableRow(app, m, id);
+        const r = await s2.patch(`/api/data/${m}/${id}`, m === 'salesman' ? { name: 'mine now' } : { amount: 1 });
+        expect({ m, status: r.status }).toEqual({ m, status: 404 });
+        expect(await tableRow(app, m, id)).toEqual(before);
+      }
+    },
+    [`DELETE /api/data/:module/${ID}`]: async () => {
+      const id = foreign.receipt();
+      const before = await tableCount(app, 'receipt');
+      expectStatus(await s2.delete(`/api/data/receipt/${id}`), 404);
+      expect(await tableCount(app, 'receipt')).toBe(before);
+      expect(await tableRow(app, 'receipt', id)).toBeDefined();
+      // Inside the scope it deletes.
+      const own = await ok(s2.post('/api/data/receipt', { orderline: mine.lines()[0], amount: 1 }));
+      expectStatus(await s2.delete(`/api/data/receipt/${own.id}`), 204);
+      expect(await tableCount(app, 'receipt')).toBe(before);
+    },
+    'POST /api/data/:module/bulk': async () => {
+      const own = await ok(s2.post('/api/data/receipt', { orderline: mine.lines()[0], amount: 1 }));
+      const before = await tableCount(app, 'receipt');
+      const del = await s2.post('/api/data/receipt/bulk', { action: 'delete', ids: [own.id, foreign.receipt()] });
+      expect(del.status).toBe(404);
+      expect(await tableCount(app, 'receipt')).toBe(before);
+      const order = foreign.order();
+      const orderBefore = await tableRow(app, 'order', order);
+      expectStatus(await s2.post('/api/data/order/bulk', { action: 'update', ids: [mine.orders()[0], order], values: { amount: 1 } }), 404);
+      expect(await tableRow(app, 'order', order)).toEqual(orderBefore);
+      expect((await tableRow(app, 'order', mine.orders()[0]!))!.version).toBe(1);
+      expectStatus(await s2.post('/api/data/receipt/bulk', { action: 'delete', ids: [own.id] }), 200);
+      expect(await tableCount(app, 'receipt')).toBe(before - 1);
+    },
+
+    'GET /api/modules': async () => {
+      expect(expectStatus(await s2.get('/api/modules'), 403).body).toEqual(forbiddenFor('modules:admin'));
+    },
+    'GET /api/modules/:module': async () => {
+      expectStatus(await s2.get('/api/modules/order'), 403);
+    },
+    'POST /api/modules': async () => {
+      expectStatus(await s2.post('/api/modules', { $id: 'sneaky', type: 'object', properties: { a: { type: 'string', maxLength: 5 } } }), 403);
+      expect((await app.stratum.registry.definitions()).map((d) => d.name)).not.toContain('sneaky');
+    },
+    'PUT /api/modules/:module': async () => {
+      const def = (await ok(admin.get('/api/modules/visit'), 200)).definition;
+      expectStatus(await s2.put('/api/modules/visit', { ...def, 'x-scope-paths': {} }), 403);
+    },
+    'DELETE /api/modules/:module': async () => {
+      expectStatus(await s2.delete('/api/modules/visit'), 403);
+      expectStatus(await admin.get('/api/modules/visit'), 200);
+    },
+  };
+
+  it('the app registers exactly the routes this test knows (classify a new route here)', () => {
+    const registered = [...new Set(app.app.routes.map((r) => `${r.method} ${r.path}`))].sort();
+    expect(registered).toEqual(Object.keys(probes).sort());
+  });
+
+  it('every GET and every write route under /api/data has a scope probe', () => {
+    const dataRoutes = app.app.routes.filter((r) => r.path.startsWith('/api/data') && r.method !== 'ALL').map((r) => `${r.method} ${r.path}`);
+    expect(dataRoutes.length).toBeGreaterThanOrEqual(10);
+    for (const route of dataRoutes) expect({ route, probed: typeof probes[route] === 'function' }).toEqual({ route, probed: true });
+  });
+
+  for (const [route, probe] of Object.entries(probes)) {
+    if (probe) it(`${route}: sales_001002 gets only 001002 data, or a refusal`, probe);
+  }
+});
