@@ -18,9 +18,29 @@ export function columnFor(field: Field, dialect: 'sqlite' | 'mysql'): ModelAttri
         return { type: DataTypes.INTEGER, allowNull: true };
     }
   }
-  const base: ModelAttributeColumnOptions = { type: typeOf(field, dialect), allowNull: !field.required };
+  const base: ModelAttributeColumnOptions = { type: withCollation(field, dialect), allowNull: !field.required };
   if (field.default !== undefined && field.kind !== 'json') base.defaultValue = field.default as never;
   return base;
+}
+
+/**
+ * Text compares alike on both dialects: MariaDB's utf8mb4_unicode_ci ignores case, so SQLite's
+ * text columns are NOCASE (equality, uniqueness and sort ignore ASCII case). Accents and
+ * trailing spaces still compare differently; see docs/DEFINITIONS.md.
+ */
+function withCollation(field: Field, dialect: 'sqlite' | 'mysql') {
+  const type = typeOf(field, dialect);
+  if (dialect !== 'sqlite') return type;
+  switch (field.kind) {
+    case 'string':
+      return field.maxLength! <= MAX_VARCHAR ? `VARCHAR(${field.maxLength}) COLLATE NOCASE` : 'TEXT COLLATE NOCASE';
+    case 'text':
+      return 'TEXT COLLATE NOCASE';
+    case 'enum':
+      return `VARCHAR(${enumColumnWidth(field.enum!)}) COLLATE NOCASE`;
+    default:
+      return type;
+  }
 }
 
 function typeOf(field: Field, dialect: 'sqlite' | 'mysql') {

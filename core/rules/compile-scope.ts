@@ -7,6 +7,7 @@ import type { Action } from '../data/access.js';
 import { departmentScope, type DepartmentScope } from './department-condition.js';
 import type { Grants, RuleGrant } from './grants.js';
 import { reachableBases, scopePath } from './scope-paths.js';
+import { missingUserVariables, userVariables } from './user-variables.js';
 
 /** Why a base module restricts a module the way it does: what explain shows. */
 export interface BaseScope {
@@ -52,7 +53,7 @@ function scopeFor(grants: Grants, graph: ModuleGraph, module: Module, action: Ac
     const rules = grants.rules.filter((r) => r.module === base && r.actions.includes(action));
     const department = base === 'department' ? departmentScope(grants) : undefined;
     if (rules.length === 0 && !department) continue;
-    const compiled = rules.map((r) => compileRule(r, baseModule, graph));
+    const compiled = rules.map((r) => compileRule(r, baseModule, graph, grants));
     const own = or(...(department ? [department.condition] : []), ...compiled.map((c) => c.condition));
     const path = scopePath(graph, module, base);
     // A base that restricts nothing (a seeAll department) needs no path: an ambiguous one cannot
@@ -81,10 +82,15 @@ function scopeFor(grants: Grants, graph: ModuleGraph, module: Module, action: Ac
   return { module: module.name, action, condition: and(...bases.map((b) => b.condition)), bases };
 }
 
-function compileRule(rule: RuleGrant, base: Module, graph: ModuleGraph) {
+function compileRule(rule: RuleGrant, base: Module, graph: ModuleGraph, grants: Grants) {
   try {
     // No `?? {}`: a stored filter that is missing or not a JSON object denies; it never widens to "everything".
-    return { id: rule.id, name: rule.name, condition: parseFilter(rule.filter, base, graph, readAll, '/filter') };
+    const condition = parseFilter(rule.filter, base, graph, readAll, '/filter');
+    const missing = missingUserVariables(condition, userVariables(grants));
+    if (missing.length > 0) {
+      return { id: rule.id, name: rule.name, condition: FALSE, error: `${missing.join(', ')} ha${missing.length === 1 ? 's' : 've'} no value for this user` };
+    }
+    return { id: rule.id, name: rule.name, condition };
   } catch (e) {
     // A rule that no longer compiles (its field was removed, say) grants nothing.
     const details = (e as { details?: { path: string; message: string }[] }).details ?? [];

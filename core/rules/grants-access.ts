@@ -4,6 +4,7 @@ import { forbidden } from '../errors.js';
 import type { Access, Action, Actor } from '../data/access.js';
 import { compileScope, type CompiledScope } from './compile-scope.js';
 import type { Grants, PermissionGrant } from './grants.js';
+import { userVariables } from './user-variables.js';
 
 export interface ScopeCache {
   get(key: string): CompiledScope | undefined;
@@ -33,13 +34,7 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
     actor,
     variables: {
       now,
-      user: {
-        id: grants.userId,
-        username: grants.username,
-        department: grants.department?.id ?? null,
-        departmentCode: grants.department?.code ?? null,
-        roles: grants.roleIds,
-      },
+      user: userVariables(grants),
     },
     require(module, action) {
       if (!allows(module, action)) {

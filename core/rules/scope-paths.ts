@@ -46,7 +46,8 @@ export function scopePath(graph: ModuleGraph, from: Module, base: string): Scope
 }
 
 function namedPath(graph: ModuleGraph, from: Module, base: string, path: string): ScopePath {
-  const refs = path === '' ? [] : path.split('.');
+  // `cat.id` names the same record as `cat`: the reference already is the base's id.
+  const refs = path === '' ? [] : path.replace(/\.id$/, '').split('.');
   let current = from;
   for (const name of refs) {
     const field = current.fields.get(name);

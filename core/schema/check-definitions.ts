@@ -410,6 +410,14 @@ class Graph {
     }
     if (isOneToMany(prop) && name) out.push(...this.inverseFindings(name, field, String(prop['x-inverse'])));
     if (faulty) return out; // the shape is wrong: a default or scale check would only add noise
+    if (typeof prop.pattern === 'string' && !unicodeRegex(prop.pattern)) {
+      out.push({
+        code: 'pattern.invalid',
+        pointer: here('pattern'),
+        message: `'${prop.pattern}' is not a valid Unicode regular expression, as payloads are checked with one`,
+        hint: 'remove escapes that Unicode mode refuses, such as \\- outside a character class',
+      });
+    }
     if (prop.type === 'number') {
       const precision = typeof prop['x-precision'] === 'number' ? prop['x-precision'] : 18;
       const scale = typeof prop['x-scale'] === 'number' ? prop['x-scale'] : 4;
@@ -471,6 +479,13 @@ class Graph {
           pointer: pointer('required', i),
           message: `'${f}' is a one-to-many list, which is read-only and cannot be required`,
           hint: 'remove it from required',
+        });
+      } else if (isObj(props[f]) && (props[f] as Obj)['x-on-delete'] === 'set-null') {
+        out.push({
+          code: 'ref.set-null-required',
+          pointer: pointer('properties', f, 'x-on-delete'),
+          message: `'${f}' is required, so deleting the record it refers to cannot set it to null`,
+          hint: 'use "x-on-delete": "restrict" or "cascade", or make the reference optional',
         });
       }
     }
@@ -610,6 +625,15 @@ function caseClashes(props: Obj): Draft[] {
     } else if (other === undefined) seen.set(field.toLowerCase(), field);
   }
   return out;
+}
+
+function unicodeRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `x-owner` names the user who owns a record (C-2): a reference to user, or createdBy/updatedBy. */

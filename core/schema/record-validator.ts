@@ -60,7 +60,10 @@ function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[
     }
     writable.push(r.name);
     if (mode === 'create' && requiredNames.has(r.name)) required.push(r.name);
-    const ids = { type: 'array', items: { type: 'integer', minimum: 1 }, uniqueItems: true };
+    // The list bounds the definition gives (minItems, maxItems) hold for the ids too.
+    const declared = (module.definition.properties as Record<string, JsonSchema> | undefined)?.[r.name] ?? {};
+    const bounds = Object.fromEntries(['minItems', 'maxItems'].filter((k) => typeof declared[k] === 'number').map((k) => [k, declared[k]]));
+    const ids = { type: 'array', items: { type: 'integer', minimum: 1 }, uniqueItems: true, ...bounds };
     properties[r.name] = nullable(ids, !requiredNames.has(r.name));
   }
   const schema = { type: 'object', properties, required, additionalProperties: false };
@@ -150,7 +153,8 @@ function explain(
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
-      return { path: `/${pointerSegment(String(p.missingProperty))}`, message: 'is required', code: 'required' };
+      // Inside a JSON field the pointer keeps the field's own path: `/address/city`.
+      return { path: `${e.instancePath}/${pointerSegment(String(p.missingProperty))}`, message: 'is required', code: 'required' };
     case 'additionalProperties':
       return {
         path: `/${pointerSegment(String(p.additionalProperty))}`,
@@ -223,6 +227,10 @@ function describe(e: ErrorObject, field: Field | undefined): { message: string; 
         message: `must not repeat a value (items ${String(p.j)} and ${String(p.i)} are equal)`,
         code: 'duplicate',
       };
+    case 'minItems':
+      return { message: `must have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, code: 'too-few' };
+    case 'maxItems':
+      return { message: `must have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, code: 'too-many' };
     default:
       return { message: e.message ?? 'is invalid', code: e.keyword };
   }
