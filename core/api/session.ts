@@ -2,10 +2,9 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { unauthenticated } from '../errors.js';
 import { SESSION_COOKIE } from '../auth/session-adapter.js';
-import { loadActor } from '../auth/actor.js';
+import { authenticate } from '../auth/authenticate.js';
 import { loadAccess } from '../auth/load-access.js';
 import { DataContext } from '../data/context.js';
-import { tokenUser } from '../auth/tokens.js';
 import type { AppEnv } from './env.js';
 
 /**
@@ -15,23 +14,17 @@ import type { AppEnv } from './env.js';
 export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   const stratum = c.get('stratum');
   const sessionId = getCookie(c, SESSION_COOKIE);
-  let userId: number | undefined;
   const authorization = c.req.header('authorization');
-  if (authorization?.startsWith('Bearer ')) {
-    userId = await tokenUser(stratum.db, authorization.slice('Bearer '.length).trim());
-  } else if (sessionId) {
-    const { session, user } = await stratum.lucia.validateSession(sessionId);
-    if (session && user) {
-      userId = Number(user.id);
-      if (session.fresh) c.header('Set-Cookie', stratum.lucia.createSessionCookie(session.id).serialize(), { append: true });
-    } else {
-      c.header('Set-Cookie', stratum.lucia.createBlankSessionCookie().serialize(), { append: true });
-    }
+  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : undefined;
+  // One statement: session or token, active user, and the generation that keys every cache.
+  const who = await authenticate(stratum.db, stratum.lucia, bearer !== undefined ? { bearer } : { sessionId });
+  if (!who) {
+    if (sessionId && bearer === undefined) c.header('Set-Cookie', stratum.lucia.createBlankSessionCookie().serialize(), { append: true });
+    throw unauthenticated();
   }
-  const actor = userId === undefined ? undefined : await loadActor(stratum.db, userId);
-  if (!actor) throw unauthenticated();
-  const graph = await stratum.registry.graph();
-  const access = await loadAccess(stratum.db, graph, actor);
+  if (who.refreshCookie) c.header('Set-Cookie', who.refreshCookie, { append: true });
+  const graph = await stratum.registry.graphAt(who.generation);
+  const access = await loadAccess(stratum.db, graph, { id: who.userId, username: who.username, name: who.name });
   c.set('access', access);
   c.set('data', new DataContext(stratum.db, stratum.registry, graph, access));
   await next();

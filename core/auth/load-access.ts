@@ -20,18 +20,22 @@ function cachesOf(db: Database) {
   return c;
 }
 
-/** Fetches (or reuses, at the same generation) what decides the caller's access, then decides. */
-export async function loadAccess(db: Database, graph: ModuleGraph, actor: Actor): Promise<ExplainableAccess> {
+/**
+ * Fetches (or reuses, at the same generation) what decides the caller's access, then decides.
+ * The caller's roles, and so whether they are an admin, come from the same cached grants.
+ */
+export async function loadAccess(db: Database, graph: ModuleGraph, who: Pick<Actor, 'id' | 'username' | 'name'>): Promise<ExplainableAccess> {
   const cache = cachesOf(db);
-  const key = `${actor.id}:${graph.generation}`;
+  const key = `${who.id}:${graph.generation}`;
   let grants = cache.grants.get(key);
   if (!grants) {
-    grants = (await loadGrants(db, actor.id)) ?? noGrants(actor);
+    grants = (await loadGrants(db, who.id)) ?? noGrants(who);
     cache.grants.set(key, grants);
   }
+  const actor: Actor = { id: who.id, username: who.username, name: who.name, isAdmin: grants.isAdmin, roles: grants.roleNames ?? [] };
   return grantsAccess(grants, actor, graph, cache.scopes);
 }
 
-function noGrants(actor: Actor): Grants {
-  return { userId: actor.id, username: actor.username, isAdmin: false, roleIds: [], department: null, extraDepartments: [], departmentCodes: [], permissions: [], rules: [] };
+function noGrants(who: Pick<Actor, 'id' | 'username'>): Grants {
+  return { userId: who.id, username: who.username, isAdmin: false, roleIds: [], roleNames: [], department: null, extraDepartments: [], departmentCodes: [], permissions: [], rules: [] };
 }

@@ -13,6 +13,8 @@ export interface Actor {
   readonly username: string;
   readonly name: string | null;
   readonly isAdmin: boolean;
+  /** Role names, for display (`GET /api/auth/me`). */
+  readonly roles?: readonly string[];
 }
 
 /**

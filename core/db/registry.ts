@@ -62,7 +62,11 @@ export class Registry {
 
   /** The current module graph, rebuilt only when the generation moved. */
   async graph(): Promise<ModuleGraph> {
-    const generation = await this.generation();
+    return this.graphAt(await this.generation());
+  }
+
+  /** The graph at a generation the caller has just read (with its session, in one statement). */
+  async graphAt(generation: number): Promise<ModuleGraph> {
     if (this.cached && this.cached.generation === generation) return this.cached;
     if (!this.loading) {
       this.loading = this.load(generation).finally(() => (this.loading = undefined));

@@ -38,6 +38,8 @@ export interface Grants {
   readonly username: string;
   readonly isAdmin: boolean;
   readonly roleIds: readonly number[];
+  /** Role names, for display; absent in grants built by hand (tests). */
+  readonly roleNames?: readonly string[];
   readonly department: DepartmentInfo | null;
   readonly extraDepartments: readonly DepartmentInfo[];
   /** Every department code, to tell leaves (`=`) from inner nodes (`LIKE 'c%'`) and find parents. */

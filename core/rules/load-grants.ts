@@ -47,6 +47,7 @@ export async function loadGrants(db: Database, userId: number): Promise<Grants |
     username: String(user.username),
     isAdmin,
     roleIds,
+    roleNames: roles.map((r) => String(r.name)).sort(),
     department: user.did === null || user.did === undefined ? null : department(user, 'did'),
     extraDepartments: extra.map((r) => department(r, 'did')),
     departmentCodes: codes.map((r) => String(r.code)),
