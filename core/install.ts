@@ -6,6 +6,7 @@ import { hashPassword, randomPassword } from './auth/password.js';
 import type { Database } from './db/database.js';
 import type { Registry, StoredDefinition } from './db/registry.js';
 import { syncTables } from './db/ddl.js';
+import { ScopeColumns } from './data/scope-column.js';
 import { buildGraph } from './schema/build-graph.js';
 import { DefinitionError } from './schema/finding.js';
 import { refuseNonAdditive } from './schema/additive-change.js';
@@ -72,6 +73,9 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   const all = await registry.definitions();
   const graph = buildGraph(all.map((s) => s.definition));
   await syncTables(db, graph, [...graph.modules.keys()]);
+  // Department copies (`_scope`) whose path is new or changed are rebuilt from the references.
+  const rebuilt = await new ScopeColumns(db, graph).rebuildChanged(stored.size > 0 ? buildGraph([...stored.values()].map((s) => s.definition)) : undefined);
+  if (stored.size > 0 && rebuilt.length > 0) log(`Rebuilt the department column of ${rebuilt.join(', ')}.`);
   if (changed) await registry.bump();
   await ensureAdmin(db, opts.adminPassword, log);
 }

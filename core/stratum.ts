@@ -4,6 +4,7 @@ import { Database } from './db/database.js';
 import { Registry } from './db/registry.js';
 import { createLucia, sessionAdapter } from './auth/session-adapter.js';
 import { install, type InstallOptions } from './install.js';
+import { ScopeColumns } from './data/scope-column.js';
 
 export interface StratumOptions extends InstallOptions {
   /** `mysql://user:pass@host:port/db` or `sqlite:<file>`. */
@@ -26,6 +27,16 @@ export class Stratum {
     await install(db, registry, opts);
     const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user' }), { secure: opts.secureCookies ?? false });
     return new Stratum(db, registry, lucia);
+  }
+
+  /**
+   * After rows were written around the engine (a bulk load straight into the tables): rebuilds
+   * the maintained columns — each row's department copy — from the references.
+   */
+  async afterBulkLoad(): Promise<void> {
+    const graph = await this.registry.graph();
+    const columns = new ScopeColumns(this.db, graph);
+    for (const module of graph.modules.values()) await columns.rebuild(module);
   }
 
   close(): Promise<void> {

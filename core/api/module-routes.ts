@@ -9,6 +9,7 @@ import { buildGraph } from '../schema/build-graph.js';
 import type { JsonSchema } from '../schema/module.js';
 import { syncTables } from '../db/ddl.js';
 import type { Stratum } from '../stratum.js';
+import { ScopeColumns } from '../data/scope-column.js';
 
 /** `/api/modules`: define modules at runtime (admin only). Effective on the next request, in every process. */
 export const moduleRoutes = new Hono<AppEnv>()
@@ -82,7 +83,9 @@ async function apply(stratum: Stratum, def: JsonSchema, others: JsonSchema[], so
   const graph = buildGraph([...others, def]);
   await stratum.registry.save({ name: String(def.$id), definition: def, source });
   try {
-    await syncTables(stratum.db, graph, [String(def.$id)]);
+    // Every module: a new reference can give another module a scope path, and so a `_scope` column.
+    await syncTables(stratum.db, graph, [...graph.modules.keys()]);
+    await new ScopeColumns(stratum.db, graph).rebuildChanged(buildGraph([...others, ...(before ? [before] : [])]));
   } catch (e) {
     if (before) await stratum.registry.save({ name: String(def.$id), definition: before, source });
     else await stratum.registry.remove(String(def.$id));

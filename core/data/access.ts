@@ -42,7 +42,7 @@ export function adminAccess(actor: Actor, now = new Date()): Access {
     variables: { now, user: { id: actor.id, username: actor.username } },
     require: () => undefined,
     scope: () => TRUE,
-    canRead: (_m, f) => !f.writeOnly,
+    canRead: (_m, f) => !f.writeOnly && !f.internal,
     canWrite: (_m, f) => !f.system && !f.readOnly,
   };
 }

@@ -11,6 +11,7 @@ import { visibleWhere } from './visible.js';
 import { duplicateError } from './duplicates.js';
 import { refusedByReferences } from './references.js';
 import { grantRecordErrors } from '../rules/validate-grant-records.js';
+import { ScopeColumns } from './scope-column.js';
 
 type Payload = Record<string, unknown>;
 
@@ -56,6 +57,7 @@ export async function updateRecord(
       ...values, updatedAt: storedDateTime(new Date()), updatedBy: ctx.access.actor.id,
     }, { version, guard }), tx);
     if (changed === 0) throw await whyNotWritten(ctx, module, id, 'update', version, tx);
+    await new ScopeColumns(ctx.db, ctx.graph).afterUpdate(module, id, new Set(Object.keys(values)), tx);
     await writeManyToMany(ctx, module, id, body, tx);
     // An update may not move a record out of what the caller may update (e.g. to another department).
     if (!(await inScope(ctx, module, id, 'update', tx))) {
@@ -74,6 +76,7 @@ export async function deleteRecord(ctx: DataContext, module: Module, id: number,
     if (!(await inScope(ctx, module, id, 'delete', tx))) throw await whyNotWritten(ctx, module, id, 'delete', undefined, tx);
     const refused = await refusedByReferences(ctx, module, id, tx);
     if (refused) throw refused;
+    await new ScopeColumns(ctx.db, ctx.graph).beforeDelete(module, id, tx);
     const removed = await ctx.db.delete(ctx.writer.delete(module, id, guard), tx);
     if (removed === 0) throw notFound(`${module.name} ${id}`);
     await afterAccessChange(ctx, module, tx);

@@ -7,6 +7,9 @@ export const MAX_VARCHAR = 2000;
 /** The column of a stored field, per dialect through sequelize's types. */
 export function columnFor(field: Field, dialect: 'sqlite' | 'mysql'): ModelAttributeColumnOptions {
   if (field.name === 'id') return { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false };
+  // The department code copy compares like department.code (NOCASE on SQLite, which its LIKE
+  // index optimisation also needs).
+  if (field.internal) return { type: dialect === 'sqlite' ? 'VARCHAR(64) COLLATE NOCASE' : DataTypes.STRING(64), allowNull: true };
   if (field.system) {
     switch (field.name) {
       case 'createdAt':

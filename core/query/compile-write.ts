@@ -15,14 +15,70 @@ export class WriteCompiler {
     private readonly dialect: Dialect,
   ) {}
 
+  /** With a `_scope` column, its value is looked up along the scope path in the same statement. */
   insert(module: Module, values: Readonly<Record<string, unknown>>): Compiled {
     const q = (s: string) => this.dialect.quote(s);
     const columns = Object.keys(values);
     const params = columns.map((c) => values[c]);
+    const exprs = params.map((_, i) => `$${i + 1}`);
+    const scope = module.scopeColumn;
+    if (scope) {
+      columns.push(scope.column);
+      params.push(values[scope.path[0]!] ?? null);
+      exprs.push(this.scopeLookup(module, `$${params.length}`));
+    }
     return {
-      sql: `INSERT INTO ${q(module.table)} (${columns.map(q).join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')})`,
+      sql: `INSERT INTO ${q(module.table)} (${columns.map(q).join(', ')}) VALUES (${exprs.join(', ')})`,
       params,
     };
+  }
+
+  /**
+   * The department code reached from `firstRef` (the value of the scope path's first reference):
+   * `(SELECT s2.code FROM salesman AS s1 JOIN department AS s2 ON s2.id = s1.department WHERE s1.id = $1)`.
+   */
+  scopeLookup(module: Module, firstRef: string): string {
+    const q = (s: string) => this.dialect.quote(s);
+    const path = module.scopeColumn!.path;
+    let current = this.select.moduleOf(module.fields.get(path[0]!)!.ref!);
+    let from = `${q(current.table)} AS ${q('s1')}`;
+    for (let i = 1; i < path.length; i++) {
+      const field = current.fields.get(path[i]!)!;
+      current = this.select.moduleOf(field.ref!);
+      from += ` JOIN ${q(current.table)} AS ${q(`s${i + 1}`)} ON ${q(`s${i + 1}`)}.${q('id')} = ${q(`s${i}`)}.${q(field.column)}`;
+    }
+    return `(SELECT ${q(`s${path.length}`)}.${q('code')} FROM ${from} WHERE ${q('s1')}.${q('id')} = ${firstRef})`;
+  }
+
+  /**
+   * Recomputes `_scope` of the rows matching `where` (all rows when absent) from their references:
+   * after a bulk load, a changed scope path, or a change up the path (a salesman's department).
+   */
+  recomputeScope(module: Module, where?: Condition): Compiled {
+    const q = (s: string) => this.dialect.quote(s);
+    const scope = module.scopeColumn!;
+    const own = `${q(module.table)}.${q(module.fields.get(scope.path[0]!)!.column)}`;
+    const params: unknown[] = [];
+    let sql = `UPDATE ${q(module.table)} SET ${q(scope.column)} = ${this.scopeLookup(module, own)}`;
+    if (where) sql += ` WHERE ${this.rowsWhere(module, where, params)}`;
+    return { sql, params };
+  }
+
+  /** Sets `_scope` to NULL on the rows matching `where`: their path to a department is going away. */
+  clearScope(module: Module, where: Condition): Compiled {
+    const params: unknown[] = [];
+    const sql = `UPDATE ${this.dialect.quote(module.table)} SET ${this.dialect.quote(module.scopeColumn!.column)} = NULL WHERE ${this.rowsWhere(module, where, params)}`;
+    return { sql, params };
+  }
+
+  /** `id IN (SELECT id FROM (…) AS v)`: the derived table lets MySQL change the table it reads. */
+  private rowsWhere(module: Module, where: Condition, params: unknown[]): string {
+    const q = (s: string) => this.dialect.quote(s);
+    const inner = this.select.select({ module: module.name, where, columns: [{ refs: [], field: 'id' }], orderBy: [] });
+    const offset = params.length;
+    params.push(...inner.params);
+    const shifted = inner.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return `${q('id')} IN (SELECT ${q('id')} FROM (${shifted}) AS ${q('v')})`;
   }
 
   /**
@@ -36,6 +92,9 @@ export class WriteCompiler {
     const params: unknown[] = [];
     const p = (v: unknown) => (params.push(v), `$${params.length}`);
     const sets = Object.entries(values).map(([c, v]) => `${q(c)} = ${p(v)}`);
+    // A new first reference on the scope path moves the record: look its department up again.
+    const scope = module.scopeColumn;
+    if (scope && scope.path[0]! in values) sets.push(`${q(scope.column)} = ${this.scopeLookup(module, p(values[scope.path[0]!] ?? null))}`);
     sets.push(`${q('version')} = ${q('version')} + 1`);
     let sql = `UPDATE ${q(module.table)} SET ${sets.join(', ')} WHERE ${q('id')} = ${p(id)}`;
     if (opts.version !== undefined) sql += ` AND ${q('version')} = ${p(opts.version)}`;
@@ -53,16 +112,6 @@ export class WriteCompiler {
   /** `AND id IN (…)` through a derived table: MySQL refuses a subquery on the table being changed otherwise. */
   private guard(module: Module, id: number, guard: Condition, params: unknown[]): string {
     if (guard.kind === 'const' && guard.value) return '';
-    const q = (s: string) => this.dialect.quote(s);
-    const inner = this.select.select({
-      module: module.name,
-      where: and(compare('id', 'eq', id), guard),
-      columns: [{ refs: [], field: 'id' }],
-      orderBy: [],
-    });
-    const offset = params.length;
-    params.push(...inner.params);
-    const shifted = inner.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    return ` AND ${q('id')} IN (SELECT ${q('id')} FROM (${shifted}) AS ${q('v')})`;
+    return ` AND ${this.rowsWhere(module, and(compare('id', 'eq', id), guard), params)}`;
   }
 }

@@ -84,6 +84,11 @@ export class QueryCompiler {
     return { sql, params: st.params };
   }
 
+  /** A module of the graph, or a CompileError. */
+  moduleOf(name: string): Module {
+    return moduleOf(this.graph, name);
+  }
+
   /** A condition alone, on `module` aliased `t0`: used by explain and tests. */
   condition(module: string, cond: Condition): Compiled & { joins: string } {
     const st = new Statement(this.graph, this.dialect);

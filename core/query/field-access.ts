@@ -14,4 +14,4 @@ export interface FieldAccess {
 }
 
 /** Everything except write-only fields (passwords): what an admin may read. */
-export const readAll: FieldAccess = { canRead: (_m, f) => !f.writeOnly };
+export const readAll: FieldAccess = { canRead: (_m, f) => !f.writeOnly && !f.internal };

@@ -6,7 +6,7 @@ import type { Module, ModuleGraph } from '../schema/module.js';
 import type { Action } from '../data/access.js';
 import { departmentScope, type DepartmentScope } from './department-condition.js';
 import type { Grants, RuleGrant } from './grants.js';
-import { reachableBases, scopePath } from './scope-paths.js';
+import { reachableBases, scopePath } from '../schema/scope-paths.js';
 import { missingUserVariables, userVariables } from './user-variables.js';
 
 /** Why a base module restricts a module the way it does: what explain shows. */
@@ -71,15 +71,36 @@ function scopeFor(grants: Grants, graph: ModuleGraph, module: Module, action: Ac
     }
     // A record whose path to X is broken (a null reference) fails X's condition (rule 5).
     const reached = path.refs.length === 0 ? TRUE : { kind: 'compare', target: { refs: path.refs, field: 'id' }, op: 'isNull', value: false } as Condition;
+    const column = module.scopeColumn;
+    const onColumn = department && column && column.path.join('.') === path.refs.join('.');
     bases.push({
       base,
       path: path.refs.join('.'),
       rules: compiled,
       ...(department ? { department } : {}),
-      condition: and(prefix(own, path.refs), reached),
+      // The department part reads the row's own maintained `_scope` (an index range, no joins);
+      // it is NULL exactly where the path is broken. Rules on department still join.
+      condition: onColumn
+        ? or(onScopeColumn(department.condition, column.column), ...(compiled.length > 0 ? [and(prefix(or(...compiled.map((c) => c.condition)), path.refs), reached)] : []))
+        : and(prefix(own, path.refs), reached),
     });
   }
   return { module: module.name, action, condition: and(...bases.map((b) => b.condition)), bases };
+}
+
+/** The department condition (comparisons of `code`) moved onto the module's `_scope` column. */
+function onScopeColumn(cond: Condition, column: string): Condition {
+  switch (cond.kind) {
+    case 'compare':
+      return cond.target.refs.length === 0 && cond.target.field === 'code' ? { ...cond, target: { refs: [], field: column } } : cond;
+    case 'and':
+    case 'or':
+      return { kind: cond.kind, items: cond.items.map((c) => onScopeColumn(c, column)) };
+    case 'not':
+      return { kind: 'not', item: onScopeColumn(cond.item, column) };
+    default:
+      return cond;
+  }
 }
 
 function compileRule(rule: RuleGrant, base: Module, graph: ModuleGraph, grants: Grants) {

@@ -43,7 +43,7 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
     },
     scope: (module, action): Condition => explain(module, action).condition,
     canRead(module, field) {
-      if (field.writeOnly) return false;
+      if (field.writeOnly || field.internal) return false;
       if (grants.isAdmin) return true;
       if (!allows(module, 'read')) return false;
       return field.system || fieldAllowed(permissionsOn(module).filter((p) => p.actions.includes('read')), 'readFields', field.name);

@@ -1,4 +1,6 @@
 import type { Field, FieldKind, JsonSchema, ListSettings, Module, ModuleGraph, OnDelete, Relation } from './module.js';
+import { SCOPE_COLUMN } from './module.js';
+import { scopePath } from './scope-paths.js';
 
 /**
  * Turns checked definitions into the module graph. It trusts its input: call it only with
@@ -10,7 +12,35 @@ export function buildGraph(definitions: readonly JsonSchema[], generation = 0, b
     const m = buildModule(def, builtin.has(String(def.$id)));
     modules.set(m.name, m);
   }
-  return { modules, generation };
+  const graph = { modules, generation };
+  // Second pass, once every module is known: which ones carry a maintained department column.
+  for (const [name, m] of modules) modules.set(name, withScopeColumn(m, graph));
+  return graph;
+}
+
+/**
+ * A module that reaches `department` along an unambiguous scope path gets the `_scope` column
+ * (see Module.scopeColumn) and indexes that serve the department range together with its
+ * default sort: `(_scope, sort)` for one department, `(sort, _scope)` for walking the sort
+ * order while checking the department in the index.
+ */
+function withScopeColumn(m: Module, graph: ModuleGraph): Module {
+  if (m.name === 'department' || !graph.modules.has('department')) return m;
+  const path = scopePath(graph, m, 'department');
+  if (!path?.ok || path.refs.length === 0) return m;
+  const field: Field = {
+    ...sys(SCOPE_COLUMN, 'string'), internal: true, maxLength: 64, unique: false, schema: { type: 'string', maxLength: 64 },
+  };
+  const sortName = m.list.sort.split(',')[0]!.replace(/^-/, '');
+  const sort = m.fields.get(sortName);
+  const sortable = sort && !sort.system && sort.kind !== 'text' && sort.kind !== 'json' && !sortName.includes('.');
+  const indexes = sortable ? [[SCOPE_COLUMN, sortName], [sortName, SCOPE_COLUMN]] : [[SCOPE_COLUMN]];
+  return {
+    ...m,
+    fields: new Map([...m.fields, [SCOPE_COLUMN, field]]),
+    indexes: [...m.indexes, ...indexes],
+    scopeColumn: { column: SCOPE_COLUMN, path: path.refs },
+  };
 }
 
 const systemFields: readonly Field[] = [

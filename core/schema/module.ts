@@ -32,6 +32,8 @@ export interface Field {
   readonly required: boolean;
   /** Engine-maintained: id, createdAt, updatedAt, createdBy, updatedBy, version. */
   readonly system: boolean;
+  /** Engine-internal (the `_scope` column): never read, written, filtered or returned through the API. */
+  readonly internal?: boolean;
   readonly readOnly: boolean;
   readonly writeOnly: boolean;
   readonly unique: boolean;
@@ -82,6 +84,12 @@ export interface Module {
   readonly scopePaths: Readonly<Record<string, string>>;
   /** Built-in modules (user, role, …) that the engine itself relies on. */
   readonly builtin: boolean;
+  /**
+   * The maintained `_scope` column: the code of the department each row reaches along `path`
+   * (its scope path to `department`), NULL where the path is broken. Department visibility then
+   * compares this indexed column instead of joining along the path (V-11).
+   */
+  readonly scopeColumn?: { readonly column: string; readonly path: readonly string[] };
 }
 
 export interface ModuleGraph {
@@ -91,6 +99,9 @@ export interface ModuleGraph {
 }
 
 export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'] as const;
+
+/** The maintained department-code column; its name cannot clash with a property (those start with a letter). */
+export const SCOPE_COLUMN = '_scope';
 
 /** The VARCHAR width of an enum column: its longest value, at least 32 (core/db/column-types). */
 export const enumColumnWidth = (values: readonly string[]): number => Math.max(32, ...values.map((v) => v.length));

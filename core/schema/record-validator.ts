@@ -43,6 +43,7 @@ function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[
     Array.isArray(module.definition.required) ? (module.definition.required as string[]) : [],
   );
   for (const f of module.fields.values()) {
+    if (f.internal) continue; // not part of the API at all: an unknown field
     if (f.system || f.readOnly) {
       properties[f.name] = mode === 'update' && f.name === 'version' ? { type: 'integer', minimum: 1 } : false;
       continue;

@@ -101,11 +101,13 @@ describeEachDialect('seed 003: departments, stacked rules, counts and sums (V-1.
     const gold = w.users.gold_analyst_001002!;
     const ex = await admin.get(`/api/data/order/explain?user=${gold.id}`);
     expect(ex.status).toBe(200);
-    // 001002 is a leaf: equality, not a prefix (V-2's optimisation).
-    expect(ex.body.actions.read.sql).toMatch(/\."code" = \$\d|\.`code` = \$\d/);
+    // 001002 is a leaf: equality, not a prefix (V-2's optimisation), on the order's own
+    // maintained department column: no join to salesman and department (V-11).
+    expect(ex.body.actions.read.sql).toMatch(/t0["`]\.["`]_scope["`] = \$\d/);
+    expect(ex.body.actions.read.joins).not.toMatch(/department/);
     expect(ex.body.actions.read.params).toEqual(expect.arrayContaining(['gold', '001002']));
     const wide = await admin.get(`/api/data/order/explain?user=${w.users.sales_0010!.id}`);
-    expect(wide.body.actions.read.sql).toContain('LIKE');
+    expect(wide.body.actions.read.sql).toMatch(/t0["`]\.["`]_scope["`] LIKE \$1/);
     expect(wide.body.actions.read.params).toEqual(['0010%']);
     expect(ex.body.actions.read.bases.map((b: { base: string; path: string }) => `${b.base}@${b.path}`).sort()).toEqual(['customer@customer', 'department@salesman.department']);
     const goldOrder = w.orders.find((o) => o.salesmanDept === '001002' && o.grade === 'gold')!;

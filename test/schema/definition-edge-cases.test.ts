@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDefinitions } from '../../core/schema/check-definitions.js';
 import { buildModule } from '../../core/schema/build-graph.js';
 import { recordValidator } from '../../core/schema/record-validator.js';
-import { scopePath } from '../../core/rules/scope-paths.js';
+import { scopePath } from '../../core/schema/scope-paths.js';
 import { buildGraph } from '../../core/schema/build-graph.js';
 
 const category = { $id: 'category', type: 'object', properties: { name: { type: 'string', maxLength: 20 } } };

@@ -1,4 +1,4 @@
-import type { Module, ModuleGraph } from '../schema/module.js';
+import type { Module, ModuleGraph } from './module.js';
 
 export type ScopePath =
   | { readonly ok: true; readonly refs: readonly string[] }
