@@ -12,7 +12,7 @@ export const MAX_EXPORT_ROWS = 100_000;
  */
 export async function exportCsv(ctx: DataContext, module: Module, params: ListParams): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
-  const fetchPage = (page: number) => listRecords(ctx, module, { ...params, page: String(page), pageSize: String(MAX_PAGE_SIZE) });
+  const fetchPage = (page: number) => listRecords(ctx, module, { ...params, page: String(page), pageSize: String(MAX_PAGE_SIZE), total: 'none', after: undefined });
   // The first page is read before the response starts, so that bad parameters are a clean 4xx.
   let next: Awaited<ReturnType<typeof fetchPage>> | undefined = await fetchPage(1);
   let page = 1;

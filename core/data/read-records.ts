@@ -10,35 +10,103 @@ import type { DataContext } from './context.js';
 import { decodeRow, decodeSum, decodeValue } from './decode.js';
 import { moduleAt, pathVisible, visibleWhere } from './visible.js';
 import { resolveVariables } from '../query/variables.js';
+import { after, decodeCursor, encodeCursor } from '../query/keyset.js';
+import type { OrderBy, Scalar } from '../query/ast.js';
 import { checkFilterFields } from './filter-fields.js';
 import type { Action } from './access.js';
 
 export interface ListResult {
   data: Record<string, unknown>[];
-  meta: { total: number; page: number; pageSize: number };
+  meta: {
+    total: number | null;
+    page: number;
+    pageSize: number;
+    /** With total=capped: the true total is larger than `total`. */
+    totalCapped?: boolean;
+    /** With total=estimated: `total` is the database's estimate. */
+    totalEstimated?: boolean;
+    /** A cursor for `after=`: the page after this one, or null at the end. */
+    next?: string | null;
+  };
 }
+
+const TOTALS = ['exact', 'capped', 'estimated', 'none'] as const;
+export const DEFAULT_TOTAL_CAP = 10_000;
 
 /** `GET /api/data/<m>`: a page of the records the caller may read, and their total. */
 export async function listRecords(ctx: DataContext, module: Module, params: ListParams): Promise<ListResult> {
   ctx.access.require(module, 'read');
   const req = parseList(params, module, ctx.graph, ctx.access);
   checkFilterFields(ctx.access, module, req.where, params.sort ? req.orderBy.map((o) => o.target) : []);
+  const paging = listPaging(params, req.orderBy, req.page, module);
   const where = visibleWhere(module, 'read', req.where, ctx.access, ctx.graph);
+  // Sort values travel with each row (for the next cursor) even when `fields` leaves them out.
+  const keys = paging.keyset ? req.orderBy.map((o) => o.target).filter((t) => !req.columns.some((c) => c.refs.length === 0 && c.field === t.field)) : [];
   const select = ctx.compiler.select({
     module: module.name,
-    where,
-    columns: req.columns,
+    where: paging.after ? and(where, paging.after) : where,
+    columns: [...req.columns, ...keys],
     flags: embedFlags(ctx, module, req.columns),
     orderBy: req.orderBy.map((o) => ({ ...o, ...relatedGuard(ctx, module, o.target) })),
     limit: req.pageSize,
-    offset: (req.page - 1) * req.pageSize,
+    offset: paging.after ? 0 : (req.page - 1) * req.pageSize,
   });
-  const [rows, counted] = await Promise.all([
-    ctx.db.all(select),
-    ctx.db.all(ctx.compiler.count({ module: module.name, where })),
-  ]);
+  const [rows, total] = await Promise.all([ctx.db.all(select), countRows(ctx, module, where, paging)]);
   const data = await shape(ctx, module, rows, req.columns, req.relations);
-  return { data, meta: { total: Number(counted[0]?.total ?? 0), page: req.page, pageSize: req.pageSize } };
+  const meta: ListResult['meta'] = { total: total.total, page: req.page, pageSize: req.pageSize, ...total.flags };
+  if (paging.keyset) {
+    const last = rows[rows.length - 1];
+    meta.next = rows.length === req.pageSize && last
+      ? encodeCursor(req.orderBy.map((o) => decodeValue(fieldOf(ctx, module, o.target), last[o.target.field]) as Scalar))
+      : null;
+  }
+  return { data, meta };
+}
+
+interface Paging {
+  readonly total: (typeof TOTALS)[number];
+  readonly cap: number;
+  /** Whether meta.next cursors can be given: every sort key is a field of the module itself. */
+  readonly keyset: boolean;
+  readonly after?: Condition;
+}
+
+function listPaging(params: ListParams, orderBy: readonly OrderBy[], page: number, module: Module): Paging {
+  const details: { path: string; message: string }[] = [];
+  const total = (params.total ?? 'exact') as Paging['total'];
+  if (!TOTALS.includes(total)) details.push({ path: '/total', message: `must be one of ${TOTALS.join(', ')}` });
+  const cap = params.totalCap === undefined ? DEFAULT_TOTAL_CAP : Number(params.totalCap);
+  if (!/^\d{1,7}$/.test(params.totalCap ?? '1') || cap < 1 || cap > 1_000_000) details.push({ path: '/totalCap', message: 'must be a whole number from 1 to 1000000' });
+  const keyset = orderBy.every((o) => o.target.refs.length === 0);
+  if (params.after !== undefined && !keyset) details.push({ path: '/after', message: 'keyset paging needs a sort on fields of the module itself' });
+  if (params.after !== undefined && page !== 1) details.push({ path: '/page', message: 'give either page or after, not both' });
+  if (details.length > 0) throw badRequest('invalid_query', 'The list parameters are not valid; see details', details);
+  return {
+    total: TOTALS.includes(total) ? total : 'exact',
+    cap,
+    keyset,
+    ...(params.after !== undefined ? { after: after(orderBy, decodeCursor(params.after, orderBy, module)) } : {}),
+  };
+}
+
+/**
+ * The list's `total`, by the strategy asked for: an exact COUNT (the default), a count that stops
+ * at the cap (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`), the database's own estimate, or none.
+ */
+async function countRows(ctx: DataContext, module: Module, where: Condition, paging: Paging): Promise<{ total: number | null; flags: Partial<ListResult['meta']> }> {
+  if (paging.total === 'none') return { total: null, flags: {} };
+  const exact = ctx.compiler.count({ module: module.name, where });
+  if (paging.total === 'exact') return { total: Number((await ctx.db.all(exact))[0]?.total ?? 0), flags: {} };
+  if (paging.total === 'estimated' && ctx.db.dialect.name === 'mysql') {
+    const plan = await ctx.db.all({ sql: `EXPLAIN ${exact.sql}`, params: exact.params });
+    const driving = plan.find((r) => r.table === 't0') ?? plan[0];
+    return { total: Number(driving?.rows ?? 0), flags: { totalEstimated: true } };
+  }
+  // Capped (and SQLite's "estimate", which it cannot make): count at most cap + 1 rows.
+  const ids = ctx.compiler.select({ module: module.name, where, columns: [{ refs: [], field: 'id' }], orderBy: [], limit: paging.cap + 1 });
+  const rows = await ctx.db.all({ sql: `SELECT COUNT(*) AS ${ctx.db.quote('total')} FROM (${ids.sql}) AS ${ctx.db.quote('c')}`, params: ids.params });
+  const n = Number(rows[0]?.total ?? 0);
+  return { total: Math.min(n, paging.cap), flags: { totalCapped: n > paging.cap } };
 }
 
 /** `GET /api/data/<m>/<id>`: one record, or 404 when it does not exist or the caller may not read it. */

@@ -26,6 +26,11 @@ export interface ListParams {
   page?: string | undefined;
   pageSize?: string | undefined;
   fields?: string | undefined;
+  /** `exact` (default), `capped` (count up to totalCap), `estimated` (the database's estimate), `none`. */
+  total?: string | undefined;
+  totalCap?: string | undefined;
+  /** Keyset paging: the `meta.next` cursor of the previous page. */
+  after?: string | undefined;
 }
 
 /** Parses the list query string of API.md; every fault at once, as 400 with a pointer per parameter. */
