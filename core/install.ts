@@ -72,9 +72,9 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   }
   const all = await registry.definitions();
   const graph = buildGraph(all.map((s) => s.definition));
-  await syncTables(db, graph, [...graph.modules.keys()]);
-  // Department copies (`_scope`) whose path is new or changed are rebuilt from the references.
-  const rebuilt = await new ScopeColumns(db, graph).rebuildChanged(stored.size > 0 ? buildGraph([...stored.values()].map((s) => s.definition)) : undefined);
+  const added = await syncTables(db, graph, [...graph.modules.keys()]);
+  // Department copies (`_scope`) that are new, or whose path changed, are rebuilt from the references.
+  const rebuilt = await new ScopeColumns(db, graph).rebuildChanged(stored.size > 0 ? buildGraph([...stored.values()].map((s) => s.definition)) : undefined, added);
   if (stored.size > 0 && rebuilt.length > 0) log(`Rebuilt the department column of ${rebuilt.join(', ')}.`);
   if (changed) await registry.bump();
   await ensureAdmin(db, opts.adminPassword, log);

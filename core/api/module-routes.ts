@@ -84,8 +84,8 @@ async function apply(stratum: Stratum, def: JsonSchema, others: JsonSchema[], so
   await stratum.registry.save({ name: String(def.$id), definition: def, source });
   try {
     // Every module: a new reference can give another module a scope path, and so a `_scope` column.
-    await syncTables(stratum.db, graph, [...graph.modules.keys()]);
-    await new ScopeColumns(stratum.db, graph).rebuildChanged(buildGraph([...others, ...(before ? [before] : [])]));
+    const added = await syncTables(stratum.db, graph, [...graph.modules.keys()]);
+    await new ScopeColumns(stratum.db, graph).rebuildChanged(buildGraph([...others, ...(before ? [before] : [])]), added);
   } catch (e) {
     if (before) await stratum.registry.save({ name: String(def.$id), definition: before, source });
     else await stratum.registry.remove(String(def.$id));

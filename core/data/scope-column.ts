@@ -45,13 +45,16 @@ export class ScopeColumns {
     if (module.scopeColumn) await this.db.update(this.writer.recomputeScope(module), tx);
   }
 
-  /** Rebuilds the modules whose scope path is new or differs from the one in `before`. */
-  async rebuildChanged(before: ModuleGraph | undefined): Promise<string[]> {
+  /**
+   * Rebuilds the modules whose scope path is new or differs from the one in `before`, and those
+   * whose table has just been given the column (`added`, from syncTables): an upgraded database.
+   */
+  async rebuildChanged(before: ModuleGraph | undefined, added: readonly string[] = []): Promise<string[]> {
     const rebuilt: string[] = [];
     for (const module of this.graph.modules.values()) {
       if (!module.scopeColumn) continue;
       const old = before?.modules.get(module.name)?.scopeColumn;
-      if (old && old.path.join('.') === module.scopeColumn.path.join('.')) continue;
+      if (old && old.path.join('.') === module.scopeColumn.path.join('.') && !added.includes(module.name)) continue;
       await this.rebuild(module);
       rebuilt.push(module.name);
     }

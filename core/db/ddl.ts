@@ -9,7 +9,9 @@ import type { Database } from './database.js';
  * a foreign key and an index per reference, unique and plain indexes, and a junction table
  * per many-to-many relation. Only additive: it never drops or retypes a column.
  */
-export async function syncTables(db: Database, graph: ModuleGraph, names: readonly string[]): Promise<void> {
+/** Returns the modules of `names` whose existing table just gained its `_scope` column (to be filled). */
+export async function syncTables(db: Database, graph: ModuleGraph, names: readonly string[]): Promise<string[]> {
+  const scopeAdded: string[] = [];
   const qi = db.sequelize.getQueryInterface();
   const existing = new Set((await qi.showAllTables()).map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName)));
   const modules = names.map((n) => graph.modules.get(n)!);
@@ -25,7 +27,10 @@ export async function syncTables(db: Database, graph: ModuleGraph, names: readon
     for (const set of module.uniques) if (set.every((c) => c in present)) await ensureIndex(qi, module.table, set, true);
   }
   for (const module of modules) {
-    if (existing.has(module.table)) await addMissingColumns(qi, module, db.dialect.name);
+    if (existing.has(module.table)) {
+      const added = await addMissingColumns(qi, module, db.dialect.name);
+      if (module.scopeColumn && added.includes(module.scopeColumn.column)) scopeAdded.push(module.name);
+    }
     else await qi.createTable(module.table, columns(module, db.dialect.name), tableOptions);
   }
   for (const module of modules) {
@@ -55,6 +60,7 @@ export async function syncTables(db: Database, graph: ModuleGraph, names: readon
     for (const set of module.uniques) await ensureIndex(qi, module.table, set, true);
     for (const set of module.indexes) await ensureIndex(qi, module.table, set, false);
   }
+  return scopeAdded;
 }
 
 const tableOptions = { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci', engine: 'InnoDB' };
@@ -81,15 +87,18 @@ function fk(table: string, onDelete: string) {
   };
 }
 
-async function addMissingColumns(qi: QueryInterface, module: Module, dialect: DialectName) {
+async function addMissingColumns(qi: QueryInterface, module: Module, dialect: DialectName): Promise<string[]> {
   const present = await qi.describeTable(module.table);
+  const added: string[] = [];
   for (const field of module.fields.values()) {
     if (field.column in present) continue;
     // A column added to a table with rows may not be NOT NULL without a default.
     const col = column(field, dialect);
     if (col.defaultValue === undefined) col.allowNull = true;
     await qi.addColumn(module.table, field.column, col);
+    added.push(field.column);
   }
+  return added;
 }
 
 /** Index names fit MySQL's 64 characters: readable prefix, hash suffix. */

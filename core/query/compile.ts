@@ -125,7 +125,10 @@ class Statement {
   guarded(scope: Scope, ref: FieldRef, guard: Condition | undefined): string {
     const column = scope.column(ref);
     if (!guard || (guard.kind === 'const' && guard.value)) return column;
-    return `CASE WHEN ${this.condition(guard, scope, false)} THEN ${column} END`;
+    const sql = `CASE WHEN ${this.condition(guard, scope, false)} THEN ${column} END`;
+    // Text keeps its column's collation: a guarded name must group and sort as an unguarded one.
+    const kind = scope.field(ref).kind;
+    return kind === 'string' || kind === 'text' || kind === 'enum' ? this.dialect.textCollation(sql) : sql;
   }
 
   condition(cond: Condition, scope: Scope, negated: boolean): string {

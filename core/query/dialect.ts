@@ -10,6 +10,12 @@ export interface Dialect {
   quote(identifier: string): string;
   /** The bucket of a date or date-time column as text: `2025`, `2025-Q3`, `2025-07`, `2025-07-14` (the week's Monday). */
   bucket(bucket: DateBucket, column: string): string;
+  /**
+   * A text expression that is no longer a bare column (`CASE WHEN … THEN col END`) with the
+   * collation text columns have (core/db/column-types.ts), so that it groups and sorts as the
+   * column does. SQLite gives such an expression BINARY, not the column's NOCASE; MySQL keeps it.
+   */
+  textCollation(expression: string): string;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -23,6 +29,7 @@ function checked(identifier: string): string {
 export const sqlite: Dialect = {
   name: 'sqlite',
   quote: (id) => `"${checked(id)}"`,
+  textCollation: (expression) => `${expression} COLLATE NOCASE`,
   bucket(bucket, c) {
     switch (bucket) {
       case 'day':
@@ -42,6 +49,7 @@ export const sqlite: Dialect = {
 export const mysql: Dialect = {
   name: 'mysql',
   quote: (id) => `\`${checked(id)}\``,
+  textCollation: (expression) => expression,
   bucket(bucket, c) {
     switch (bucket) {
       case 'day':

@@ -1,0 +1,48 @@
+/** Something that answers HTTP requests: a Hono app in process (`app.request`) or a server over fetch. */
+export type Fetcher = (path: string, init: RequestInit) => Promise<Response>;
+
+export const httpFetcher = (base: string): Fetcher => (path, init) => fetch(`${base}${path}`, init);
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+/** A caller with an optional session cookie, as the benchmark and the loader use Stratum's API. */
+export class Client {
+  cookie = '';
+
+  constructor(private readonly fetcher: Fetcher) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.cookie) headers.cookie = this.cookie;
+    const res = await this.fetcher(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed as T };
+  }
+
+  get = <T = any>(path: string) => this.request<T>('GET', path);
+  post = <T = any>(path: string, body?: unknown) => this.request<T>('POST', path, body);
+
+  /** Like `request`, but anything but `status` throws with the answer. */
+  async expect<T = any>(status: number, method: string, path: string, body?: unknown): Promise<T> {
+    const r = await this.request<T>(method, path, body);
+    if (r.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
+    return r.body;
+  }
+
+  async login(username: string, password: string): Promise<this> {
+    await this.expect(200, 'POST', '/api/auth/login', { username, password });
+    return this;
+  }
+}
