@@ -13,6 +13,7 @@ import { resolveVariables } from '../query/variables.js';
 import { after, decodeCursor, encodeCursor } from '../query/keyset.js';
 import type { OrderBy, Scalar } from '../query/ast.js';
 import { checkFilterFields } from './filter-fields.js';
+import { indexName } from '../db/ddl.js';
 import type { Action } from './access.js';
 
 export interface ListResult {
@@ -25,7 +26,7 @@ export interface ListResult {
     totalCapped?: boolean;
     /** With total=estimated: `total` is the database's estimate. */
     totalEstimated?: boolean;
-    /** A cursor for `after=`: the page after this one, or null at the end. */
+    /** With `after=` (keyset paging): the cursor of the page after this one, or null at the end. */
     next?: string | null;
   };
 }
@@ -49,18 +50,49 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
     flags: embedFlags(ctx, module, req.columns),
     orderBy: req.orderBy.map((o) => ({ ...o, ...relatedGuard(ctx, module, o.target) })),
     limit: req.pageSize,
-    offset: paging.after ? 0 : (req.page - 1) * req.pageSize,
+    offset: params.after ? 0 : (req.page - 1) * req.pageSize,
+    ...pageIndex(ctx, module, req.where, where, req.orderBy),
   });
   const [rows, total] = await Promise.all([ctx.db.all(select), countRows(ctx, module, where, paging)]);
   const data = await shape(ctx, module, rows, req.columns, req.relations);
   const meta: ListResult['meta'] = { total: total.total, page: req.page, pageSize: req.pageSize, ...total.flags };
-  if (paging.keyset) {
+  if (paging.keyset && params.after !== undefined) {
     const last = rows[rows.length - 1];
     meta.next = rows.length === req.pageSize && last
       ? encodeCursor(req.orderBy.map((o) => decodeValue(fieldOf(ctx, module, o.target), last[o.target.field]) as Scalar))
       : null;
   }
   return { data, meta };
+}
+
+/**
+ * The default page under a department prefix (`_scope LIKE '0010%'`, a large share of the rows):
+ * walking `(sort, id, _scope)` in order and stopping at the page size beats sorting the whole
+ * prefix range, but MySQL's planner prefers the range. So the engine names the index — only for
+ * an unfiltered page in the module's own sort order, where the walk is known to be short.
+ */
+function pageIndex(ctx: DataContext, module: Module, own: Condition, where: Condition, orderBy: readonly OrderBy[]): { forceIndex?: string } {
+  const column = module.scopeColumn?.column;
+  if (ctx.db.dialect.name !== 'mysql' || !column || !(own.kind === 'const' && own.value)) return {};
+  const sort = module.list.sort.split(',')[0]!.replace(/^-/, '');
+  const [first, second] = orderBy;
+  const inOrder = orderBy.length === 2 && first!.target.refs.length === 0 && first!.target.field === sort
+    && second!.target.refs.length === 0 && second!.target.field === 'id' && first!.desc === second!.desc;
+  if (!inOrder || !hasPrefix(where, column)) return {};
+  const name = indexName(module.table, [sort, 'id', column], 'ix');
+  return module.indexes.some((ix) => ix.join(',') === [sort, 'id', column].join(',')) ? { forceIndex: name } : {};
+}
+
+function hasPrefix(cond: Condition, column: string): boolean {
+  switch (cond.kind) {
+    case 'compare':
+      return cond.target.refs.length === 0 && cond.target.field === column && cond.op === 'startsWith';
+    case 'and':
+    case 'or':
+      return cond.items.some((c) => hasPrefix(c, column));
+    default:
+      return false;
+  }
 }
 
 interface Paging {
@@ -79,13 +111,14 @@ function listPaging(params: ListParams, orderBy: readonly OrderBy[], page: numbe
   if (!/^\d{1,7}$/.test(params.totalCap ?? '1') || cap < 1 || cap > 1_000_000) details.push({ path: '/totalCap', message: 'must be a whole number from 1 to 1000000' });
   const keyset = orderBy.every((o) => o.target.refs.length === 0);
   if (params.after !== undefined && !keyset) details.push({ path: '/after', message: 'keyset paging needs a sort on fields of the module itself' });
-  if (params.after !== undefined && page !== 1) details.push({ path: '/page', message: 'give either page or after, not both' });
+  if (params.after && page !== 1) details.push({ path: '/page', message: 'give either page or after, not both' });
   if (details.length > 0) throw badRequest('invalid_query', 'The list parameters are not valid; see details', details);
   return {
     total: TOTALS.includes(total) ? total : 'exact',
     cap,
     keyset,
-    ...(params.after !== undefined ? { after: after(orderBy, decodeCursor(params.after, orderBy, module)) } : {}),
+    // `after=` (empty) starts keyset paging: the first page, with a cursor to the next.
+    ...(params.after ? { after: after(orderBy, decodeCursor(params.after, orderBy, module)) } : {}),
   };
 }
 

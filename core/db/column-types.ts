@@ -9,7 +9,9 @@ export function columnFor(field: Field, dialect: 'sqlite' | 'mysql'): ModelAttri
   if (field.name === 'id') return { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, allowNull: false };
   // The department code copy compares like department.code (NOCASE on SQLite, which its LIKE
   // index optimisation also needs).
-  if (field.internal) return { type: dialect === 'sqlite' ? 'VARCHAR(64) COLLATE NOCASE' : DataTypes.STRING(64), allowNull: true };
+  // On MySQL it is ASCII, byte-compared: department codes are [0-9A-Za-z], copied exactly, and
+  // a narrow key makes the department range cheaper to read and count.
+  if (field.internal) return { type: dialect === 'sqlite' ? 'VARCHAR(64) COLLATE NOCASE' : 'VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin', allowNull: true };
   if (field.system) {
     switch (field.name) {
       case 'createdAt':

@@ -132,6 +132,8 @@ export interface SelectQuery {
   readonly orderBy: readonly OrderBy[];
   readonly limit?: number;
   readonly offset?: number;
+  /** MySQL only: the index the page must be read through (a planner hint the engine decides, never a caller). */
+  readonly forceIndex?: string;
 }
 
 export interface CountQuery {

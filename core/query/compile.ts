@@ -42,7 +42,12 @@ export class QueryCompiler {
     }
     const where = st.condition(query.where, root, false);
     const order = query.orderBy.map((o) => `${st.guarded(root, o.target, o.guard)} ${o.desc ? 'DESC' : 'ASC'}`);
-    let sql = `SELECT ${columns.join(', ')} FROM ${root.from()} WHERE ${where}`;
+    let from = root.from();
+    if (query.forceIndex && this.dialect.name === 'mysql') {
+      const table = `${this.dialect.quote(root.module.table)} AS ${this.dialect.quote(root.alias)}`;
+      from = from.replace(table, `${table} FORCE INDEX (${this.dialect.quote(query.forceIndex)})`);
+    }
+    let sql = `SELECT ${columns.join(', ')} FROM ${from} WHERE ${where}`;
     if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
     if (query.limit !== undefined) sql += ` LIMIT ${int(query.limit)}`;
     if (query.offset) {

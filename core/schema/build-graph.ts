@@ -21,7 +21,7 @@ export function buildGraph(definitions: readonly JsonSchema[], generation = 0, b
 /**
  * A module that reaches `department` along an unambiguous scope path gets the `_scope` column
  * (see Module.scopeColumn) and indexes that serve the department range together with its
- * default sort: `(_scope, sort)` for one department, `(sort, _scope)` for walking the sort
+ * default sort: `(_scope, sort)` for one department, `(sort, id, _scope)` for walking the sort
  * order while checking the department in the index.
  */
 function withScopeColumn(m: Module, graph: ModuleGraph): Module {
@@ -34,7 +34,9 @@ function withScopeColumn(m: Module, graph: ModuleGraph): Module {
   const sortName = m.list.sort.split(',')[0]!.replace(/^-/, '');
   const sort = m.fields.get(sortName);
   const sortable = sort && !sort.system && sort.kind !== 'text' && sort.kind !== 'json' && !sortName.includes('.');
-  const indexes = sortable ? [[SCOPE_COLUMN, sortName], [sortName, SCOPE_COLUMN]] : [[SCOPE_COLUMN]];
+  // `(sort, id, _scope)`, not `(sort, _scope)`: InnoDB appends the id to every secondary index, so
+  // only this order serves `ORDER BY sort, id` while checking the department inside the index.
+  const indexes = sortable ? [[SCOPE_COLUMN, sortName], [sortName, 'id', SCOPE_COLUMN]] : [[SCOPE_COLUMN]];
   return {
     ...m,
     fields: new Map([...m.fields, [SCOPE_COLUMN, field]]),
