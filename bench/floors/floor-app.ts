@@ -82,7 +82,7 @@ export async function createFloor(schema: FloorSchema, pool: Pool, log: (line: s
     const user = userOf(c.req.query('user'));
     // In parallel, as Stratum does: the page and the total on two connections.
     const [rows, count] = await Promise.all([all(pool, statementOf(plans, user, 'q1page')), all(pool, statementOf(plans, user, 'q1count'))]);
-    return c.json({ data: rows.map(shape), meta: { total: Number(count[0]?.total ?? 0), page: 1, pageSize: 25, ...next(rows, ['orderDate', 'id']) } });
+    return c.json({ data: rows.map(shape), meta: { total: Number(count[0]?.total ?? 0), page: 1, pageSize: 25 } });
   });
   app.get('/api/data/customer', async (c) => {
     const user = userOf(c.req.query('user'));
@@ -93,7 +93,7 @@ export async function createFloor(schema: FloorSchema, pool: Pool, log: (line: s
       all(pool, q3Page(schema, user, tuned.q3page.variant, text)),
       all(pool, q3Count(schema, user, tuned.q3count.variant, text)),
     ]);
-    return c.json({ data: rows.map(shape), meta: { total: Number(count[0]?.total ?? 0), page: 1, pageSize: 25, ...next(rows, ['id']) } });
+    return c.json({ data: rows.map(shape), meta: { total: Number(count[0]?.total ?? 0), page: 1, pageSize: 25 } });
   });
   app.post('/api/data/order', async (c) => {
     const user = userOf(c.req.query('user'));
@@ -118,12 +118,6 @@ class FloorError extends Error {
   }
 }
 
-/** A full page carries a keyset cursor to the next one, as Stratum's lists do: the sort values of its last row. */
-function next(rows: RowDataPacket[], keys: string[]): { next: string | null } {
-  const last = rows[rows.length - 1];
-  if (rows.length < 25 || !last) return { next: null };
-  return { next: Buffer.from(JSON.stringify(keys.map((k) => last[k]))).toString('base64url') };
-}
 
 const statementOf = (plans: Floor['plans'], user: FloorUser, name: Tuned): Statement => plans[user.username]![name];
 

@@ -126,20 +126,13 @@ export function differences(query: QueryName, answers: Record<string, Reply>): s
       });
       continue;
     }
-    // The keyset cursor (`meta.next`) is the engine's own encoding: compared by presence only.
-    if (canonical(comparable(other.body)) !== canonical(comparable(ref.body))) {
+    if (canonical(other.body) !== canonical(ref.body)) {
       out.push(`${name} differs from ${first}: ${summary(other.body)} vs ${summary(ref.body)}`);
     }
   }
   return out;
 }
 
-function comparable(body: unknown): unknown {
-  const b = body as { meta?: Record<string, unknown> };
-  if (!b || typeof b !== 'object' || !b.meta || typeof b.meta !== 'object') return body;
-  const { next, ...meta } = b.meta;
-  return { ...b, meta: { ...meta, next: next === undefined || next === null ? 'none' : 'some' } };
-}
 
 function summary(body: unknown): string {
   const b = body as { data?: { id?: unknown }[]; meta?: { total?: unknown }; id?: unknown };

@@ -629,7 +629,8 @@ export const AGGREGATE_CASES: readonly AggregateCase[] = [
     groupBy: 'customer.grade',
     groupGuard: { 'customer.vip': true },
     sql: {
-      sqlite: `SELECT CASE WHEN "t1"."vip" = $1 THEN "t1"."grade" END AS "g0", COUNT(*) AS "m0" FROM "order" AS "t0"${joinCustomer} WHERE 1=1 GROUP BY 1 ORDER BY 1 LIMIT 1000`,
+      // SQLite gives a CASE expression BINARY collation: the guarded text key keeps its column's NOCASE.
+      sqlite: `SELECT CASE WHEN "t1"."vip" = $1 THEN "t1"."grade" END COLLATE NOCASE AS "g0", COUNT(*) AS "m0" FROM "order" AS "t0"${joinCustomer} WHERE 1=1 GROUP BY 1 ORDER BY 1 LIMIT 1000`,
       mysql: my(`SELECT CASE WHEN "t1"."vip" = $1 THEN "t1"."grade" END AS "g0", COUNT(*) AS "m0" FROM "order" AS "t0"${joinCustomer} WHERE 1=1 GROUP BY 1 ORDER BY 1 LIMIT 1000`),
     },
     params: [1],
