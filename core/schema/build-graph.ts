@@ -33,7 +33,9 @@ function withScopeColumn(m: Module, graph: ModuleGraph): Module {
   };
   const sortName = m.list.sort.split(',')[0]!.replace(/^-/, '');
   const sort = m.fields.get(sortName);
-  const sortable = sort && !sort.system && sort.kind !== 'text' && sort.kind !== 'json' && !sortName.includes('.');
+  // A long VARCHAR would not fit MySQL's 3072-byte index key (utf8mb4: 4 bytes a character).
+  const fitsKey = sort?.kind !== 'string' || (sort.maxLength ?? 0) <= 500;
+  const sortable = sort && fitsKey && !sort.system && sort.kind !== 'text' && sort.kind !== 'json' && !sortName.includes('.');
   // `(sort, id, _scope)`, not `(sort, _scope)`: InnoDB appends the id to every secondary index, so
   // only this order serves `ORDER BY sort, id` while checking the department inside the index.
   const indexes = sortable ? [[SCOPE_COLUMN, sortName], [sortName, 'id', SCOPE_COLUMN]] : [[SCOPE_COLUMN]];

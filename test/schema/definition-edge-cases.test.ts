@@ -39,3 +39,27 @@ describe('x-scope-paths', () => {
     expect(scopePath(graph, graph.modules.get('visit')!, 'category')).toEqual({ ok: true, refs: ['cat'] });
   });
 });
+
+describe('the department column and its indexes', () => {
+  const department = { $id: 'department', type: 'object', properties: { code: { type: 'string', maxLength: 64 } } };
+  const salesman = (sort: string, maxLength: number) => ({
+    $id: 'salesman', type: 'object',
+    properties: { name: { type: 'string', maxLength }, department: { type: 'integer', 'x-ref': 'department' } },
+    'x-list': { sort },
+  });
+
+  it('a module reaching department gets _scope with indexes for its default sort', () => {
+    const m = buildGraph([department, salesman('-name', 60)]).modules.get('salesman')!;
+    expect(m.scopeColumn).toEqual({ column: '_scope', path: ['department'] });
+    expect(m.indexes).toEqual([['_scope', 'name'], ['name', 'id', '_scope']]);
+    expect(m.fields.get('_scope')).toMatchObject({ internal: true, system: true });
+  });
+
+  it('a sort on a string too long for a MySQL index key gets only the plain _scope index', () => {
+    expect(buildGraph([department, salesman('name', 1000)]).modules.get('salesman')!.indexes).toEqual([['_scope']]);
+  });
+
+  it('department itself carries no copy of its own code', () => {
+    expect(buildGraph([department, salesman('name', 60)]).modules.get('department')!.scopeColumn).toBeUndefined();
+  });
+});
