@@ -2,15 +2,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParam, startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
-import { create, defineCrm, departments, expectStatus } from './crm.js';
+import { expectStatus, seedSmallCrm } from './crm.js';
 
 describeEachDialect('search, sort and paging', (dialect) => {
   let app: TestApp;
   let admin: Client;
-  const c: Record<string, number> = {};
-  const o: Record<string, number> = {};
-  const s: Record<string, number> = {};
-  const t: Record<string, number> = {};
+  let c: Record<string, number>;
+  let o: Record<string, number>;
+  let s: Record<string, number>;
+  let t: Record<string, number>;
   let dept: Record<string, number>;
 
   const list = async (module: string, query: string) => expectStatus(await admin.get(`/api/data/${module}?${query}`), 200).body;
@@ -25,21 +25,7 @@ describeEachDialect('search, sort and paging', (dialect) => {
   beforeAll(async () => {
     app = await startTestApp(dialect);
     admin = await app.admin();
-    await defineCrm(admin);
-    dept = await departments(admin, ['0010']);
-    s.ann = await create(admin, 'salesman', { name: 'Ann', department: dept['0010'] });
-    s.bob = await create(admin, 'salesman', { name: 'Bob' });
-    t.x = await create(admin, 'tag', { name: 'x' });
-    t.y = await create(admin, 'tag', { name: 'y' });
-    c.beta = await create(admin, 'customer', { name: 'Beta Tech', phone: '555-0101', salesman: s.bob, tags: [t.y, t.x] });
-    c.alpha = await create(admin, 'customer', { name: 'Alpha Foods', phone: '020-7777', salesman: s.ann, tags: [t.x] });
-    c.gamma = await create(admin, 'customer', { name: 'Gamma Tech', phone: '020-5550' });
-    c.delta = await create(admin, 'customer', { name: 'Delta 50% Off', phone: '030-1234', salesman: s.ann });
-    o.n5 = await create(admin, 'order', { number: 'N-05', amount: 300, orderDate: '2024-01-05', customer: c.alpha, salesman: s.bob });
-    o.n1 = await create(admin, 'order', { number: 'N-01', amount: 100, orderDate: '2024-01-01', customer: c.beta, salesman: s.ann });
-    o.n3 = await create(admin, 'order', { number: 'N-03', amount: 300, orderDate: '2024-01-03', customer: c.alpha });
-    o.n2 = await create(admin, 'order', { number: 'N-02', amount: 200, orderDate: '2024-01-02', salesman: s.bob });
-    o.n4 = await create(admin, 'order', { number: 'N-04', amount: 100, orderDate: '2024-01-04', customer: c.gamma, salesman: s.ann });
+    ({ dept, s, t, c, o } = await seedSmallCrm(admin));
   });
   afterAll(() => app?.close());
 
