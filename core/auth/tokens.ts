@@ -31,16 +31,6 @@ export async function createToken(db: Database, userId: number, name: string, ex
   return { id, token };
 }
 
-/** The user a token belongs to, if it exists and has not expired. */
-export async function tokenUser(db: Database, token: string): Promise<number | undefined> {
-  if (!/^st_[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
-  const q = (s: string) => db.quote(s);
-  const rows = await db.all({
-    sql: `SELECT ${q('userId')} AS u FROM ${q(TOKEN_TABLE)} WHERE ${q('hash')} = $1 AND (${q('expiresAt')} IS NULL OR ${q('expiresAt')} > $2)`,
-    params: [hashToken(token), storedDateTime(new Date())],
-  });
-  return rows[0] ? Number(rows[0].u) : undefined;
-}
 
 export async function listTokens(db: Database, userId: number) {
   const q = (s: string) => db.quote(s);

@@ -3,7 +3,6 @@ import { TRUE } from '../query/ast.js';
 import type { FieldAccess } from '../query/field-access.js';
 import type { VariableContext } from '../query/variables.js';
 import type { Field, Module, Relation } from '../schema/module.js';
-import { forbidden } from '../errors.js';
 
 export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -47,13 +46,3 @@ export function adminAccess(actor: Actor, now = new Date()): Access {
   };
 }
 
-/** A caller with no grants: what every non-admin is until access control says otherwise. */
-export function denyAccess(actor: Actor, now = new Date()): Access {
-  return {
-    ...adminAccess(actor, now),
-    require: (m, action) => {
-      throw forbidden(`${m.name}:${action}`);
-    },
-    scope: () => ({ kind: 'const', value: false }),
-  };
-}

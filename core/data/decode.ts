@@ -1,4 +1,4 @@
-import type { Field, Module } from '../schema/module.js';
+import type { Field } from '../schema/module.js';
 import type { FieldRef } from '../query/ast.js';
 import type { Row } from '../db/database.js';
 import { roundToScale } from './encode.js';
@@ -69,10 +69,6 @@ export function decodeRow(row: Row, columns: readonly FieldRef[], fieldOf: (ref:
   }
   return out;
 }
-
-/** The fields a plain read returns for a module: stored, readable, not write-only. */
-export const readableColumns = (module: Module, canRead: (f: Field) => boolean): FieldRef[] =>
-  [...module.fields.values()].filter((f) => !f.writeOnly && canRead(f)).map((f) => ({ refs: [], field: f.name }));
 
 /**
  * A sum or average of a stored field as the API returns it. SQLite adds DECIMAL columns as

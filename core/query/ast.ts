@@ -96,7 +96,6 @@ export function fieldRef(path: string): FieldRef {
 }
 
 export const refKey = (refs: readonly string[]) => refs.join('.');
-export const pathOf = (ref: FieldRef) => [...ref.refs, ref.field].join('.');
 
 /** Moves a condition written for module X onto module M that reaches X through `refs`. */
 export function prefix(cond: Condition, refs: readonly string[]): Condition {
