@@ -7,6 +7,7 @@ import type { Database } from './db/database.js';
 import type { Registry, StoredDefinition } from './db/registry.js';
 import { syncTables } from './db/ddl.js';
 import { ScopeColumns } from './data/scope-column.js';
+import { ScopeCounts } from './data/scope-counts.js';
 import { buildGraph } from './schema/build-graph.js';
 import { DefinitionError } from './schema/finding.js';
 import { refuseNonAdditive } from './schema/additive-change.js';
@@ -73,14 +74,19 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   const all = await registry.definitions();
   const graph = buildGraph(all.map((s) => s.definition));
   const added = await syncTables(db, graph, [...graph.modules.keys()]);
+  const columns = new ScopeColumns(db, graph);
+  // A database from before the maintained counts gets them from its rows.
+  if ((await ScopeCounts.ensureTable(db)) && stored.size > 0) for (const module of graph.modules.values()) await columns.counts.rebuild(module);
   // Department copies (`_scope`) that are new, or whose path changed, are rebuilt from the references.
-  const rebuilt = await new ScopeColumns(db, graph).rebuildChanged(stored.size > 0 ? buildGraph([...stored.values()].map((s) => s.definition)) : undefined, added);
+  const rebuilt = await columns.rebuildChanged(stored.size > 0 ? buildGraph([...stored.values()].map((s) => s.definition)) : undefined, added);
   if (stored.size > 0 && rebuilt.length > 0) log(`Rebuilt the department column of ${rebuilt.join(', ')}.`);
   if (changed) await registry.bump();
-  await ensureAdmin(db, opts.adminPassword, log);
+  const adminId = await ensureAdmin(db, opts.adminPassword, log);
+  if (adminId !== undefined) await columns.counts.added(graph.modules.get('user')!, adminId);
 }
 
-async function ensureAdmin(db: Database, password: string | undefined, log: (line: string) => void) {
+/** The admin account and role, when missing; the new account's id. */
+async function ensureAdmin(db: Database, password: string | undefined, log: (line: string) => void): Promise<number | undefined> {
   const q = (s: string) => db.quote(s);
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
   let role = await db.all({ sql: `SELECT id FROM ${q('role')} WHERE ${q('name')} = $1`, params: ['admin'] });
@@ -92,7 +98,7 @@ async function ensureAdmin(db: Database, password: string | undefined, log: (lin
     role = await db.all({ sql: `SELECT id FROM ${q('role')} WHERE ${q('name')} = $1`, params: ['admin'] });
   }
   const users = await db.all({ sql: `SELECT id FROM ${q('user')} WHERE ${q('username')} = $1`, params: ['admin'] });
-  if (users.length > 0) return;
+  if (users.length > 0) return undefined;
   const plain = password && password.length > 0 ? password : randomPassword();
   const id = await db.insert({
     sql: `INSERT INTO ${q('user')} (${q('username')}, ${q('password')}, ${q('name')}, ${q('active')}, ${q('createdAt')}, ${q('updatedAt')}, ${q('version')}) VALUES ($1, $2, $3, $4, $5, $5, 1)`,
@@ -100,4 +106,5 @@ async function ensureAdmin(db: Database, password: string | undefined, log: (lin
   });
   await db.insert({ sql: `INSERT INTO ${q('user_roles')} (${q('source')}, ${q('target')}) VALUES ($1, $2)`, params: [id, Number(role[0]!.id)] });
   if (!password) log(`Created the admin account. Log in as admin with password: ${plain}  (shown once; set ADMIN_PASSWORD to choose it)`);
+  return id;
 }

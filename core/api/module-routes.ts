@@ -9,6 +9,7 @@ import { buildGraph } from '../schema/build-graph.js';
 import type { JsonSchema } from '../schema/module.js';
 import { syncTables } from '../db/ddl.js';
 import type { Stratum } from '../stratum.js';
+import { ScopeCounts } from '../data/scope-counts.js';
 import { ScopeColumns } from '../data/scope-column.js';
 
 /** `/api/modules`: define modules at runtime (admin only). Effective on the next request, in every process. */
@@ -66,6 +67,7 @@ export const moduleRoutes = new Hono<AppEnv>()
     const qi = stratum.db.sequelize.getQueryInterface();
     for (const rel of module.relations.values()) if (rel.kind === 'many-to-many') await qi.dropTable(rel.junction!.table);
     await qi.dropTable(module.table);
+    await new ScopeCounts(stratum.db, graph).forget(name);
     await stratum.registry.remove(name);
     await stratum.registry.bump();
     return c.body(null, 204);

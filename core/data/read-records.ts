@@ -9,6 +9,7 @@ import type { Row } from '../db/database.js';
 import type { DataContext } from './context.js';
 import { decodeRow, decodeSum, decodeValue } from './decode.js';
 import { moduleAt, pathVisible, visibleWhere } from './visible.js';
+import { ScopeCounts } from './scope-counts.js';
 import { resolveVariables } from '../query/variables.js';
 import { after, decodeCursor, encodeCursor } from '../query/keyset.js';
 import type { OrderBy, Scalar } from '../query/ast.js';
@@ -129,7 +130,11 @@ function listPaging(params: ListParams, orderBy: readonly OrderBy[], page: numbe
 async function countRows(ctx: DataContext, module: Module, where: Condition, paging: Paging): Promise<{ total: number | null; flags: Partial<ListResult['meta']> }> {
   if (paging.total === 'none') return { total: null, flags: {} };
   const exact = ctx.compiler.count({ module: module.name, where });
-  if (paging.total === 'exact') return { total: Number((await ctx.db.all(exact))[0]?.total ?? 0), flags: {} };
+  if (paging.total === 'exact') {
+    // Only which departments, or nothing at all: the maintained counts know (ScopeCounts).
+    const statement = ScopeCounts.total(ctx.db, module, where) ?? exact;
+    return { total: Number((await ctx.db.all(statement))[0]?.total ?? 0), flags: {} };
+  }
   if (paging.total === 'estimated' && ctx.db.dialect.name === 'mysql') {
     const plan = await ctx.db.all({ sql: `EXPLAIN ${exact.sql}`, params: exact.params });
     const driving = plan.find((r) => r.table === 't0') ?? plan[0];

@@ -1,24 +1,28 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
-import { compare } from '../query/ast.js';
+import { compare, or, type Condition } from '../query/ast.js';
 import { QueryCompiler } from '../query/compile.js';
 import { WriteCompiler } from '../query/compile-write.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
+import { ScopeCounts, type RowSet } from './scope-counts.js';
 
 /**
  * Keeps every `_scope` column true (Module.scopeColumn): a row's own writes look it up in the
  * same statement (WriteCompiler); this file handles what happens further up the path — a
  * salesman moving department moves their orders and order lines — and whole-table rebuilds.
- * All in the caller's transaction, so no reader ever sees a row in the wrong department.
+ * All in the caller's transaction, so no reader ever sees a row in the wrong department. The
+ * maintained counts per department (ScopeCounts) move with the rows.
  */
 export class ScopeColumns {
   private readonly writer: WriteCompiler;
+  readonly counts: ScopeCounts;
 
   constructor(
     private readonly db: Database,
     private readonly graph: ModuleGraph,
   ) {
     this.writer = new WriteCompiler(new QueryCompiler(graph, db.dialect), db.dialect);
+    this.counts = new ScopeCounts(db, graph);
   }
 
   /** After `module`'s record `id` changed `columns`: rows of other modules whose path runs through it. */
@@ -26,7 +30,9 @@ export class ScopeColumns {
     for (const { target, refs } of this.dependents(module)) {
       const step = target.scopeColumn!.path[refs.length];
       const moved = step === undefined ? columns.has('code') : columns.has(step);
-      if (moved) await this.db.update(this.writer.recomputeScope(target, compare({ refs, field: 'id' }, 'eq', id)), tx);
+      if (!moved) continue;
+      const where = compare({ refs, field: 'id' }, 'eq', id);
+      await this.counts.around([{ module: target, where }], tx, () => this.db.update(this.writer.recomputeScope(target, where), tx));
     }
   }
 
@@ -36,13 +42,47 @@ export class ScopeColumns {
    */
   async beforeDelete(module: Module, id: number, tx?: Transaction): Promise<void> {
     for (const { target, refs } of this.dependents(module)) {
-      await this.db.update(this.writer.clearScope(target, compare({ refs, field: 'id' }, 'eq', id)), tx);
+      const where = compare({ refs, field: 'id' }, 'eq', id);
+      await this.counts.around([{ module: target, where }], tx, () => this.db.update(this.writer.clearScope(target, where), tx));
     }
+  }
+
+  /**
+   * Deletes through `remove` (record `id` of `module`, and what the database's cascades take with
+   * it) and takes the removed rows off the counts. A cascade that comes back to a module it
+   * passed (a tree of records) removes rows at any depth, so that module is counted afresh.
+   */
+  async deleting<T>(module: Module, id: number, tx: Transaction, remove: () => Promise<T>): Promise<T> {
+    const paths = new Map<string, Condition[]>([[module.name, [compare('id', 'eq', id)]]]);
+    const recount = new Set<string>();
+    const walk = (current: Module, refs: readonly string[], seen: ReadonlySet<string>) => {
+      for (const child of this.graph.modules.values()) {
+        for (const field of child.fields.values()) {
+          if (field.kind !== 'ref' || field.ref !== current.name || field.onDelete !== 'cascade') continue;
+          if (seen.has(child.name)) {
+            recount.add(child.name);
+            continue;
+          }
+          const path = [field.name, ...refs];
+          paths.set(child.name, [...(paths.get(child.name) ?? []), compare({ refs: path, field: 'id' }, 'eq', id)]);
+          walk(child, path, new Set([...seen, child.name]));
+        }
+      }
+    };
+    walk(module, [], new Set([module.name]));
+    // Below a tree, rows hang off records at any depth too.
+    for (const name of recount) for (const child of this.cascadeChildren(name)) recount.add(child);
+    const sets: RowSet[] = [...paths].filter(([name]) => !recount.has(name)).map(([name, conds]) => ({ module: this.graph.modules.get(name)!, where: or(...conds) }));
+    const result = await this.counts.around(sets, tx, remove);
+    for (const name of recount) await this.counts.rebuild(this.graph.modules.get(name)!, tx);
+    return result;
   }
 
   /** Every `_scope` of `module` from scratch: after a bulk load or a changed scope path. */
   async rebuild(module: Module, tx?: Transaction): Promise<void> {
-    if (module.scopeColumn) await this.db.update(this.writer.recomputeScope(module), tx);
+    if (!module.scopeColumn) return;
+    await this.db.update(this.writer.recomputeScope(module), tx);
+    await this.counts.rebuild(module, tx);
   }
 
   /**
@@ -59,6 +99,12 @@ export class ScopeColumns {
       rebuilt.push(module.name);
     }
     return rebuilt;
+  }
+
+  private cascadeChildren(name: string): string[] {
+    return [...this.graph.modules.values()]
+      .filter((m) => [...m.fields.values()].some((f) => f.kind === 'ref' && f.ref === name && f.onDelete === 'cascade'))
+      .map((m) => m.name);
   }
 
   /** Modules whose scope path passes through `module` (not at its start), with the refs that reach it. */

@@ -12,6 +12,7 @@ import { duplicateError } from './duplicates.js';
 import { refusedByReferences } from './references.js';
 import { grantRecordErrors } from '../rules/validate-grant-records.js';
 import { ScopeColumns } from './scope-column.js';
+import { ScopeCounts } from './scope-counts.js';
 
 type Payload = Record<string, unknown>;
 
@@ -27,6 +28,7 @@ export async function createRecord(ctx: DataContext, module: Module, payload: un
     const newId = await ctx.db.insert(ctx.writer.insert(module, {
       ...values, createdAt: now, updatedAt: now, createdBy: ctx.access.actor.id, updatedBy: ctx.access.actor.id, version: 1,
     }), tx);
+    await new ScopeCounts(ctx.db, ctx.graph).added(module, newId, tx);
     await writeManyToMany(ctx, module, newId, body, tx);
     if (!(await inScope(ctx, module, newId, 'create', tx))) {
       throw forbidden(`${module.name}:create`, `The new ${module.name} would be outside the records you may create; nothing was written`);
@@ -53,11 +55,17 @@ export async function updateRecord(
   const values = await encodeValues(module, stripManyToMany(module, body));
   const guard = visibleWhere(module, 'update', and(), ctx.access, ctx.graph);
   await write(ctx, module, body, async (tx) => {
-    const changed = await ctx.db.update(ctx.writer.update(module, id, {
+    const columns = new ScopeColumns(ctx.db, ctx.graph);
+    const statement = ctx.writer.update(module, id, {
       ...values, updatedAt: storedDateTime(new Date()), updatedBy: ctx.access.actor.id,
-    }, { version, guard }), tx);
+    }, { version, guard });
+    // A new first reference on the scope path moves the record to another department's count.
+    const moves = module.scopeColumn !== undefined && module.scopeColumn.path[0]! in values;
+    const changed = moves
+      ? await columns.counts.around([{ module, where: compare('id', 'eq', id) }], tx, () => ctx.db.update(statement, tx))
+      : await ctx.db.update(statement, tx);
     if (changed === 0) throw await whyNotWritten(ctx, module, id, 'update', version, tx);
-    await new ScopeColumns(ctx.db, ctx.graph).afterUpdate(module, id, new Set(Object.keys(values)), tx);
+    await columns.afterUpdate(module, id, new Set(Object.keys(values)), tx);
     await writeManyToMany(ctx, module, id, body, tx);
     // An update may not move a record out of what the caller may update (e.g. to another department).
     if (!(await inScope(ctx, module, id, 'update', tx))) {
@@ -76,8 +84,9 @@ export async function deleteRecord(ctx: DataContext, module: Module, id: number,
     if (!(await inScope(ctx, module, id, 'delete', tx))) throw await whyNotWritten(ctx, module, id, 'delete', undefined, tx);
     const refused = await refusedByReferences(ctx, module, id, tx);
     if (refused) throw refused;
-    await new ScopeColumns(ctx.db, ctx.graph).beforeDelete(module, id, tx);
-    const removed = await ctx.db.delete(ctx.writer.delete(module, id, guard), tx);
+    const columns = new ScopeColumns(ctx.db, ctx.graph);
+    await columns.beforeDelete(module, id, tx);
+    const removed = await columns.deleting(module, id, tx, () => ctx.db.delete(ctx.writer.delete(module, id, guard), tx));
     if (removed === 0) throw notFound(`${module.name} ${id}`);
     await afterAccessChange(ctx, module, tx);
   }, outer);

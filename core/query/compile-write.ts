@@ -72,7 +72,7 @@ export class WriteCompiler {
   }
 
   /** `id IN (SELECT id FROM (…) AS v)`: the derived table lets MySQL change the table it reads. */
-  private rowsWhere(module: Module, where: Condition, params: unknown[]): string {
+  rowsWhere(module: Module, where: Condition, params: unknown[]): string {
     const q = (s: string) => this.dialect.quote(s);
     const inner = this.select.select({ module: module.name, where, columns: [{ refs: [], field: 'id' }], orderBy: [] });
     const offset = params.length;

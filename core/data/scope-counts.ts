@@ -1,0 +1,181 @@
+import { randomInt } from 'node:crypto';
+import type { Transaction } from 'sequelize';
+import type { Compiled, Condition } from '../query/ast.js';
+import { escapeLike, QueryCompiler } from '../query/compile.js';
+import { WriteCompiler } from '../query/compile-write.js';
+import type { Database } from '../db/database.js';
+import type { Module, ModuleGraph } from '../schema/module.js';
+
+export const COUNTS_TABLE = '_stratum_counts';
+
+/**
+ * Spread of each (module, department) count over rows: concurrent creates in one department
+ * add to different rows, so they do not queue on one row lock until their commits.
+ */
+const SLOTS = 8;
+
+/** Rows whose `_scope` is NULL (their path to a department is broken) count under this key, which no department condition matches. */
+const NO_DEPARTMENT = '';
+
+/** A set of rows of one module, as a condition on it. */
+export interface RowSet {
+  readonly module: Module;
+  readonly where: Condition;
+}
+
+/**
+ * Maintained record counts per (module, department code) for every module with a `_scope`
+ * column (issue 4): the exact `total` of a list whose only condition is the department
+ * restriction — a sales user's list, or an admin's unfiltered one — is a SUM over a few rows
+ * instead of a COUNT over hundreds of thousands. Every write that adds, removes or moves rows
+ * between departments changes them in its own transaction (write-records, ScopeColumns); they
+ * are rebuilt with the column. Kept in the database, so every server process reads the same.
+ */
+export class ScopeCounts {
+  private readonly writer: WriteCompiler;
+
+  constructor(
+    private readonly db: Database,
+    graph: ModuleGraph,
+  ) {
+    this.writer = new WriteCompiler(new QueryCompiler(graph, db.dialect), db.dialect);
+  }
+
+  /** Creates the table when missing; true when it did, so that the caller fills it. */
+  static async ensureTable(db: Database): Promise<boolean> {
+    const q = (s: string) => db.quote(s);
+    const exists = (await db.sequelize.getQueryInterface().showAllTables()).map(String).includes(COUNTS_TABLE);
+    if (exists) return false;
+    const key = db.dialect.name === 'mysql' ? 'VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin' : 'VARCHAR(64) COLLATE NOCASE';
+    await db.update({
+      sql: `CREATE TABLE IF NOT EXISTS ${q(COUNTS_TABLE)} (${q('module')} VARCHAR(64) NOT NULL, ${q('scope')} ${key} NOT NULL,`
+        + ` ${q('slot')} SMALLINT NOT NULL, ${q('n')} BIGINT NOT NULL, PRIMARY KEY (${q('module')}, ${q('scope')}, ${q('slot')}))`,
+      params: [],
+    });
+    return true;
+  }
+
+  /** After record `id` of `module` was inserted: one more in its department. */
+  async added(module: Module, id: number, tx?: Transaction): Promise<void> {
+    if (!module.scopeColumn) return;
+    const q = (s: string) => this.db.quote(s);
+    await this.db.insert({
+      sql: `INSERT INTO ${q(COUNTS_TABLE)} (${q('module')}, ${q('scope')}, ${q('slot')}, ${q('n')})`
+        + ` SELECT $1, COALESCE(${q(module.scopeColumn.column)}, ''), $2, 1 FROM ${q(module.table)} WHERE ${q('id')} = $3${this.addOnConflict()}`,
+      params: [module.name, randomInt(SLOTS), id],
+    }, tx);
+  }
+
+  /**
+   * Runs `fn`, which may delete rows of `sets` or move them between departments, and applies the
+   * difference of their per-department counts before and after. Each set must select the same
+   * rows afterwards, less the deleted ones.
+   */
+  async around<T>(sets: readonly RowSet[], tx: Transaction | undefined, fn: () => Promise<T>): Promise<T> {
+    const counted = sets.filter((s) => s.module.scopeColumn);
+    const before: Map<string, number>[] = [];
+    for (const set of counted) before.push(await this.byDepartment(set, tx));
+    const result = await fn();
+    for (const [i, set] of counted.entries()) {
+      const after = await this.byDepartment(set, tx);
+      const delta = new Map<string, number>();
+      for (const [scope, n] of before[i]!) delta.set(scope, -n);
+      for (const [scope, n] of after) delta.set(scope, (delta.get(scope) ?? 0) + n);
+      await this.apply(set.module, delta, tx);
+    }
+    return result;
+  }
+
+  /** Every count of `module` from its rows: after a bulk load or a rebuilt `_scope`. */
+  async rebuild(module: Module, tx?: Transaction): Promise<void> {
+    if (!module.scopeColumn) return;
+    const q = (s: string) => this.db.quote(s);
+    await this.forget(module.name, tx);
+    await this.db.insert({
+      sql: `INSERT INTO ${q(COUNTS_TABLE)} (${q('module')}, ${q('scope')}, ${q('slot')}, ${q('n')})`
+        + ` SELECT $1, COALESCE(${q(module.scopeColumn.column)}, ''), 0, COUNT(*) FROM ${q(module.table)} GROUP BY 2`,
+      params: [module.name],
+    }, tx);
+  }
+
+  /** A dropped module leaves no counts for a later module of the same name. */
+  async forget(module: string, tx?: Transaction): Promise<void> {
+    await this.db.delete({ sql: `DELETE FROM ${this.db.quote(COUNTS_TABLE)} WHERE ${this.db.quote('module')} = $1`, params: [module] }, tx);
+  }
+
+  /**
+   * The statement that counts the rows of `module` matching `where` from the maintained counts,
+   * or undefined when `where` says more than which departments (then only a real COUNT knows):
+   * TRUE, or `_scope` equal to or starting with codes, OR-ed.
+   */
+  static total(db: Database, module: Module, where: Condition): Compiled | undefined {
+    const column = module.scopeColumn?.column;
+    if (!column) return undefined;
+    const q = (s: string) => db.quote(s);
+    const params: unknown[] = [module.name];
+    const terms = departmentTerms(where, column);
+    if (terms === undefined) return undefined;
+    let sql = `SELECT COALESCE(SUM(${q('n')}), 0) AS ${q('total')} FROM ${q(COUNTS_TABLE)} WHERE ${q('module')} = $1`;
+    if (terms !== 'all') {
+      const parts = terms.map((t) => {
+        params.push(t.op === 'eq' ? t.code : `${escapeLike(t.code)}%`);
+        return t.op === 'eq' ? `${q('scope')} = $${params.length}` : `${q('scope')} LIKE $${params.length} ESCAPE '!'`;
+      });
+      sql += ` AND ${q('scope')} <> '' AND (${parts.join(' OR ')})`;
+    }
+    return { sql, params };
+  }
+
+  private async byDepartment(set: RowSet, tx?: Transaction): Promise<Map<string, number>> {
+    const q = (s: string) => this.db.quote(s);
+    const params: unknown[] = [];
+    const rows = await this.db.all({
+      sql: `SELECT COALESCE(${q(set.module.scopeColumn!.column)}, '') AS ${q('s')}, COUNT(*) AS ${q('n')} FROM ${q(set.module.table)}`
+        + ` WHERE ${this.writer.rowsWhere(set.module, set.where, params)} GROUP BY 1`,
+      params,
+    }, tx);
+    return new Map(rows.map((r) => [String(r.s), Number(r.n)]));
+  }
+
+  private async apply(module: Module, delta: ReadonlyMap<string, number>, tx?: Transaction): Promise<void> {
+    const q = (s: string) => this.db.quote(s);
+    // In key order, so that two writers lock count rows in the same order (no deadlock between them).
+    const changes = [...delta].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (changes.length === 0) return;
+    const params: unknown[] = [];
+    const slot = randomInt(SLOTS);
+    const rows = changes.map(([scope, n]) => {
+      params.push(module.name, scope, slot, n);
+      const at = params.length;
+      return `($${at - 3}, $${at - 2}, $${at - 1}, $${at})`;
+    });
+    await this.db.insert({
+      sql: `INSERT INTO ${q(COUNTS_TABLE)} (${q('module')}, ${q('scope')}, ${q('slot')}, ${q('n')}) VALUES ${rows.join(', ')}${this.addOnConflict(true)}`,
+      params,
+    }, tx);
+  }
+
+  /** Upsert: add to the row that exists. `byValue`: add the inserted row's n, else 1. */
+  private addOnConflict(byValue = false): string {
+    const n = this.db.quote('n');
+    if (this.db.dialect.name === 'mysql') return ` ON DUPLICATE KEY UPDATE ${n} = ${n} + ${byValue ? `VALUES(${n})` : '1'}`;
+    const key = ['module', 'scope', 'slot'].map((c) => this.db.quote(c)).join(', ');
+    // SQLite: `INSERT … SELECT … WHERE x ON CONFLICT` parses (the WHERE ends the SELECT).
+    return ` ON CONFLICT(${key}) DO UPDATE SET ${n} = ${n} + ${byValue ? `excluded.${n}` : '1'}`;
+  }
+}
+
+type DepartmentTerm = { readonly op: 'eq' | 'startsWith'; readonly code: string };
+
+/** `_scope = c` / `_scope LIKE 'c%'` terms OR-ed; 'all' for TRUE; undefined for anything else. */
+function departmentTerms(cond: Condition, column: string): DepartmentTerm[] | 'all' | undefined {
+  if (cond.kind === 'const') return cond.value ? 'all' : undefined;
+  const items = cond.kind === 'or' ? cond.items : [cond];
+  const terms: DepartmentTerm[] = [];
+  for (const item of items) {
+    if (item.kind !== 'compare' || item.target.refs.length > 0 || item.target.field !== column) return undefined;
+    if ((item.op !== 'eq' && item.op !== 'startsWith') || typeof item.value !== 'string') return undefined;
+    terms.push({ op: item.op, code: item.value });
+  }
+  return terms;
+}
