@@ -9,6 +9,7 @@ import { requireSession } from './session.js';
 import { dataRoutes } from './data-routes.js';
 import { explainRoutes } from './explain-routes.js';
 import { moduleRoutes } from './module-routes.js';
+import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
 
 /** The HTTP application: `/api/auth` is open, everything else under `/api` needs a session. */
 export function createApp(stratum: Stratum): Hono<AppEnv> {
@@ -29,13 +30,14 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   }));
   app.use('/api/*', async (c, next) => {
     const path = c.req.path;
-    if (path === '/api/auth/login' || path === '/api/auth/logout') return next();
+    if (path === '/api/auth/login' || path === '/api/auth/logout' || isPublicDocsPath(path)) return next();
     return requireSession(c, next);
   });
   app.route('/api/auth', authRoutes);
   app.route('/api/data', explainRoutes);
   app.route('/api/data', dataRoutes);
   app.route('/api/modules', moduleRoutes);
+  app.route('/api', openApiRoutes);
   app.get('/', (c) => c.text('Stratum is running. The API is under /api (see README.md).'));
   return app;
 }

@@ -33,9 +33,13 @@ export function recordValidator(module: Module): RecordValidator {
   return v;
 }
 
-type Mode = 'create' | 'update';
+export type Mode = 'create' | 'update';
 
-function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[] {
+/**
+ * The JSON Schema a create or update payload of `module` must match, and the names it knows.
+ * The OpenAPI document publishes this same schema, so that what it promises is what is checked.
+ */
+export function payloadSchema(module: Module, mode: Mode): { schema: JsonSchema; known: string[] } {
   const properties: Record<string, JsonSchema | boolean> = {};
   const required: string[] = [];
   const writable: string[] = [];
@@ -68,10 +72,14 @@ function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[
     properties[r.name] = nullable(ids, !requiredNames.has(r.name));
   }
   const schema = { type: 'object', properties, required, additionalProperties: false };
+  return { schema, known: mode === 'update' ? [...writable, 'version'] : writable };
+}
+
+function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[] {
+  const { schema, known } = payloadSchema(module, mode);
   const validate = ajv.compile(schema);
   // ajv keeps every compiled schema; a module redefined at runtime would otherwise never be freed.
   ajv.removeSchema(schema);
-  const known = mode === 'update' ? [...writable, 'version'] : writable;
 
   return (payload) => {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {

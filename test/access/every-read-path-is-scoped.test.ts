@@ -228,6 +228,23 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expect(await tableCount(app, 'receipt')).toBe(before - 1);
     },
 
+    // The OpenAPI document names only the modules sales_001002 may read; the page and its files hold no data.
+    'GET /api/openapi.json': async () => {
+      const doc = expectStatus(await s2.get('/api/openapi.json'), 200).body;
+      const modules = new Set(Object.keys(doc.paths).filter((p) => p.startsWith('/api/data/')).map((p) => p.split('/')[3]));
+      expect([...modules].sort()).toEqual(['customer', 'department', 'order', 'orderline', 'receipt', 'salesman', 'visit']);
+      expect(Object.keys(doc.components.schemas).filter((n) => ['user', 'role', 'permission', 'rule'].includes(n))).toEqual([]);
+      expect(Object.keys(doc.paths).filter((p) => p.startsWith('/api/modules') || p.endsWith('/explain'))).toEqual([]);
+      expectStatus(await app.client().get('/api/openapi.json'), 401);
+    },
+    'GET /api/docs': async () => {
+      expect(String(expectStatus(await app.client().get('/api/docs'), 200).body)).not.toMatch(/\b(customer|salesman|order|receipt|visit)\b/);
+    },
+    'GET /api/docs/:asset{[a-zA-Z0-9_.-]+}': async () => {
+      expectStatus(await app.client().get('/api/docs/swagger-ui.css'), 200);
+      expectStatus(await app.client().get('/api/docs/package.json'), 404);
+    },
+
     'GET /api/modules': async () => {
       expect(expectStatus(await s2.get('/api/modules'), 403).body).toEqual(forbiddenFor('modules:admin'));
     },

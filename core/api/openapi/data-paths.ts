@@ -1,0 +1,111 @@
+/**
+ * The paths of one module under `/api/data/<m>`: what core/api/data-routes.ts and
+ * explain-routes.ts serve, with only the operations the caller is granted.
+ */
+import type { Action } from '../../data/access.js';
+import type { JsonSchema, Module } from '../../schema/module.js';
+import { MAX_EXPORT_ROWS } from '../../data/export-records.js';
+import { aggregateParameters, explainUserParameter, exportParameters, idParameter, ifMatchParameter, listParameters } from './parameters.js';
+import { names, ref } from './refs.js';
+import { bodyErrors, errors } from './responses.js';
+
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+const ok = (description: string, schema: JsonSchema, extra: JsonSchema = {}) => ({ description, content: json(schema), ...extra });
+const etag = { headers: { ETag: { description: 'The record version, quoted: send it back as If-Match.', schema: { type: 'string' } } } };
+const body = (schema: JsonSchema) => ({ required: true, content: json(schema) });
+
+/** What the caller may do on a module, and whether they may explain (admins). */
+export interface Grants {
+  readonly allowed: ReadonlySet<Action>;
+  readonly admin: boolean;
+}
+
+export function dataPaths(module: Module, grants: Grants): Record<string, JsonSchema> {
+  const m = module.name;
+  const can = (action: Action) => grants.allowed.has(action);
+  const op = (verb: string, summary: string, rest: JsonSchema): JsonSchema => ({ tags: [m], operationId: `${m}.${verb}`, summary, ...rest });
+  const base = `/api/data/${m}`;
+  const paths: Record<string, Record<string, JsonSchema>> = { [base]: {}, [`${base}/{id}`]: {} };
+  const one = paths[`${base}/{id}`]!;
+
+  paths[base]!.get = op('list', `List ${m} records`, {
+    description: 'A page of the records you may read, and their total.',
+    parameters: listParameters(module),
+    responses: { 200: ok('A page', ref(names.list(m))), ...errors(400, 401, 403) },
+  });
+  one.get = op('get', `Read one ${m}`, {
+    parameters: [idParameter(), { $ref: '#/components/parameters/fields' }],
+    responses: { 200: ok(`The ${m}`, ref(names.record(m)), etag), ...errors(400, 401, 403, 404) },
+  });
+  if (can('create')) {
+    paths[base]!.post = op('create', `Create a ${m}`, {
+      description: 'Refused with 403 (nothing written) when the new record would fall outside the records you may create.',
+      requestBody: body(ref(names.create(m))),
+      responses: { 201: ok(`The new ${m}, as a read returns it`, ref(names.record(m))), ...errors(...bodyErrors, 409) },
+    });
+  }
+  if (can('update')) {
+    one.patch = op('update', `Change a ${m}`, {
+      description: 'Sets the fields given. With If-Match (or `version` in the body) a record changed since is refused with 409 `stale`.',
+      parameters: [idParameter(), ifMatchParameter()],
+      requestBody: body(ref(names.patch(m))),
+      responses: { 200: ok(`The changed ${m}`, ref(names.record(m)), etag), ...errors(...bodyErrors, 404, 409) },
+    });
+  }
+  if (can('delete')) {
+    one.delete = op('delete', `Delete a ${m}`, {
+      description: 'Refused with 409 `referenced` while records that restrict deletion refer to it.',
+      parameters: [idParameter()],
+      responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 409) },
+    });
+  }
+  paths[`${base}/aggregate`] = {
+    get: op('aggregate', `Group and aggregate ${m} records`, {
+      parameters: aggregateParameters(),
+      responses: { 200: ok('One row per group', ref('AggregateResult')), ...errors(400, 401, 403) },
+    }),
+  };
+  paths[`${base}/export`] = {
+    get: op('export', `Export ${m} records as CSV`, {
+      description: `The list as CSV (UTF-8 with BOM), every page, at most ${MAX_EXPORT_ROWS} rows. Embedded fields are columns named by their path.`,
+      parameters: exportParameters(module),
+      responses: {
+        200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } }, headers: { 'Content-Disposition': { schema: { type: 'string' } } } },
+        ...errors(400, 401, 403),
+      },
+    }),
+  };
+  const bulk = (['update', 'delete'] as const).filter(can);
+  if (bulk.length > 0) {
+    paths[`${base}/bulk`] = {
+      post: op('bulk', `Change or delete many ${m} records`, {
+        description: 'All or nothing: each record goes through the same checks as a single update or delete, and the first refusal undoes the rest. Error pointers start with `/ids/<index>`.',
+        requestBody: body({
+          type: 'object',
+          required: ['action', 'ids'],
+          properties: {
+            action: { type: 'string', enum: bulk },
+            ids: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 1000 },
+            ...(can('update') ? { values: { ...ref(names.patch(m)), description: 'with action=update: the fields to set' } } : {}),
+          },
+        }),
+        responses: { 200: ok('Done', ref('BulkResult')), ...errors(...bodyErrors, 404, 409) },
+      }),
+    };
+  }
+  if (grants.admin) {
+    paths[`${base}/explain`] = {
+      get: op('explain', `Explain a user's visibility on ${m} (admins)`, {
+        parameters: [explainUserParameter()],
+        responses: { 200: ok('Per action', ref('Explain')), ...errors(400, 401, 403, 404) },
+      }),
+    };
+    paths[`${base}/{id}/explain`] = {
+      get: op('explainRecord', `Explain whether a user sees one ${m} (admins)`, {
+        parameters: [idParameter(), explainUserParameter()],
+        responses: { 200: ok('Base by base', ref('ExplainRecord')), ...errors(400, 401, 403, 404) },
+      }),
+    };
+  }
+  return paths;
+}
