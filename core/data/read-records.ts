@@ -1,5 +1,5 @@
 import type { Condition, FieldRef } from '../query/ast.js';
-import { and, compare, refKey } from '../query/ast.js';
+import { and, compare, refKey, shiftParams, TRUE } from '../query/ast.js';
 import { parseFilterParam } from '../query/parse-filter.js';
 import { parseAggregate } from '../query/parse-aggregate.js';
 import { parseFields, parseList, type ListParams } from '../query/parse-list.js';
@@ -159,6 +159,27 @@ export async function getRecord(ctx: DataContext, module: Module, id: number, fi
   return (await shape(ctx, module, rows, columns, relations))[0]!;
 }
 
+/**
+ * After a create or update, inside its transaction: in ONE statement, whether the caller's scope
+ * for `action` still holds record `id` (else the write is refused and rolled back) and the record
+ * as the caller reads it — the reply, without a second read after the commit. `record` is
+ * undefined when the caller may write the record but not read it (the reply is then 404).
+ */
+export async function readWritten(
+  ctx: DataContext, module: Module, id: number, action: Action, tx: import('sequelize').Transaction,
+): Promise<{ allowed: boolean; record?: Record<string, unknown> }> {
+  const { columns, relations } = parseFields(undefined, module, ctx.graph, ctx.access, []);
+  const flags = [
+    { name: '_allowed', when: visibleWhere(module, action, TRUE, ctx.access, ctx.graph) },
+    { name: '_readable', when: visibleWhere(module, 'read', TRUE, ctx.access, ctx.graph) },
+  ];
+  const rows = await ctx.db.all(ctx.compiler.select({ module: module.name, where: compare('id', 'eq', id), columns, flags, orderBy: [], limit: 1 }), tx);
+  const row = rows[0];
+  if (!row || Number(row._allowed) !== 1) return { allowed: false };
+  if (Number(row._readable) !== 1) return { allowed: true };
+  return { allowed: true, record: (await shape(ctx, module, rows, columns, relations, tx))[0]! };
+}
+
 /** Whether the caller's scope for `action` holds record `id` (used after writes). */
 export async function inScope(ctx: DataContext, module: Module, id: number, action: Action, tx?: import('sequelize').Transaction): Promise<boolean> {
   const where = visibleWhere(module, action, compare('id', 'eq', id), ctx.access, ctx.graph);
@@ -224,7 +245,7 @@ function embedFlags(ctx: DataContext, module: Module, columns: readonly FieldRef
   }));
 }
 
-async function shape(ctx: DataContext, module: Module, rows: Row[], columns: readonly FieldRef[], relations: readonly string[]) {
+async function shape(ctx: DataContext, module: Module, rows: Row[], columns: readonly FieldRef[], relations: readonly string[], tx?: import('sequelize').Transaction) {
   const hidden = (row: Row) => {
     // Embedded records the caller may not read are shown as absent.
     const copy = { ...row };
@@ -236,12 +257,12 @@ async function shape(ctx: DataContext, module: Module, rows: Row[], columns: rea
     return copy;
   };
   const data = rows.map((r) => decodeRow(hidden(r), columns, (ref) => fieldOf(ctx, module, ref)));
-  for (const name of relations) await attachManyToMany(ctx, module, name, data);
+  for (const name of relations) await attachManyToMany(ctx, module, name, data, tx);
   return data;
 }
 
 /** Many-to-many ids for a page of records: one query per relation, only related records the caller may read. */
-async function attachManyToMany(ctx: DataContext, module: Module, name: string, data: Record<string, unknown>[]) {
+async function attachManyToMany(ctx: DataContext, module: Module, name: string, data: Record<string, unknown>[], tx?: import('sequelize').Transaction) {
   const rel = module.relations.get(name)!;
   const ids = data.map((d) => d.id as number);
   for (const d of data) d[name] = [];
@@ -251,8 +272,8 @@ async function attachManyToMany(ctx: DataContext, module: Module, name: string, 
   const visible = visibleWhere(target, 'read', and(), ctx.access, ctx.graph);
   const sub = ctx.compiler.select({ module: target.name, where: visible, columns: [{ refs: [], field: 'id' }], orderBy: [] });
   const offset = ids.length;
-  const sql = `SELECT ${q('source')} AS ${q('s')}, ${q('target')} AS ${q('t')} FROM ${q(rel.junction!.table)} WHERE ${q('source')} IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) AND ${q('target')} IN (${sub.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)}) ORDER BY ${q('target')}`;
-  const rows = await ctx.db.all({ sql, params: [...ids, ...sub.params] });
+  const sql = `SELECT ${q('source')} AS ${q('s')}, ${q('target')} AS ${q('t')} FROM ${q(rel.junction!.table)} WHERE ${q('source')} IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) AND ${q('target')} IN (${shiftParams(sub.sql, offset)}) ORDER BY ${q('target')}`;
+  const rows = await ctx.db.all({ sql, params: [...ids, ...sub.params] }, tx);
   const byId = new Map(data.map((d) => [d.id as number, d[name] as number[]]));
   for (const r of rows) byId.get(Number(r.s))?.push(Number(r.t));
 }

@@ -172,6 +172,23 @@ export interface AggregateQuery {
   readonly limit: number;
 }
 
+/** `sql` with every placeholder `$n` renumbered to `$(n + offset)`: for nesting one statement's text in another. */
+export const shiftParams = (sql: string, offset: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+
+/**
+ * Statements that each select the same columns, as one `UNION ALL` with one parameter list: one
+ * round trip instead of several. Each row carries `branch`, the index of its statement.
+ */
+export function unionAll(statements: readonly Compiled[]): Compiled {
+  const params: unknown[] = [];
+  const parts = statements.map((s, i) => {
+    const sql = shiftParams(s.sql, params.length);
+    params.push(...s.params);
+    return `SELECT ${i} AS branch, u${i}.* FROM (${sql}) AS u${i}`;
+  });
+  return { sql: parts.join(' UNION ALL '), params };
+}
+
 export interface Compiled {
   readonly sql: string;
   /** Bound in order to `$1 … $n`. */

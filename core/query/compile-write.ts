@@ -1,6 +1,6 @@
 import type { Module } from '../schema/module.js';
 import type { Compiled, Condition } from './ast.js';
-import { and, compare } from './ast.js';
+import { and, compare, shiftParams } from './ast.js';
 import type { QueryCompiler } from './compile.js';
 import type { Dialect } from './dialect.js';
 
@@ -77,7 +77,7 @@ export class WriteCompiler {
     const inner = this.select.select({ module: module.name, where, columns: [{ refs: [], field: 'id' }], orderBy: [] });
     const offset = params.length;
     params.push(...inner.params);
-    const shifted = inner.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    const shifted = shiftParams(inner.sql, offset);
     return `${q('id')} IN (SELECT ${q('id')} FROM (${shifted}) AS ${q('v')})`;
   }
 
