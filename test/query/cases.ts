@@ -535,8 +535,8 @@ export const AGGREGATE_CASES: readonly AggregateCase[] = [
   bucket('quarter(orderDate)', 'order', 'orderDate',
     (c) => `(strftime('%Y', ${c}) || '-Q' || ((CAST(strftime('%m', ${c}) AS INTEGER) + 2) / 3))`, (c) => `CONCAT(YEAR(${c}), '-Q', QUARTER(${c}))`,
     [[null, 1], ['2024-Q4', 1], ['2025-Q1', 2], ['2025-Q2', 2]]),
-  bucket('year(orderDate)', 'order', 'orderDate', (c) => `strftime('%Y', ${c})`, (c) => `DATE_FORMAT(${c}, '%Y')`,
-    [[null, 1], ['2024', 1], ['2025', 4]]),
+  bucket('year(orderDate)', 'order', 'orderDate', (c) => `CAST(strftime('%Y', ${c}) AS INTEGER)`, (c) => `YEAR(${c})`,
+    [[null, 1], [2024, 1], [2025, 4]]),
   // Followup date-times (UTC): 2025-06-10 Tue, 2025-03-01 Sat, 2025-04-01 Tue, 2025-06-15 Sun 11:00.
   bucket('week(date)', 'followup', 'date', (c) => `date(${c}, 'weekday 0', '-6 days')`, (c) => `DATE_FORMAT(DATE_SUB(${c}, INTERVAL WEEKDAY(${c}) DAY), '%Y-%m-%d')`,
     [['2025-02-24', 1], ['2025-03-31', 1], ['2025-06-09', 2]]),
@@ -607,19 +607,19 @@ export const AGGREGATE_CASES: readonly AggregateCase[] = [
     metrics: 'count()',
     sql: {
       sqlite:
-        `SELECT strftime('%Y', "t0"."orderDate") AS "g0", "t1"."grade" AS "g1", COUNT(*) AS "m0" FROM "order" AS "t0"${joinCustomer}` +
+        `SELECT CAST(strftime('%Y', "t0"."orderDate") AS INTEGER) AS "g0", "t1"."grade" AS "g1", COUNT(*) AS "m0" FROM "order" AS "t0"${joinCustomer}` +
         ` WHERE "t0"."orderDate" IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 1000`,
       mysql: my(
-        `SELECT DATE_FORMAT("t0"."orderDate", '%Y') AS "g0", "t1"."grade" AS "g1", COUNT(*) AS "m0" FROM "order" AS "t0"${joinCustomer}` +
+        `SELECT YEAR("t0"."orderDate") AS "g0", "t1"."grade" AS "g1", COUNT(*) AS "m0" FROM "order" AS "t0"${joinCustomer}` +
         ` WHERE "t0"."orderDate" IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 1000`,
       ),
     },
     params: [],
     rows: [
-      { g0: '2024', g1: null, m0: 1 },
-      { g0: '2025', g1: 'bronze', m0: 1 },
-      { g0: '2025', g1: 'gold', m0: 2 },
-      { g0: '2025', g1: 'silver', m0: 1 },
+      { g0: 2024, g1: null, m0: 1 },
+      { g0: 2025, g1: 'bronze', m0: 1 },
+      { g0: 2025, g1: 'gold', m0: 2 },
+      { g0: 2025, g1: 'silver', m0: 1 },
     ],
   },
   {
