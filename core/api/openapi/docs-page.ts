@@ -41,7 +41,7 @@ export const DOCS_HTML = `<!doctype html>
   <link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-32x32.png">
   <style>
     body { margin: 0; font-family: sans-serif; }
-    #login { max-width: 22rem; margin: 4rem auto; display: grid; gap: .6rem; }
+    #login:not([hidden]) { max-width: 22rem; margin: 4rem auto; display: grid; gap: .6rem; }
     #login input, #login button { font: inherit; padding: .4rem; }
     #message { color: #b00020; min-height: 1.2em; }
   </style>

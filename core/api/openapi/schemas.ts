@@ -17,7 +17,8 @@ export interface View {
 
 /** Annotations of a property or module definition worth repeating in the document. */
 function annotations(schema: JsonSchema): JsonSchema {
-  const keys = ['title', 'description', 'examples', 'deprecated', 'x-i18n'];
+  // x-field-type: a plugin's field type (core/schema/field-types.ts), for forms that know it.
+  const keys = ['title', 'description', 'examples', 'deprecated', 'x-i18n', 'x-field-type'];
   return Object.fromEntries(keys.filter((k) => schema[k] !== undefined).map((k) => [k, schema[k]]));
 }
 
@@ -140,7 +141,7 @@ export function inputSchema(module: Module, mode: Mode, view: View): JsonSchema 
       ? { ...(value as JsonSchema), description: 'the version you read; the update is refused with 409 `stale` if the record changed since (or send If-Match)' }
       : {
           ...(value as JsonSchema),
-          ...annotations(definitionOf(module, name)),
+          ...annotations(field?.schema ?? definitionOf(module, name)),
           ...(field?.writeOnly ? { writeOnly: true } : {}),
           // An annotation for forms (Swagger UI masks it); the engine checks length only.
           ...(field?.kind === 'password' ? { format: 'password' } : {}),
