@@ -15,12 +15,13 @@ const etag = { headers: { ETag: { description: 'The record version, quoted: send
 const body = (schema: JsonSchema) => ({ required: true, content: json(schema) });
 
 /** What the caller may do on a module, and whether they may explain (admins). */
-export interface Grants {
+export interface Allowed {
   readonly allowed: ReadonlySet<Action>;
   readonly admin: boolean;
 }
 
-export function dataPaths(module: Module, grants: Grants): Record<string, JsonSchema> {
+/** The path items of one readable module, keyed by path. */
+export function dataPaths(module: Module, grants: Allowed): Record<string, JsonSchema> {
   const m = module.name;
   const can = (action: Action) => grants.allowed.has(action);
   const op = (verb: string, summary: string, rest: JsonSchema): JsonSchema => ({ tags: [m], operationId: `${m}.${verb}`, summary, ...rest });

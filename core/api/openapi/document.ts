@@ -34,6 +34,7 @@ function grantedActions(access: Access, module: Parameters<Access['require']>[0]
   }));
 }
 
+/** The whole document, as JSON, for `access.actor` at `graph.generation`. */
 export function openApiDocument(graph: ModuleGraph, access: Access): JsonSchema {
   const granted = new Map([...graph.modules.values()].map((m) => [m.name, grantedActions(access, m)]));
   const readable = [...graph.modules.values()].filter((m) => granted.get(m.name)!.has('read')).sort((a, b) => a.name.localeCompare(b.name));

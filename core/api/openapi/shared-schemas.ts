@@ -40,6 +40,7 @@ function dollarPropertiesAsPatterns(value: unknown): unknown {
   return out;
 }
 
+/** The components every document has, whatever the caller may read. */
 export function sharedSchemas(): Record<string, JsonSchema> {
   return {
     ListMeta: {

@@ -18,6 +18,7 @@ const user = { type: 'object', required: ['user'], properties: { user: ref('User
 const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'integer', minimum: 1 } });
 const moduleParam = { name: 'module', in: 'path', required: true, description: 'The module name', schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } };
 
+/** `/api/auth/*`: login and logout need no session; the rest are the caller's own. */
 export function authPaths(): Record<string, JsonSchema> {
   const tags = [AUTH_TAG];
   return {
@@ -98,6 +99,7 @@ export function modulePaths(): Record<string, JsonSchema> {
   };
 }
 
+/** `/api/openapi.json` and the `/api/docs` page with its files. */
 export function docsPaths(): Record<string, JsonSchema> {
   const tags = [DOCS_TAG];
   return {
