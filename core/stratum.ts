@@ -5,12 +5,20 @@ import { Registry } from './db/registry.js';
 import { createLucia, sessionAdapter } from './auth/session-adapter.js';
 import { install, type InstallOptions } from './install.js';
 import { ScopeColumns } from './data/scope-column.js';
+import type { Plugin } from './plugins/define-plugin.js';
+import { PluginHost } from './plugins/host.js';
+import { startPlugins } from './plugins/lifecycle.js';
+import { loadPluginsDir, registerFieldTypes } from './plugins/load-plugins.js';
 
 export interface StratumOptions extends InstallOptions {
   /** `mysql://user:pass@host:port/db` or `sqlite:<file>`. */
   readonly databaseUrl: string;
   /** Mark the session cookie Secure (behind HTTPS). */
   readonly secureCookies?: boolean;
+  /** A folder of plugins, `<dir>/<name>/plugin.ts` (the server passes the repository's `modules/`); none by default. */
+  readonly modulesDir?: string | undefined;
+  /** Plugins given as code (tests, embedding), after those of `modulesDir`. */
+  readonly plugins?: readonly Plugin[];
 }
 
 /** One running Stratum: its database, module registry and sessions. Holds no state two processes could disagree on. */
@@ -19,14 +27,21 @@ export class Stratum {
     readonly db: Database,
     readonly registry: Registry,
     readonly lucia: Lucia,
+    readonly plugins: PluginHost,
   ) {}
 
   static async open(opts: StratumOptions): Promise<Stratum> {
     const db = new Database(connect(opts.databaseUrl));
     const registry = new Registry(db);
-    await install(db, registry, opts);
+    const plugins = [...(opts.modulesDir ? await loadPluginsDir(opts.modulesDir) : []), ...(opts.plugins ?? [])];
+    // Before any definition is read: plugin field types decide how properties are stored.
+    registerFieldTypes(plugins);
+    const pluginMetadataDirs = plugins.flatMap((p) => (p.metadataDir ? [p.metadataDir] : []));
+    await install(db, registry, { ...opts, pluginMetadataDirs });
+    const host = new PluginHost(db, registry, plugins, opts.log ?? ((line) => console.log(line)));
+    await startPlugins(host);
     const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user' }), { secure: opts.secureCookies ?? false });
-    return new Stratum(db, registry, lucia);
+    return new Stratum(db, registry, lucia, host);
   }
 
   /**

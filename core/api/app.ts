@@ -9,6 +9,7 @@ import { requireSession } from './session.js';
 import { dataRoutes } from './data-routes.js';
 import { explainRoutes } from './explain-routes.js';
 import { moduleRoutes } from './module-routes.js';
+import { pluginRoutes } from '../plugins/routes.js';
 import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
 
 /** The HTTP application: `/api/auth` is open, everything else under `/api` needs a session. */
@@ -31,12 +32,15 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   app.use('/api/*', async (c, next) => {
     const path = c.req.path;
     if (path === '/api/auth/login' || path === '/api/auth/logout' || isPublicDocsPath(path)) return next();
+    // A plugin route its plugin declares public (a sign-up link) is the only other way in without a session.
+    if (stratum.plugins.isPublicRoute(c.req.method, path)) return next();
     return requireSession(c, next);
   });
   app.route('/api/auth', authRoutes);
   app.route('/api/data', explainRoutes);
   app.route('/api/data', dataRoutes);
   app.route('/api/modules', moduleRoutes);
+  app.route('/api/plugins', pluginRoutes);
   app.route('/api', openApiRoutes);
   app.get('/', (c) => c.text('Stratum is running. The API is under /api (see README.md).'));
   return app;

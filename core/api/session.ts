@@ -23,9 +23,9 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw unauthenticated();
   }
   if (who.refreshCookie) c.header('Set-Cookie', who.refreshCookie, { append: true });
-  const graph = await stratum.registry.graphAt(who.generation);
-  const access = await loadAccess(stratum.db, graph, { id: who.userId, username: who.username, name: who.name });
+  const [graph, plugins] = await Promise.all([stratum.registry.graphAt(who.generation), stratum.plugins.active(who.generation)]);
+  const access = await loadAccess(stratum.db, graph, { id: who.userId, username: who.username, name: who.name }, plugins.variables);
   c.set('access', access);
-  c.set('data', new DataContext(stratum.db, stratum.registry, graph, access));
+  c.set('data', new DataContext(stratum.db, stratum.registry, graph, access, plugins.hooks));
   await next();
 };

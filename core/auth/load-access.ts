@@ -8,6 +8,9 @@ import type { CompiledScope } from '../rules/compile-scope.js';
 import type { Grants } from '../rules/grants.js';
 import { Lru } from '../rules/lru.js';
 
+/** Fetches the `$user` variables that plugins contribute for one user (core/plugins/variables.ts), per request. */
+export type VariableSource = (grants: Grants) => Promise<Grants['variables'] | undefined>;
+
 export type ExplainableAccess = Access & { explain(module: Module, action: Action): CompiledScope };
 
 // Keyed by user and generation: a change to any rule, grant, user or department moves the
@@ -24,7 +27,9 @@ function cachesOf(db: Database) {
  * Fetches (or reuses, at the same generation) what decides the caller's access, then decides.
  * The caller's roles, and so whether they are an admin, come from the same cached grants.
  */
-export async function loadAccess(db: Database, graph: ModuleGraph, who: Pick<Actor, 'id' | 'username' | 'name'>): Promise<ExplainableAccess> {
+export async function loadAccess(
+  db: Database, graph: ModuleGraph, who: Pick<Actor, 'id' | 'username' | 'name'>, variables?: VariableSource,
+): Promise<ExplainableAccess> {
   const cache = cachesOf(db);
   const key = `${who.id}:${graph.generation}`;
   let grants = cache.grants.get(key);
@@ -32,6 +37,8 @@ export async function loadAccess(db: Database, graph: ModuleGraph, who: Pick<Act
     grants = (await loadGrants(db, who.id)) ?? noGrants(who);
     cache.grants.set(key, grants);
   }
+  const values = variables ? await variables(grants) : undefined;
+  if (values) grants = { ...grants, variables: values };
   const actor: Actor = { id: who.id, username: who.username, name: who.name, isAdmin: grants.isAdmin, roles: grants.roleNames ?? [] };
   return grantsAccess(grants, actor, graph, cache.scopes);
 }

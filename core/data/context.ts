@@ -5,6 +5,7 @@ import { WriteCompiler } from '../query/compile-write.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
 import { notFound } from '../errors.js';
 import type { Access } from './access.js';
+import type { WriteHooks } from './write-hooks.js';
 
 /** Everything one request's data work needs: the database, the graph at this generation, the caller. */
 export class DataContext {
@@ -16,6 +17,8 @@ export class DataContext {
     readonly registry: Registry,
     readonly graph: ModuleGraph,
     readonly access: Access,
+    /** The enabled plugins' hooks at this generation; none outside requests (install, bulk loads). */
+    readonly hooks?: WriteHooks,
   ) {
     this.compiler = new QueryCompiler(graph, db.dialect);
     this.writer = new WriteCompiler(this.compiler, db.dialect);

@@ -26,6 +26,29 @@ export interface Department {
 }
 
 /**
+ * A short note with a call-back number: the module the example plugin ships (modules/example).
+ */
+export interface Note {
+  id: number;
+  title: string;
+  body: string | null;
+  /**
+   * Call back on
+   */
+  phone: string | null;
+  status: ("open" | "done") | null;
+  owner: number | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: number | null;
+  updatedBy: number | null;
+  /**
+   * Send it back on update: the optimistic-lock token.
+   */
+  version: number;
+}
+
+/**
  * What a role may do on a module (P-1). Nothing is allowed until a permission grants it.
  */
 export interface Permission {
@@ -117,6 +140,7 @@ export interface User {
 /** Record type by module name. */
 export interface Modules {
   department: Department;
+  note: Note;
   permission: Permission;
   role: Role;
   rule: Rule;

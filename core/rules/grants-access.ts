@@ -22,7 +22,8 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
   const permissionsOn = (module: Module) => grants.permissions.filter((p) => p.module === module.name);
   const allows = (module: Module, action: Action) => grants.isAdmin || permissionsOn(module).some((p) => p.actions.includes(action));
   const explain = (module: Module, action: Action) => {
-    const key = `${grants.userId}:${graph.generation}:${module.name}:${action}`;
+    // Plugin variables change without the generation moving: their values are part of the key.
+    const key = `${grants.userId}:${graph.generation}:${module.name}:${action}${grants.variables ? `:${JSON.stringify(grants.variables)}` : ''}`;
     let compiled = cache.get(key);
     if (!compiled) {
       compiled = compileScope(grants, graph, module, action);

@@ -1,4 +1,5 @@
 import type { Action } from '../data/access.js';
+import type { Scalar } from '../query/ast.js';
 
 /** A role's permission on one module (the `permission` system module). */
 export interface PermissionGrant {
@@ -46,4 +47,9 @@ export interface Grants {
   readonly departmentCodes: readonly string[];
   readonly permissions: readonly PermissionGrant[];
   readonly rules: readonly RuleGrant[];
+  /**
+   * `$user.<name>` values from plugins (core/plugins/variables.ts), fetched per request; null
+   * where a variable has none. The built-in names always win.
+   */
+  readonly variables?: Readonly<Record<string, Scalar | readonly Scalar[] | null>>;
 }

@@ -5,6 +5,7 @@ import type { Grants } from './grants.js';
 /** What `$user.<name>` means for a user: the attributes rules may refer to. */
 export function userVariables(grants: Grants): Record<string, Scalar | readonly Scalar[]> {
   return {
+    ...grants.variables,
     id: grants.userId,
     username: grants.username,
     department: grants.department?.id ?? null,

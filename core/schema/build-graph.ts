@@ -1,6 +1,7 @@
 import type { Field, FieldKind, JsonSchema, ListSettings, Module, ModuleGraph, OnDelete, Relation } from './module.js';
 import { SCOPE_COLUMN } from './module.js';
 import { scopePath } from './scope-paths.js';
+import { expandProperty, FIELD_TYPE_KEY } from './field-types.js';
 
 /**
  * Turns checked definitions into the module graph. It trusts its input: call it only with
@@ -79,7 +80,9 @@ export function buildModule(def: JsonSchema, builtin = false): Module {
   const uniques: string[][] = [];
   const indexes: string[][] = [];
 
-  for (const [prop, schema] of Object.entries(props)) {
+  for (const [prop, written] of Object.entries(props)) {
+    // A plugin's field type (`"x-type": "phone"`) stands for the plain schema it is stored as.
+    const schema = expandProperty(written);
     const relation = relationOf(name, prop, schema);
     if (relation) {
       relations.set(prop, relation);
@@ -102,6 +105,7 @@ export function buildModule(def: JsonSchema, builtin = false): Module {
         ? { precision: num(schema['x-precision'], 18), scale: num(schema['x-scale'], 4) }
         : {}),
       ...(kind === 'enum' ? { enum: schema.enum as string[] } : {}),
+      ...(typeof schema[FIELD_TYPE_KEY] === 'string' ? { fieldType: schema[FIELD_TYPE_KEY] } : {}),
       ...('default' in schema ? { default: schema.default } : {}),
       ...(kind === 'ref'
         ? {

@@ -13,6 +13,7 @@ import { pointer, type Finding } from './finding.js';
 import { MODULE_NAME, metaSchema } from './meta-schema.js';
 import { SYSTEM_FIELDS } from './module.js';
 import { fieldKind } from './build-graph.js';
+import { expandDefinition, fieldTypeNames } from './field-types.js';
 
 export interface CheckOptions {
   /** Modules defined elsewhere (definitions or Module objects), so that refs to them resolve. */
@@ -45,7 +46,9 @@ const isModuleName = (v: unknown): v is string => typeof v === 'string' && MODUL
  * Checks definitions and returns every finding (empty when all are valid); never throws.
  * Each finding names its module (`$id`, or `#<index>` without a valid one) and points into it.
  */
-export function checkDefinitions(defs: unknown[], opts: CheckOptions = {}): Finding[] {
+export function checkDefinitions(written: unknown[], opts: CheckOptions = {}): Finding[] {
+  // Properties of a plugin's field type are checked as the plain schema they stand for.
+  const defs = written.map(expandDefinition);
   const graph = new Graph(defs, opts.existing, opts.sources);
   const findings: Finding[] = [];
   defs.forEach((def, i) => {
@@ -165,7 +168,7 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
       code: 'property.bad-type',
       pointer: e.instancePath,
       message: describe(e),
-      hint: 'use "type": string, integer, number, boolean, object or array (or "x-type": "json")',
+      hint: `use "type": string, integer, number, boolean, object or array (or "x-type": "json"${fieldTypeNames().length > 0 ? `, or a field type of a plugin with no other "type": ${fieldTypeNames().join(', ')}` : ''})`,
     };
   }
   if (e.instancePath === '/$id' && e.keyword === 'pattern') {
@@ -294,7 +297,7 @@ class Graph {
     private readonly sources: readonly (string | undefined)[] = [],
   ) {
     for (const [name, v] of existing) {
-      const def = definitionOf(v);
+      const def = expandDefinition(definitionOf(v));
       if (def) {
         this.modules.set(name, def);
         this.installed.add(name);

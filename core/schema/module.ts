@@ -48,6 +48,8 @@ export interface Field {
   readonly onDelete?: OnDelete;
   /** For kind 'ref': whether visibility restrictions flow through it (`x-scope`, default true). */
   readonly scope?: boolean;
+  /** A plugin's field type (`"x-type": "phone"`; core/schema/field-types.ts): its extra check applies. */
+  readonly fieldType?: string;
 }
 
 /** A relation that is not a column of this module's table. */

@@ -10,6 +10,7 @@ import addFormats from 'ajv-formats';
 import type { ErrorObject } from 'ajv';
 import type { ErrorDetail } from '../errors.js';
 import { pointerSegment } from './finding.js';
+import { fieldType } from './field-types.js';
 import type { Field, JsonSchema, Module } from './module.js';
 
 export interface RecordValidator {
@@ -85,7 +86,7 @@ function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       return [{ path: '', message: 'must be a JSON object of field values', code: 'type' }];
     }
-    if (validate(payload)) return [];
+    if (validate(payload)) return fieldTypeDetails(module, payload as Record<string, unknown>);
     const details = new Map<string, ErrorDetail>();
     for (const e of validate.errors ?? []) {
       const detail = explain(e, payload as Record<string, unknown>, module, mode, known);
@@ -93,8 +94,23 @@ function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[
       const field = detail.path.split('/')[1] ?? '';
       if (!details.has(field)) details.set(field, detail);
     }
+    for (const d of fieldTypeDetails(module, payload as Record<string, unknown>)) {
+      if (!details.has(d.path.slice(1))) details.set(d.path.slice(1), d);
+    }
     return [...details.values()];
   };
+}
+
+/** The extra checks of plugin field types (`"x-type": "phone"`), on the values the payload gives. */
+function fieldTypeDetails(module: Module, payload: Record<string, unknown>): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  for (const f of module.fields.values()) {
+    const value = payload[f.name];
+    if (!f.fieldType || value === null || value === undefined || !Object.hasOwn(payload, f.name)) continue;
+    const message = fieldType(f.fieldType)?.validate?.(value);
+    if (message) out.push({ path: `/${pointerSegment(f.name)}`, message, code: 'format' });
+  }
+  return out;
 }
 
 /** The JSON Schema of one stored field's value. */

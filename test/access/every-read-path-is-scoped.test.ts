@@ -263,6 +263,22 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expectStatus(await s2.delete('/api/modules/visit'), 403);
       expectStatus(await admin.get('/api/modules/visit'), 200);
     },
+
+    // Plugins: admin endpoints, and each plugin's routes with the caller's own DataContext
+    // (their scoping is proven with plugins loaded in test/plugins/routes.test.ts).
+    'GET /api/plugins': async () => {
+      expect(expectStatus(await s2.get('/api/plugins'), 403).body).toEqual(forbiddenFor('plugins:admin'));
+    },
+    'POST /api/plugins/:name{[a-z][a-z0-9_]{0,62}}/enable': async () => {
+      expectStatus(await s2.post('/api/plugins/example/enable'), 403);
+    },
+    'POST /api/plugins/:name{[a-z][a-z0-9_]{0,62}}/disable': async () => {
+      expectStatus(await s2.post('/api/plugins/example/disable'), 403);
+    },
+    'ALL /api/plugins/:name{[a-z][a-z0-9_]{0,62}}/*': async () => {
+      expectStatus(await app.client().get('/api/plugins/example/summary'), 401);
+      expectStatus(await s2.get('/api/plugins/example/summary'), 404);
+    },
   };
 
   it('the app registers exactly the routes this test knows (classify a new route here)', () => {

@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import { createApp } from '../../core/api/app.js';
 import type { AppEnv } from '../../core/api/env.js';
 import { Stratum } from '../../core/stratum.js';
+import type { Plugin } from '../../core/plugins/define-plugin.js';
 import { createTestDatabase, type TestDialect } from './databases.js';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
@@ -68,14 +69,34 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  metadataDir?: string;
+  /** Plugins as code; none by default. */
+  plugins?: readonly Plugin[];
+  /** A folder of plugins (`<dir>/<name>/plugin.ts`), e.g. the repository's modules/. */
+  modulesDir?: string;
+  log?: (line: string) => void;
+}
+
+/** Another Stratum (a second server process, as far as the database can tell) on the same database. */
+export async function openSecondStratum(app: TestApp, opts: TestAppOptions = {}): Promise<{ stratum: Stratum; app: Hono<AppEnv>; client(): Client; admin(): Promise<Client> }> {
+  const stratum = await Stratum.open({ databaseUrl: app.databaseUrl, adminPassword: ADMIN_PASSWORD, metadataDir: opts.metadataDir ?? mkdtempSync(path.join(os.tmpdir(), 'stratum-empty-metadata-')), ...pluginOptions(opts) });
+  const second = createApp(stratum);
+  return { stratum, app: second, client: () => new Client(second), admin: () => new Client(second).login('admin', ADMIN_PASSWORD) };
+}
+
+function pluginOptions(opts: TestAppOptions) {
+  return { ...(opts.plugins ? { plugins: opts.plugins } : {}), ...(opts.modulesDir ? { modulesDir: opts.modulesDir } : {}), ...(opts.log ? { log: opts.log } : {}) };
+}
+
 /**
  * A Stratum on a fresh database of the given dialect, with the metadata of `metadataDir`
  * (none by default: tests define their modules themselves, through the API).
  */
-export async function startTestApp(dialect: TestDialect, opts: { metadataDir?: string } = {}): Promise<TestApp> {
+export async function startTestApp(dialect: TestDialect, opts: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase(dialect);
   const metadataDir = opts.metadataDir ?? mkdtempSync(path.join(os.tmpdir(), 'stratum-empty-metadata-'));
-  const stratum = await Stratum.open({ databaseUrl: db.url, adminPassword: ADMIN_PASSWORD, metadataDir });
+  const stratum = await Stratum.open({ databaseUrl: db.url, adminPassword: ADMIN_PASSWORD, metadataDir, ...pluginOptions(opts) });
   const app = createApp(stratum);
   return {
     stratum,

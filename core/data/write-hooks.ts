@@ -1,0 +1,23 @@
+import type { Transaction } from 'sequelize';
+import type { Module } from '../schema/module.js';
+import type { DataContext } from './context.js';
+
+export type WriteAction = 'create' | 'update' | 'delete';
+export type StoredRecord = Record<string, unknown>;
+
+/**
+ * Plugin hooks around the engine's writes (implemented in core/plugins, which sits on top of the
+ * engine). When `wraps` says no enabled plugin hooks a write, the engine writes as if there were
+ * no plugins. Otherwise the hooks own the write's transaction: they run the before hooks, call
+ * `write` with a context bound to that transaction (the engine's own write, which joins it), run
+ * the after hooks, and queue the after-commit ones on it.
+ */
+export interface WriteHooks {
+  wraps(module: Module, action: WriteAction): boolean;
+  create(ctx: DataContext, module: Module, payload: unknown, outer: Transaction | undefined,
+    write: (ctx: DataContext, payload: unknown) => Promise<StoredRecord>): Promise<StoredRecord>;
+  update(ctx: DataContext, module: Module, id: number, payload: unknown, outer: Transaction | undefined,
+    write: (ctx: DataContext, payload: unknown) => Promise<StoredRecord>): Promise<StoredRecord>;
+  delete(ctx: DataContext, module: Module, id: number, outer: Transaction | undefined,
+    write: (ctx: DataContext) => Promise<void>): Promise<void>;
+}
