@@ -1,6 +1,7 @@
 import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import type { Compiled } from '../query/ast.js';
 import { dialectFor, type Dialect } from '../query/dialect.js';
+import { MysqlDirect } from './mysql-direct.js';
 
 export type Row = Record<string, unknown>;
 
@@ -10,29 +11,36 @@ export type Row = Record<string, unknown>;
  */
 export class Database {
   readonly dialect: Dialect;
+  /** MySQL: statements go straight to mysql2 (see MysqlDirect); SQLite: through sequelize. */
+  private readonly direct: MysqlDirect | undefined;
 
   constructor(readonly sequelize: Sequelize) {
     this.dialect = dialectFor(sequelize.getDialect());
+    this.direct = this.dialect.name === 'mysql' ? new MysqlDirect(sequelize) : undefined;
   }
 
   async all(statement: Compiled, tx?: Transaction): Promise<Row[]> {
+    if (this.direct) return this.direct.rows(statement, tx);
     return this.sequelize.query(statement.sql, this.options(statement, QueryTypes.SELECT, tx)) as Promise<Row[]>;
   }
 
   /** INSERT: the new row's id. */
   async insert(statement: Compiled, tx?: Transaction): Promise<number> {
+    if (this.direct) return Number((await this.direct.header(statement, tx)).insertId);
     const [id] = (await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.INSERT, tx))) as unknown as [number, number];
     return Number(id);
   }
 
   /** UPDATE: the number of rows changed. */
   async update(statement: Compiled, tx?: Transaction): Promise<number> {
+    if (this.direct) return Number((await this.direct.header(statement, tx)).affectedRows);
     const [, changes] = (await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.UPDATE, tx))) as unknown as [unknown, number];
     return Number(changes ?? 0);
   }
 
   /** DELETE: the number of rows removed. */
   async delete(statement: Compiled, tx?: Transaction): Promise<number> {
+    if (this.direct) return Number((await this.direct.header(statement, tx)).affectedRows);
     const removed = await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.BULKDELETE, tx));
     return Number(removed ?? 0);
   }

@@ -514,7 +514,7 @@ const bucketSql = (table: string, g: string, q: (s: string) => string) =>
   `SELECT ${g} AS ${q('g0')}, COUNT(*) AS ${q('m0')} FROM ${q(table)} AS ${q('t0')} WHERE 1=1 GROUP BY 1 ORDER BY 1 LIMIT 1000`;
 const dq = (s: string) => `"${s}"`;
 const bq = (s: string) => `\`${s}\``;
-const bucket = (name: string, table: string, column: string, sqlite: (c: string) => string, mysql: (c: string) => string, rows: [string | null, number][]): AggregateCase => ({
+const bucket = (name: string, table: string, column: string, sqlite: (c: string) => string, mysql: (c: string) => string, rows: [string | number | null, number][]): AggregateCase => ({
   name,
   module: table,
   groupBy: name,
