@@ -44,14 +44,15 @@ export class MysqlDirect {
     const [sql, params] = positional(statement);
     const joined = tx ? (tx as unknown as { connection: MysqlConnection }).connection : undefined;
     const connection = joined ?? (await this.connections.getConnection({ type: 'write' }));
-    const stack = new Error().stack;
+    // The caller's stack, formatted only when there is an error (formatting is what costs).
+    const trace = new Error();
     try {
       return await new Promise((resolve, reject) => {
         connection.execute(sql, params, (error, result) => (error ? reject(error) : resolve(result)));
       });
     } catch (error) {
       const Query = (this.sequelize as unknown as { dialect: { Query: QueryClass } }).dialect.Query;
-      throw new Query(connection, this.sequelize, {}).formatError(error as Error, stack);
+      throw new Query(connection, this.sequelize, {}).formatError(error as Error, trace.stack);
     } finally {
       if (!joined) this.connections.releaseConnection(connection);
     }
