@@ -28,13 +28,14 @@ export async function createRecord(ctx: DataContext, module: Module, payload: un
     const newId = await ctx.db.insert(ctx.writer.insert(module, {
       ...values, createdAt: now, updatedAt: now, createdBy: ctx.access.actor.id, updatedBy: ctx.access.actor.id, version: 1,
     }), tx);
-    await new ScopeCounts(ctx.db, ctx.graph).added(module, newId, tx);
     await writeManyToMany(ctx, module, newId, body, tx);
     const after = await readWritten(ctx, module, newId, 'create', tx);
     if (!after.allowed) {
       throw forbidden(`${module.name}:create`, `The new ${module.name} would be outside the records you may create; nothing was written`);
     }
     await afterAccessChange(ctx, module, tx);
+    // Last before the commit: the count row stays locked for as short a time as possible.
+    await new ScopeCounts(ctx.db, ctx.graph).added(module, newId, tx);
     return { id: newId, record: after.record };
   });
   return readable(module, written.id, written.record);
