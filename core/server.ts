@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createApp } from './api/app.js';
 import { defaultDatabaseUrl } from './db/connect.js';
 import { Stratum } from './stratum.js';
+import { DEFAULT_MODULES_DIR } from './plugins/load-plugins.js';
 
 /** `npm start`: serves the API on PORT with SQLite under DATA_DIR, or the database of DATABASE_URL. */
 async function main() {
@@ -14,6 +15,8 @@ async function main() {
     databaseUrl,
     adminPassword: process.env.ADMIN_PASSWORD,
     metadataDir: process.env.METADATA_DIR,
+    // Plugins: modules/<name>/plugin.ts of the repository, or of MODULES_DIR.
+    modulesDir: process.env.MODULES_DIR ?? DEFAULT_MODULES_DIR,
     secureCookies: process.env.SECURE_COOKIES === '1',
     log: (line) => console.log(line),
   });

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { loadActor } from '../auth/actor.js';
-import { loadAccess, type ExplainableAccess } from '../auth/load-access.js';
+import { loadAccess, type ExplainableAccess, type VariableSource } from '../auth/load-access.js';
 import { ACTIONS } from '../data/access.js';
 import { compare, prefix, type Condition } from '../query/ast.js';
 import { resolveVariables } from '../query/variables.js';
@@ -15,7 +15,7 @@ import type { DataContext } from '../data/context.js';
 export const explainRoutes = new Hono<AppEnv>()
   .get('/:module/explain', async (c) => {
     const data = c.get('data');
-    const { access, user } = await accessOf(data, c.req.query('user'));
+    const { access, user } = await accessOf(data, c.req.query('user'), (await c.get('stratum').plugins.active(data.graph.generation)).variables);
     const module = data.module(c.req.param('module'));
     const actions = Object.fromEntries(ACTIONS.map((action) => {
       let allowed = true;
@@ -47,7 +47,7 @@ export const explainRoutes = new Hono<AppEnv>()
   })
   .get('/:module/:id{[1-9][0-9]{0,14}}/explain', async (c) => {
     const data = c.get('data');
-    const { access, user } = await accessOf(data, c.req.query('user'));
+    const { access, user } = await accessOf(data, c.req.query('user'), (await c.get('stratum').plugins.active(data.graph.generation)).variables);
     const module = data.module(c.req.param('module'));
     const id = Number(c.req.param('id'));
     const scope = access.explain(module, 'read');
@@ -92,12 +92,15 @@ export const explainRoutes = new Hono<AppEnv>()
 const withPath = (cond: Condition, path: string): Condition => prefix(cond, path ? path.split('.') : []);
 
 /** The access of the user named by `?user=`; only admins may ask (checked here, on every explain route). */
-async function accessOf(data: DataContext, userParam: string | undefined): Promise<{ access: ExplainableAccess; user: { id: number; username: string } }> {
+async function accessOf(
+  data: DataContext, userParam: string | undefined, variables: VariableSource | undefined,
+): Promise<{ access: ExplainableAccess; user: { id: number; username: string } }> {
   if (!data.access.actor.isAdmin) throw forbidden('explain:admin', 'Only admins may explain visibility');
   if (!userParam || !/^[1-9][0-9]{0,14}$/.test(userParam)) {
     throw badRequest('invalid_query', 'Name the user to explain for: ?user=<id>', [{ path: '/user', message: 'must be a user id' }]);
   }
   const actor = await loadActor(data.db, Number(userParam));
   if (!actor) throw notFound(`user ${userParam}`);
-  return { access: await loadAccess(data.db, data.graph, actor), user: { id: actor.id, username: actor.username } };
+  // With the plugins' `$user` variables, as the user's own requests resolve them.
+  return { access: await loadAccess(data.db, data.graph, actor, variables), user: { id: actor.id, username: actor.username } };
 }

@@ -5,6 +5,12 @@ import type { DataContext } from './context.js';
 export type WriteAction = 'create' | 'update' | 'delete';
 export type StoredRecord = Record<string, unknown>;
 
+/** A write as the engine did it: the record's id, and the record as the caller may read it (none when they may not). */
+export interface Written {
+  readonly id: number;
+  readonly record: StoredRecord | undefined;
+}
+
 /**
  * Plugin hooks around the engine's writes (implemented in core/plugins, which sits on top of the
  * engine). When `wraps` says no enabled plugin hooks a write, the engine writes as if there were
@@ -15,9 +21,9 @@ export type StoredRecord = Record<string, unknown>;
 export interface WriteHooks {
   wraps(module: Module, action: WriteAction): boolean;
   create(ctx: DataContext, module: Module, payload: unknown, outer: Transaction | undefined,
-    write: (ctx: DataContext, payload: unknown) => Promise<StoredRecord>): Promise<StoredRecord>;
+    write: (ctx: DataContext, payload: unknown) => Promise<Written>): Promise<Written>;
   update(ctx: DataContext, module: Module, id: number, payload: unknown, outer: Transaction | undefined,
-    write: (ctx: DataContext, payload: unknown) => Promise<StoredRecord>): Promise<StoredRecord>;
+    write: (ctx: DataContext, payload: unknown) => Promise<Written>): Promise<Written>;
   delete(ctx: DataContext, module: Module, id: number, outer: Transaction | undefined,
     write: (ctx: DataContext) => Promise<void>): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
 import { DataContext } from '../data/context.js';
+import { adminAccess } from '../data/access.js';
 
 const roots = new WeakMap<DataContext, DataContext>();
 const transactions = new WeakMap<DataContext, Transaction>();
@@ -39,4 +40,12 @@ function boundDatabase(db: Database, tx: Transaction): Database {
   bound.delete = (statement, t) => db.delete(statement, t ?? tx);
   bound.transaction = (fn, outer) => fn(outer ?? tx);
   return bound;
+}
+
+/**
+ * The same context (and transaction) reading as the engine itself: every record and field. For
+ * what hooks are shown — the record before and after a write, whole — never for the caller's reply.
+ */
+export function systemView(ctx: DataContext): DataContext {
+  return Object.assign(Object.create(DataContext.prototype) as DataContext, ctx, { access: adminAccess(ctx.access.actor) });
 }

@@ -6,14 +6,14 @@
  * after-commit hooks are queued on the transaction, to run once it commits.
  */
 import type { Transaction } from 'sequelize';
-import { HttpError, invalidInput } from '../errors.js';
+import { HttpError, invalidInput, notFound } from '../errors.js';
 import type { DataContext } from '../data/context.js';
 import { withDefaults } from '../data/encode.js';
-import { getRecord } from '../data/read-records.js';
-import type { StoredRecord, WriteAction, WriteHooks } from '../data/write-hooks.js';
+import { getRecord, inScope } from '../data/read-records.js';
+import type { StoredRecord, WriteAction, WriteHooks, Written } from '../data/write-hooks.js';
 import { recordValidator } from '../schema/record-validator.js';
 import { SYSTEM_FIELDS, type Module } from '../schema/module.js';
-import { bindContext } from './bound-context.js';
+import { bindContext, systemView } from './bound-context.js';
 import type { Plugin } from './define-plugin.js';
 import { committedScope, pluginScope, runAfterCommit, type Log } from './scope.js';
 import type { HookContext, HookName } from './types.js';
@@ -38,7 +38,7 @@ export class PluginHooks implements WriteHooks {
   }
 
   async create(ctx: DataContext, module: Module, payload: unknown, outer: Transaction | undefined,
-    write: (ctx: DataContext, payload: unknown) => Promise<StoredRecord>): Promise<StoredRecord> {
+    write: (ctx: DataContext, payload: unknown) => Promise<Written>): Promise<Written> {
     ctx.access.require(module, 'create');
     // Before hooks see a valid payload, with the definition's defaults filled in.
     const invalid = recordValidator(module).create(payload);
@@ -51,37 +51,38 @@ export class PluginHooks implements WriteHooks {
       for (const [plugin, fn] of this.hooksOf(module, 'beforeCreate')) {
         body = payloadOf(await this.run(plugin, module, 'beforeCreate', () => fn(body, this.context(plugin, bound, module))), body);
       }
-      const record = await write(bound, written(sent, filled, body));
+      const written = await write(bound, changedOrSent(sent, filled, body));
+      const record = await wholeRecord(bound, module, written.id);
       for (const [plugin, fn] of this.hooksOf(module, 'afterCreate')) {
         await this.run(plugin, module, 'afterCreate', () => fn(record, this.context(plugin, bound, module)));
       }
       this.queue(tx, ctx, module, 'afterCreateCommit', record);
-      return record;
+      return written;
     }, outer);
   }
 
   async update(ctx: DataContext, module: Module, id: number, payload: unknown, outer: Transaction | undefined,
-    write: (ctx: DataContext, payload: unknown) => Promise<StoredRecord>): Promise<StoredRecord> {
+    write: (ctx: DataContext, payload: unknown) => Promise<Written>): Promise<Written> {
     ctx.access.require(module, 'update');
     const invalid = recordValidator(module).update(payload);
     if (invalid.length > 0) throw invalidInput(invalid);
     const { version, ...sent } = payload as Payload;
     return ctx.db.transaction(async (tx) => {
       const bound = bindContext(ctx, tx);
-      // Not readable: 404, as the engine would answer.
-      const before = await getRecord(bound, module, id);
+      const before = await beforeWrite(bound, module, id);
       let patch: Payload = { ...sent };
       for (const [plugin, fn] of this.hooksOf(module, 'beforeUpdate')) {
         const change = { id, patch, before };
         patch = payloadOf(await this.run(plugin, module, 'beforeUpdate', () => fn(change, this.context(plugin, bound, module))), change.patch);
       }
-      const after = await write(bound, version === undefined ? patch : { ...patch, version });
+      const written = await write(bound, version === undefined ? patch : { ...patch, version });
+      const after = await wholeRecord(bound, module, id);
       const event = { id, before, after, changes: changes(module, before, after) };
       for (const [plugin, fn] of this.hooksOf(module, 'afterUpdate')) {
         await this.run(plugin, module, 'afterUpdate', () => fn(event, this.context(plugin, bound, module)));
       }
       this.queue(tx, ctx, module, 'afterUpdateCommit', event);
-      return after;
+      return written;
     }, outer);
   }
 
@@ -90,7 +91,7 @@ export class PluginHooks implements WriteHooks {
     ctx.access.require(module, 'delete');
     await ctx.db.transaction(async (tx) => {
       const bound = bindContext(ctx, tx);
-      const record = await getRecord(bound, module, id);
+      const record = await beforeWrite(bound, module, id);
       for (const [plugin, fn] of this.hooksOf(module, 'beforeDelete')) {
         await this.run(plugin, module, 'beforeDelete', () => fn(record, this.context(plugin, bound, module)));
       }
@@ -133,6 +134,20 @@ export class PluginHooks implements WriteHooks {
   }
 }
 
+/**
+ * The record an update or delete is about, whole (every field, as the engine sees it), once the
+ * caller is known to see it: a record they may not read is not there (404), as the engine says.
+ */
+async function beforeWrite(bound: DataContext, module: Module, id: number): Promise<StoredRecord> {
+  if (!(await inScope(bound, module, id, 'read'))) throw notFound(`${module.name} ${id}`);
+  return wholeRecord(bound, module, id);
+}
+
+/** Hooks see records whole, whatever the caller may read of them: an audit needs every field. */
+function wholeRecord(bound: DataContext, module: Module, id: number): Promise<StoredRecord> {
+  return getRecord(systemView(bound), module, id);
+}
+
 /** What a before hook left: its return value, or the payload it changed in place. */
 function payloadOf(returned: unknown, current: Payload): Payload {
   if (returned === undefined) return current;
@@ -147,7 +162,7 @@ function payloadOf(returned: unknown, current: Payload): Payload {
  * defaults the hooks left alone stay out, for the engine to fill in as it always does (so that
  * a default on a field the caller may not write is not taken for the caller writing it).
  */
-function written(sent: Payload, filled: Payload, body: Payload): Payload {
+function changedOrSent(sent: Payload, filled: Payload, body: Payload): Payload {
   const out: Payload = {};
   for (const [k, v] of Object.entries(body)) {
     if (k in sent || !(k in filled) || JSON.stringify(v) !== JSON.stringify(filled[k])) out[k] = v;
