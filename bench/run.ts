@@ -15,6 +15,7 @@ import {
   type QueryName, type Target, type UserContext,
 } from './lib/queries.js';
 import { renderReport, type Cell, type RunInfo } from './lib/report.js';
+import { measureWriteCosts, renderWriteCosts } from './lib/write-costs.js';
 import { ADMIN_PASSWORD, MEASURED_USERS, USER_PASSWORD } from './lib/users.js';
 import { generate, isGenerated, sizesFromArgs } from './generate.js';
 
@@ -155,8 +156,9 @@ async function main() {
       .filter(([, r]) => r.non2xx + r.errors + r.timeouts > 0)
       .map(([t, r]) => `${c.query} ${c.user} ${t} (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`));
 
+    const costs = await measureWriteCosts(admin, stratumPool);
     const info: RunInfo = await runInfo(dbs.serverUrl, sizes, load, bufferPool, loadSeconds);
-    const report = renderReport({ info, cells, peakRssMb: peakRss, explained, plans, answers, spoiled });
+    const report = [renderReport({ info, cells, peakRssMb: peakRss, explained, plans, answers, spoiled }), ...renderWriteCosts(costs)].join('\n');
     mkdirSync(path.dirname(RESULTS), { recursive: true });
     writeFileSync(RESULTS, report);
     log(`\n${report}`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../core/api/app.js';
 import { Stratum } from '../core/stratum.js';
+import { measureWriteCosts } from './lib/write-costs.js';
 import { Client, type Fetcher } from './lib/client.js';
 import { benchDatabases, dropDatabase, floorPool } from './lib/databases.js';
 import { FULL_SIZES, type Sizes } from './lib/dataset.js';
@@ -96,6 +97,11 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeResult> {
         if (r.status !== 201) problems.push(`${ctx.username} Q5 on ${t.name}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       }
     }
+    // The write-cost measurement runs, and leaves the maintained counts true.
+    const admin = new Client(inProcess);
+    admin.cookie = cookies.admin!;
+    const costs = await measureWriteCosts(admin, stratumPool, 1);
+    if (costs.length !== 2 || costs.some((c) => !(c.medianMs > 0))) problems.push(`write costs: ${JSON.stringify(costs)}`);
     await stratumPool.query(`DELETE FROM \`order\` WHERE number LIKE ?`, [`${Q5_PREFIX}%`]);
     await plainPool.query('DELETE FROM orders WHERE number LIKE ?', [`${Q5_PREFIX}%`]);
     if (problems.length > 0) throw new Error(`The bench smoke run found ${problems.length} differences:\n${problems.join('\n')}`);
