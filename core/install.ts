@@ -11,6 +11,7 @@ import { ScopeCounts } from './data/scope-counts.js';
 import { buildGraph } from './schema/build-graph.js';
 import { DefinitionError } from './schema/finding.js';
 import { refuseNonAdditive } from './schema/additive-change.js';
+import { tightenedFieldErrors } from './data/tightened-fields.js';
 import { loadMetadataDir } from './schema/load-metadata.js';
 import type { JsonSchema } from './schema/module.js';
 
@@ -65,6 +66,13 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
       code: d.code ?? 'change_unsupported', pointer: d.path, module: def.name, message: d.message, hint: d.hint ?? 'restore the field as it was',
     }));
   });
+  for (const def of wanted) {
+    const before = stored.get(def.name);
+    if (!before || refused.some((r) => r.module === def.name)) continue;
+    for (const d of await tightenedFieldErrors(db, before.definition, def.definition)) {
+      refused.push({ code: d.code ?? 'existing_data_violates', pointer: d.path, module: def.name, message: d.message, hint: d.hint ?? 'fix the records first' });
+    }
+  }
   if (refused.length > 0) throw new DefinitionError(refused);
   let changed = false;
   for (const def of wanted) {

@@ -37,7 +37,13 @@ export class Stratum {
     // Before any definition is read: plugin field types decide how properties are stored.
     registerFieldTypes(plugins);
     const pluginMetadataDirs = plugins.flatMap((p) => (p.metadataDir ? [p.metadataDir] : []));
-    await install(db, registry, { ...opts, pluginMetadataDirs });
+    try {
+      await install(db, registry, { ...opts, pluginMetadataDirs });
+    } catch (e) {
+      // A refused definition stops the start: leave no pool behind holding the process open.
+      await db.close();
+      throw e;
+    }
     const host = new PluginHost(db, registry, plugins, opts.log ?? ((line) => console.log(line)));
     await startPlugins(host);
     const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user' }), { secure: opts.secureCookies ?? false });

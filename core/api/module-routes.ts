@@ -10,6 +10,7 @@ import type { JsonSchema } from '../schema/module.js';
 import { syncTables } from '../db/ddl.js';
 import type { Stratum } from '../stratum.js';
 import { ScopeCounts } from '../data/scope-counts.js';
+import { tightenedFieldErrors } from '../data/tightened-fields.js';
 import { ScopeColumns } from '../data/scope-column.js';
 
 /** `/api/modules`: define modules at runtime (admin only). Effective on the next request, in every process. */
@@ -50,6 +51,8 @@ export const moduleRoutes = new Hono<AppEnv>()
     checkOrThrow(def, others);
     const refused = refuseNonAdditive(before.definition, def);
     if (refused.length > 0) throw badRequest('change_unsupported', 'This change would alter or drop stored data; nothing was changed', refused);
+    const violated = await tightenedFieldErrors(stratum.db, before.definition, def);
+    if (violated.length > 0) throw new HttpError(409, 'existing_data_violates', 'Stored records break the changed definition; nothing was changed', violated);
     await apply(stratum, def, others, 'api', before.definition);
     return c.json({ name, source: 'api', definition: def });
   })
