@@ -5,6 +5,8 @@ import { aggregateRecords, getRecord, listRecords } from '../data/read-records.j
 import { createRecord, deleteRecord, updateRecord } from '../data/write-records.js';
 import { bulkRecords } from '../data/bulk-records.js';
 import { exportCsv } from '../data/export-records.js';
+import { restoreRecord } from '../data/soft-delete.js';
+import { badRequest } from '../errors.js';
 
 const ID = '{[1-9][0-9]{0,14}}';
 
@@ -50,6 +52,14 @@ export const dataRoutes = new Hono<AppEnv>()
   })
   .delete(`/:module/:id${ID}`, async (c) => {
     const data = c.get('data');
-    await deleteRecord(data, data.module(c.req.param('module')), Number(c.req.param('id')));
+    const purge = c.req.query('purge');
+    if (purge !== undefined && purge !== 'true' && purge !== 'false') throw badRequest('invalid_query', 'purge must be true or false', [{ path: '/purge', message: 'must be true or false' }]);
+    await deleteRecord(data, data.module(c.req.param('module')), Number(c.req.param('id')), undefined, purge === 'true');
     return c.body(null, 204);
+  })
+  .post(`/:module/:id${ID}/restore`, async (c) => {
+    const data = c.get('data');
+    const record = await restoreRecord(data, data.module(c.req.param('module')), Number(c.req.param('id')));
+    c.header('ETag', `"${record.version}"`);
+    return c.json(record);
   });

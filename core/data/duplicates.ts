@@ -20,20 +20,24 @@ export async function duplicateError(ctx: DataContext, module: Module, body: Rec
       return compare(name, 'eq', 'value' in stored ? stored.value : null);
     }));
     const ownerField = typeof module.definition['x-owner'] === 'string' ? String(module.definition['x-owner']) : 'createdBy';
+    // x-soft-delete: a deleted record keeps its unique values (so that it can always be restored).
+    const deleted = module.softDelete ? [{ refs: [], field: 'deletedAt' }] : [];
     const rows = await ctx.db.all(ctx.compiler.select({
-      module: module.name, where, columns: [{ refs: [], field: 'id' }, { refs: [], field: ownerField }], orderBy: [], limit: 1,
+      module: module.name, where, columns: [{ refs: [], field: 'id' }, { refs: [], field: ownerField }, ...deleted], orderBy: [], limit: 1,
     }));
     const row = rows[0];
     if (!row) continue;
     const ownerId = row[ownerField] === null || row[ownerField] === undefined ? null : Number(row[ownerField]);
     const owner = ownerId === null ? null : await userSummary(ctx, ownerId);
     const fields = set.join(' + ');
+    const isDeleted = row.deletedAt !== null && row.deletedAt !== undefined;
     return conflict(
       'duplicate',
       `This ${module.name} already exists (id ${row.id}, same ${fields})` +
-        (owner ? `; it belongs to ${owner.name ?? owner.username}: contact them instead of entering it again` : ''),
+        (isDeleted ? `; it is deleted: restore it (POST /api/data/${module.name}/${row.id}/restore) instead of entering it again`
+          : owner ? `; it belongs to ${owner.name ?? owner.username}: contact them instead of entering it again` : ''),
       {
-        existing: { id: Number(row.id), owner },
+        existing: { id: Number(row.id), owner, ...(isDeleted ? { deleted: true } : {}) },
         details: set.map((name) => ({ path: `/${name}`, message: 'already exists', code: 'duplicate' })),
       },
     );

@@ -10,6 +10,7 @@ import type { DataContext } from './context.js';
 import { decodeRow, decodeSum, decodeValue } from './decode.js';
 import { moduleAt, pathVisible, visibleWhere } from './visible.js';
 import { ScopeCounts } from './scope-counts.js';
+import { listedWhere } from './soft-delete.js';
 import { resolveVariables } from '../query/variables.js';
 import { after, decodeCursor, encodeCursor } from '../query/keyset.js';
 import type { OrderBy, Scalar } from '../query/ast.js';
@@ -41,7 +42,8 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
   const req = parseList(params, module, ctx.graph, ctx.access);
   checkFilterFields(ctx.access, module, req.where, params.sort ? req.orderBy.map((o) => o.target) : []);
   const paging = listPaging(params, req.orderBy, req.page, module);
-  const where = visibleWhere(module, 'read', req.where, ctx.access, ctx.graph);
+  // `deleted=only`: the soft-deleted records the caller may restore, instead of the live ones.
+  const { where, trash } = listedWhere(ctx, module, req.where, params.deleted);
   // Sort values travel with each row (for the next cursor) even when `fields` leaves them out.
   const keys = paging.keyset ? req.orderBy.map((o) => o.target).filter((t) => !req.columns.some((c) => c.refs.length === 0 && c.field === t.field)) : [];
   const select = ctx.compiler.select({
@@ -52,7 +54,7 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
     orderBy: req.orderBy.map((o) => ({ ...o, ...relatedGuard(ctx, module, o.target) })),
     limit: req.pageSize,
     offset: params.after ? 0 : (req.page - 1) * req.pageSize,
-    ...pageIndex(ctx, module, req.where, where, req.orderBy),
+    ...(trash ? {} : pageIndex(ctx, module, req.where, where, req.orderBy)),
   });
   const [rows, total] = await Promise.all([ctx.db.all(select), countRows(ctx, module, where, paging)]);
   const data = await shape(ctx, module, rows, req.columns, req.relations);

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Transaction } from 'sequelize';
-import type { Compiled, Condition } from '../query/ast.js';
+import { TRUE, type Compiled, type Condition } from '../query/ast.js';
 import { escapeLike, QueryCompiler } from '../query/compile.js';
 import { WriteCompiler } from '../query/compile-write.js';
 import type { Database } from '../db/database.js';
@@ -93,7 +93,7 @@ export class ScopeCounts {
     await this.forget(module.name, tx);
     await this.db.insert({
       sql: `INSERT INTO ${q(COUNTS_TABLE)} (${q('module')}, ${q('scope')}, ${q('slot')}, ${q('n')})`
-        + ` SELECT $1, COALESCE(${q(module.scopeColumn.column)}, ''), 0, COUNT(*) FROM ${q(module.table)} GROUP BY 2`,
+        + ` SELECT $1, COALESCE(${q(module.scopeColumn.column)}, ''), 0, COUNT(*) FROM ${q(module.table)}${live(this.db, module, 'WHERE')} GROUP BY 2`,
       params: [module.name],
     }, tx);
   }
@@ -113,7 +113,7 @@ export class ScopeCounts {
     if (!column) return undefined;
     const q = (s: string) => db.quote(s);
     const params: unknown[] = [module.name];
-    const terms = departmentTerms(where, column);
+    const terms = departmentTerms(module.softDelete ? withoutLive(where) : where, column);
     if (terms === undefined) return undefined;
     let sql = `SELECT COALESCE(SUM(${q('n')}), 0) AS ${q('total')} FROM ${q(COUNTS_TABLE)} WHERE ${q('module')} = $1`;
     if (terms !== 'all') {
@@ -131,7 +131,7 @@ export class ScopeCounts {
     const params: unknown[] = [];
     const rows = await this.db.all({
       sql: `SELECT COALESCE(${q(set.module.scopeColumn!.column)}, '') AS ${q('s')}, COUNT(*) AS ${q('n')} FROM ${q(set.module.table)}`
-        + ` WHERE ${this.writer.rowsWhere(set.module, set.where, params)} GROUP BY 1`,
+        + ` WHERE ${this.writer.rowsWhere(set.module, set.where, params)}${live(this.db, set.module, 'AND')} GROUP BY 1`,
       params,
     }, tx);
     return new Map(rows.map((r) => [String(r.s), Number(r.n)]));
@@ -165,10 +165,32 @@ export class ScopeCounts {
   }
 }
 
+/**
+ * Soft-deleted rows (x-soft-delete) are not counted: soft delete and restore move a row out of
+ * its department's count and back (write-records, through `around`), like a delete and a create.
+ */
+function live(db: Database, module: Module, keyword: 'WHERE' | 'AND'): string {
+  return module.softDelete ? ` ${keyword} ${db.quote('deletedAt')} IS NULL` : '';
+}
+
+/**
+ * A soft-delete module's visible rows are `deletedAt IS NULL` AND the department terms (visibleWhere);
+ * the counts hold live rows only, so that term is what they already answer. Without it (the trash
+ * list) the counts do not know: undefined.
+ */
+function withoutLive(where: Condition): Condition | undefined {
+  const isLive = (c: Condition) => c.kind === 'compare' && c.target.refs.length === 0 && c.target.field === 'deletedAt' && c.op === 'isNull' && c.value === true;
+  if (isLive(where)) return TRUE;
+  if (where.kind !== 'and' || !where.items.some(isLive)) return undefined;
+  const rest = where.items.filter((c) => !isLive(c));
+  return rest.length === 1 ? rest[0]! : { kind: 'and', items: rest };
+}
+
 type DepartmentTerm = { readonly op: 'eq' | 'startsWith'; readonly code: string };
 
 /** `_scope = c` / `_scope LIKE 'c%'` terms OR-ed; 'all' for TRUE; undefined for anything else. */
-function departmentTerms(cond: Condition, column: string): DepartmentTerm[] | 'all' | undefined {
+function departmentTerms(cond: Condition | undefined, column: string): DepartmentTerm[] | 'all' | undefined {
+  if (cond === undefined) return undefined;
   if (cond.kind === 'const') return cond.value ? 'all' : undefined;
   const items = cond.kind === 'or' ? cond.items : [cond];
   const terms: DepartmentTerm[] = [];

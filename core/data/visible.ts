@@ -1,5 +1,5 @@
 import type { Condition } from '../query/ast.js';
-import { and, compare, not, or, prefix } from '../query/ast.js';
+import { and, compare, FALSE, not, or, prefix, TRUE } from '../query/ast.js';
 import { resolveVariables } from '../query/variables.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
 import type { Access, Action } from './access.js';
@@ -16,9 +16,29 @@ export function visibleWhere(
   own: Condition,
   access: Access,
   graph: ModuleGraph,
+  lifecycle: Lifecycle = 'live',
 ): Condition {
-  const scoped = and(access.scope(module, action), guardRelated(own, module, access, graph));
+  const scoped = and(access.scope(module, action), inLifecycle(module, lifecycle), guardRelated(own, module, access, graph));
   return resolveVariables(scoped, module.name, graph, access.variables);
+}
+
+/**
+ * Which records of a module with `x-soft-delete` a statement may reach: the live ones (every
+ * read and write, the default), the soft-deleted ones (the trash list, restore, purge), or both
+ * (a record's history). A module without soft delete has only live records.
+ */
+export type Lifecycle = 'live' | 'deleted' | 'any';
+
+/** `deletedAt IS NULL` for the live records of a soft-delete module. */
+export function inLifecycle(module: Module, lifecycle: Lifecycle): Condition {
+  if (lifecycle === 'any') return TRUE;
+  if (!module.softDelete) return lifecycle === 'live' ? TRUE : FALSE;
+  return compare('deletedAt', 'isNull', lifecycle === 'live');
+}
+
+/** The related records of `module` that a predicate or an embedded record may see: readable and not deleted. */
+function readable(module: Module, access: Access): Condition {
+  return and(access.scope(module, 'read'), inLifecycle(module, 'live'));
 }
 
 /** Only readable related records take part in a predicate; see visibleWhere. */
@@ -37,7 +57,7 @@ export function guardRelated(cond: Condition, module: Module, access: Access, gr
     case 'relation': {
       const owner = moduleAt(module, cond.refs, graph);
       const target = graph.modules.get(owner.relations.get(cond.relation)!.target)!;
-      const seen = access.scope(target, 'read');
+      const seen = readable(target, access);
       const inner = guardRelated(cond.where, target, access, graph);
       // some/none: a visible record passes (or none does). every: no visible record fails, so an
       // invisible one must count as passing; as "visible AND passes" it would fail and reveal it.
@@ -59,7 +79,7 @@ export function pathVisible(refs: readonly string[], module: Module, access: Acc
   let current = module;
   for (let i = 0; i < refs.length; i++) {
     current = graph.modules.get(current.fields.get(refs[i]!)!.ref!)!;
-    const scope = access.scope(current, 'read');
+    const scope = readable(current, access);
     if (scope.kind === 'const' && scope.value) continue;
     const absent = compare({ refs: refs.slice(0, i + 1), field: 'id' }, 'isNull', true);
     parts.push(or(absent, prefix(scope, refs.slice(0, i + 1))));

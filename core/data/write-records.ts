@@ -13,6 +13,7 @@ import { refusedByReferences } from './references.js';
 import { grantRecordErrors } from '../rules/validate-grant-records.js';
 import { ScopeColumns } from './scope-column.js';
 import { ScopeCounts } from './scope-counts.js';
+import { checkPurge, markDeleted } from './soft-delete.js';
 
 type Payload = Record<string, unknown>;
 
@@ -86,12 +87,18 @@ export async function updateRecord(
   return readable(module, id, record);
 }
 
-/** `DELETE /api/data/<m>/<id>`: refused with 409 while restricting references point at it. */
-export async function deleteRecord(ctx: DataContext, module: Module, id: number, outer?: Transaction): Promise<void> {
+/**
+ * `DELETE /api/data/<m>/<id>`: refused with 409 while restricting references point at it. With
+ * x-soft-delete the record is marked deleted instead (core/data/soft-delete.ts); `purge` then
+ * removes a deleted one for good.
+ */
+export async function deleteRecord(ctx: DataContext, module: Module, id: number, outer?: Transaction, purge = false): Promise<void> {
   ctx.access.require(module, 'delete');
-  const guard = visibleWhere(module, 'delete', and(), ctx.access, ctx.graph);
+  const guard = visibleWhere(module, 'delete', and(), ctx.access, ctx.graph, purge ? 'deleted' : 'live');
   await ctx.db.transaction(async (tx) => {
-    if (!(await inScope(ctx, module, id, 'delete', tx))) throw await whyNotWritten(ctx, module, id, 'delete', undefined, tx);
+    if (purge) await checkPurge(ctx, module, id, tx);
+    else if (!(await inScope(ctx, module, id, 'delete', tx))) throw await whyNotWritten(ctx, module, id, 'delete', undefined, tx);
+    if (module.softDelete && !purge) return markDeleted(ctx, module, id, guard, tx);
     const refused = await refusedByReferences(ctx, module, id, tx);
     if (refused) throw refused;
     const columns = new ScopeColumns(ctx.db, ctx.graph);

@@ -17,6 +17,8 @@ export function columnFor(field: Field, dialect: 'sqlite' | 'mysql'): ModelAttri
       case 'createdAt':
       case 'updatedAt':
         return { type: DataTypes.DATE(3), allowNull: false };
+      case 'deletedAt':
+        return { type: DataTypes.DATE(3), allowNull: true };
       case 'version':
         return { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 };
       default:

@@ -31,6 +31,8 @@ export interface ListParams {
   totalCap?: string | undefined;
   /** Keyset paging: the `meta.next` cursor of the previous page. */
   after?: string | undefined;
+  /** `only`: the soft-deleted records (x-soft-delete) instead of the live ones; needs the delete permission. */
+  deleted?: string | undefined;
 }
 
 /** Parses the list query string of API.md; every fault at once, as 400 with a pointer per parameter. */

@@ -55,6 +55,15 @@ export function refuseNonAdditive(before: JsonSchema, after: JsonSchema): ErrorD
       details.push({ path: pointer('properties', name), code: 'change_unsupported', message: `changing the relation "${name}" is not supported yet`, hint: 'add a new relation instead' });
     }
   }
+  if (old.softDelete && !next.softDelete) {
+    // The rows marked deleted would show up again, and the maintained counts, which leave them out, would be wrong.
+    details.push({
+      path: pointer('x-soft-delete'),
+      code: 'change_unsupported',
+      message: 'turning soft delete off is not supported yet: the records deleted so far would come back',
+      hint: 'keep "x-soft-delete": true',
+    });
+  }
   for (const [name, field] of next.fields) {
     if (field.system || old.fields.has(name)) continue;
     if (field.required && field.default === undefined) {

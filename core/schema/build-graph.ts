@@ -64,6 +64,8 @@ const systemFields: readonly Field[] = [
   sys('version', 'integer'),
 ];
 
+const softDeleteFields: readonly Field[] = [sys('deletedAt', 'datetime'), sys('deletedBy', 'integer')];
+
 function sys(name: string, kind: FieldKind): Field {
   return {
     name, column: name, kind, schema: { type: kind === 'datetime' ? 'string' : 'integer' },
@@ -118,6 +120,9 @@ export function buildModule(def: JsonSchema, builtin = false): Module {
     fields.set(prop, field);
     if (field.unique) uniques.push([prop]);
   }
+  const softDelete = def['x-soft-delete'] === true;
+  // After the properties: PUT adds the columns at the end of an existing table too.
+  if (softDelete) for (const f of softDeleteFields) fields.set(f.name, f);
   for (const set of (def['x-unique'] as string[][] | undefined) ?? []) uniques.push([...set]);
   for (const set of (def['x-index'] as string[][] | undefined) ?? []) indexes.push([...set]);
 
@@ -133,6 +138,7 @@ export function buildModule(def: JsonSchema, builtin = false): Module {
     list: listSettings(def, fields),
     scopePaths: (def['x-scope-paths'] as Record<string, string> | undefined) ?? {},
     builtin,
+    ...(softDelete ? { softDelete } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import addFormats from 'ajv-formats';
 import type { ErrorObject } from 'ajv';
 import { pointer, type Finding } from './finding.js';
 import { MODULE_NAME, metaSchema } from './meta-schema.js';
-import { SYSTEM_FIELDS } from './module.js';
+import { SOFT_DELETE_FIELDS, SYSTEM_FIELDS } from './module.js';
 import { fieldKind } from './build-graph.js';
 import { expandDefinition, fieldTypeNames } from './field-types.js';
 
@@ -329,7 +329,7 @@ class Graph {
       const faulty = shape.some((f) => f.pointer === here || f.pointer.startsWith(here + '/'));
       out.push(...this.propertyFindings(name, field, prop, faulty));
     }
-    out.push(...caseClashes(props), ...ownerFindings(def, props));
+    out.push(...caseClashes(props), ...ownerFindings(def, props), ...softDeleteFindings(def, props));
     out.push(...this.nameListFindings(def, props));
     const self = name ?? 'this module';
     out.push(...this.listFindings(self, def), ...this.scopePathFindings(self, def));
@@ -637,6 +637,18 @@ function unicodeRegex(pattern: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** With `x-soft-delete` the table gets the system columns deletedAt and deletedBy (any case: one column). */
+function softDeleteFindings(def: Obj, props: Obj): Draft[] {
+  if (def['x-soft-delete'] !== true) return [];
+  const taken = new Map<string, string>(SOFT_DELETE_FIELDS.map((f) => [f.toLowerCase(), f]));
+  return Object.keys(props).filter((field) => taken.has(field.toLowerCase())).map((field) => ({
+    code: 'name.reserved',
+    pointer: pointer('properties', field),
+    message: `'${field}' would be the column of the system field '${taken.get(field.toLowerCase())}' that x-soft-delete adds`,
+    hint: 'rename the property, or leave out x-soft-delete',
+  }));
 }
 
 /** `x-owner` names the user who owns a record (C-2): a reference to user, or createdBy/updatedBy. */

@@ -92,6 +92,11 @@ export interface Module {
    * compares this indexed column instead of joining along the path (V-11).
    */
   readonly scopeColumn?: { readonly column: string; readonly path: readonly string[] };
+  /**
+   * `x-soft-delete`: DELETE sets the system fields `deletedAt`/`deletedBy` instead of removing
+   * the row, and every read path hides such rows (core/data/visible.ts); they can be restored.
+   */
+  readonly softDelete?: boolean;
 }
 
 export interface ModuleGraph {
@@ -101,6 +106,9 @@ export interface ModuleGraph {
 }
 
 export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'version'] as const;
+
+/** The system fields a module with `x-soft-delete` has besides SYSTEM_FIELDS: when and by whom it was deleted. */
+export const SOFT_DELETE_FIELDS = ['deletedAt', 'deletedBy'] as const;
 
 /** The maintained department-code column; its name cannot clash with a property (those start with a letter). */
 export const SCOPE_COLUMN = '_scope';

@@ -74,6 +74,12 @@ function recordSchema(def: Obj, name: string): Obj {
   }
   for (const f of SYSTEM_FIELDS.slice(1)) properties[f] = SYSTEM_TYPES[f];
   present.push(...SYSTEM_FIELDS.slice(1));
+  if (def['x-soft-delete'] === true) {
+    // Null on every live record; set on those a `deleted=only` list returns.
+    properties.deletedAt = { type: ['string', 'null'] };
+    properties.deletedBy = { type: ['integer', 'null'] };
+    present.push('deletedAt', 'deletedBy');
+  }
   const comment = commentFor(def, String(def.$id));
   return {
     title: name,

@@ -279,6 +279,26 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expectStatus(await app.client().get('/api/plugins/example/summary'), 401);
       expectStatus(await s2.get('/api/plugins/example/summary'), 404);
     },
+
+    // Soft delete (test/data/soft-delete.test.ts): the trash and restore reach only deleted records in the caller's delete scope.
+    [`POST /api/data/:module/${ID}/restore`]: async () => {
+      await ok(admin.post('/api/modules', {
+        $id: 'memo', type: 'object', 'x-soft-delete': true,
+        properties: { note: { type: 'string', maxLength: 60 }, salesman: { type: 'integer', 'x-ref': 'salesman' } }, required: ['note'],
+      }));
+      const writer = (await ok(admin.get(`/api/data/role?${filterParam({ name: 'writer' })}`), 200)).data[0].id;
+      const perm = await ok(admin.post('/api/data/permission', { role: writer, module: 'memo', actions: ['read', 'delete'] }));
+      const own = await ok(admin.post('/api/data/memo', { note: 'own', salesman: mine.salesmen()[0] }));
+      const theirs = await ok(admin.post('/api/data/memo', { note: 'theirs', salesman: foreign.salesman() }));
+      for (const m of [own, theirs]) expectStatus(await admin.delete(`/api/data/memo/${m.id}`), 204);
+      expect(idsOf(await s2.get('/api/data/memo?deleted=only'))).toEqual([own.id]);
+      expectStatus(await s2.post(`/api/data/memo/${theirs.id}/restore`), 404);
+      expect((await tableRow(app, 'memo', theirs.id))!.deletedAt).not.toBeNull();
+      expectStatus(await s2.post(`/api/data/memo/${own.id}/restore`), 200);
+      expect(await listIds(s2, 'memo')).toEqual([own.id]);
+      expectStatus(await admin.delete(`/api/data/permission/${perm.id}`), 204);
+      expectStatus(await admin.delete('/api/modules/memo'), 204);
+    },
   };
 
   it('the app registers exactly the routes this test knows (classify a new route here)', () => {

@@ -53,12 +53,14 @@ async function expectValidOpenApi(doc: unknown) {
 const DOCUMENTED = /^\/api\/(data|auth|modules|openapi\.json|docs)(\/|$)/;
 
 /** `GET /api/data/:module/:id{[1-9][0-9]{0,14}}` → the document's `get /api/data/<module>/{id}` for each module. */
-function documentedOperations(routes: readonly { method: string; path: string }[], modules: readonly string[]): string[] {
+function documentedOperations(routes: readonly { method: string; path: string }[], modules: readonly string[], softDelete: readonly string[] = []): string[] {
   const out = new Set<string>();
   for (const r of routes) {
     if (r.method === 'ALL' || !DOCUMENTED.test(r.path)) continue;
     const path = r.path.replace(/:([a-zA-Z]+)\{[^/]*\}/g, '{$1}');
-    const forEach = path.startsWith('/api/data/:module') ? modules.map((m) => path.replace(':module', m)) : [path.replace(/:([a-zA-Z]+)/g, '{$1}')];
+    // Restore is documented only where it applies: modules with x-soft-delete.
+    const owners = path.endsWith('/restore') ? modules.filter((m) => softDelete.includes(m)) : modules;
+    const forEach = path.startsWith('/api/data/:module') ? owners.map((m) => path.replace(':module', m)) : [path.replace(/:([a-zA-Z]+)/g, '{$1}')];
     for (const p of forEach) out.add(`${r.method.toLowerCase()} ${p}`);
   }
   return [...out].sort();

@@ -13,6 +13,7 @@ const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 const ok = (description: string, schema: JsonSchema, extra: JsonSchema = {}) => ({ description, content: json(schema), ...extra });
 const etag = { headers: { ETag: { description: 'The record version, quoted: send it back as If-Match.', schema: { type: 'string' } } } };
 const body = (schema: JsonSchema) => ({ required: true, content: json(schema) });
+const query = (name: string, description: string, schema: JsonSchema): JsonSchema => ({ name, in: 'query', description, schema });
 
 /** What the caller may do on a module, and whether they may explain (admins). */
 export interface Allowed {
@@ -29,9 +30,10 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
   const paths: Record<string, Record<string, JsonSchema>> = { [base]: {}, [`${base}/{id}`]: {} };
   const one = paths[`${base}/{id}`]!;
 
+  const trash = module.softDelete === true && can('delete');
   paths[base]!.get = op('list', `List ${m} records`, {
     description: 'A page of the records you may read, and their total.',
-    parameters: listParameters(module),
+    parameters: [...listParameters(module), ...(trash ? [query('deleted', 'x-soft-delete: `only` lists the deleted records you may restore (the delete permission and scope) instead of the live ones.', { type: 'string', enum: ['only'] })] : [])],
     responses: { 200: ok('A page', ref(names.list(m))), ...errors(400, 401, 403) },
   });
   one.get = op('get', `Read one ${m}`, {
@@ -53,7 +55,20 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
       responses: { 200: ok(`The changed ${m}`, ref(names.record(m)), etag), ...errors(...bodyErrors, 404, 409) },
     });
   }
-  if (can('delete')) {
+  if (can('delete') && module.softDelete) {
+    one.delete = op('delete', `Delete a ${m}`, {
+      description: 'x-soft-delete: marks the record deleted (deletedAt, deletedBy); every read then leaves it out until it is restored. With `purge=true` (admins) a deleted record is removed for good, refused with 409 `referenced` while records that restrict deletion refer to it, and 409 `not_deleted` for a live one.',
+      parameters: [idParameter(), query('purge', 'true: remove a deleted record for good (admins).', { type: 'boolean', default: false })],
+      responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 409) },
+    });
+    paths[`${base}/{id}/restore`] = {
+      post: op('restore', `Restore a deleted ${m}`, {
+        description: 'Needs the delete permission, with the deleted record in your delete scope. 409 `not_deleted` when it is live.',
+        parameters: [idParameter()],
+        responses: { 200: ok(`The restored ${m}`, ref(names.record(m)), etag), ...errors(401, 403, 404, 409) },
+      }),
+    };
+  } else if (can('delete')) {
     one.delete = op('delete', `Delete a ${m}`, {
       description: 'Refused with 409 `referenced` while records that restrict deletion refer to it.',
       parameters: [idParameter()],

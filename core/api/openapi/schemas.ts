@@ -32,6 +32,9 @@ const SYSTEM: Record<string, JsonSchema> = {
   createdBy: { type: ['integer', 'null'], readOnly: true, description: 'id of the user who created it (not a reference: carries no visibility)' },
   updatedBy: { type: ['integer', 'null'], readOnly: true, description: 'id of the user who changed it last' },
   version: { type: 'integer', minimum: 1, readOnly: true, description: '1 on create, +1 on every update; send it back (If-Match or `version`) to refuse lost updates' },
+  // x-soft-delete: null on every live record; set on those listed with `deleted=only`.
+  deletedAt: { type: ['string', 'null'], format: 'date-time', readOnly: true, description: 'when it was deleted (x-soft-delete); null while live' },
+  deletedBy: { type: ['integer', 'null'], readOnly: true, description: 'id of the user who deleted it (x-soft-delete)' },
 };
 
 /**
