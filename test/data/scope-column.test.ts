@@ -160,6 +160,22 @@ describeEachDialect('the maintained department column stays true', (dialect) => 
     expect(all).toBe(Number(rows[0]!.n));
   });
 
+  it('those totals really come from the counts, and only when the condition is only departments', async () => {
+    // A marker row of 1000 in 001002's count: who reads the counts sees it, a real COUNT does not.
+    const marker = { sql: `INSERT INTO ${q('_stratum_counts')} (${q('module')}, ${q('scope')}, ${q('slot')}, ${q('n')}) VALUES ('order', '001002', 99, 1000)`, params: [] };
+    const before = { sales: await total('sales_001002', 'order'), admin: (await admin.get('/api/data/order?pageSize=1')).body.meta.total };
+    const filtered = (await admin.get(`/api/data/order?pageSize=1&filter=${encodeURIComponent(JSON.stringify({ id: { gt: 0 } }))}`)).body.meta.total;
+    await app.stratum.db.insert(marker);
+    try {
+      expect(await total('sales_001002', 'order')).toBe(before.sales + 1000);
+      expect((await admin.get('/api/data/order?pageSize=1')).body.meta.total).toBe(before.admin + 1000);
+      expect((await admin.get(`/api/data/order?pageSize=1&filter=${encodeURIComponent(JSON.stringify({ id: { gt: 0 } }))}`)).body.meta.total).toBe(filtered);
+      expect((await admin.get('/api/data/order?pageSize=1&q=zzz-no-such')).body.meta.total).toBe(0);
+    } finally {
+      await app.stratum.db.delete({ sql: `DELETE FROM ${q('_stratum_counts')} WHERE ${q('slot')} = 99`, params: [] });
+    }
+  });
+
   it('rows written around the engine are put right by afterBulkLoad', async () => {
     await app.stratum.db.update({ sql: `UPDATE ${q('order')} SET ${q('_scope')} = NULL`, params: [] });
     await app.stratum.db.delete({ sql: `DELETE FROM ${q('_stratum_counts')}`, params: [] });
