@@ -29,6 +29,11 @@ async function installOrUpgrade(host: PluginHost, plugin: Plugin): Promise<void>
       await host.db.transaction(async (tx) => {
         const state = await lockedState(host.db, plugin.name, tx);
         if (state?.version === plugin.version) return;
+        // An older process restarting during a rolling deploy must not take the database back.
+        if (state && compareVersions(plugin.version, state.version) < 0) {
+          host.logFor(plugin)(`this code is version ${plugin.version}, older than the installed ${state.version}; not downgrading`);
+          return;
+        }
         const scope = lifecycleScope(host, plugin, ctx, tx);
         if (!state) {
           await plugin.definition.install?.(scope);
@@ -77,6 +82,19 @@ function lifecycleScope(host: PluginHost, plugin: Plugin, ctx: DataContext, tx: 
 
 function info(host: PluginHost, plugin: Plugin): LifecycleInfo {
   return { name: plugin.name, version: plugin.version, log: host.logFor(plugin) };
+}
+
+/** Dotted versions compared part by part, numerically where both parts are numbers: 1.10.0 > 1.9.2. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+-]/);
+  const pb = b.split(/[.+-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '0';
+    const y = pb[i] ?? '0';
+    const d = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
 }
 
 function raced(e: unknown): boolean {

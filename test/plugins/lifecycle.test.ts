@@ -92,4 +92,13 @@ describeEachDialect('plugin lifecycle', (dialect) => {
     expect(await events('upgrade')).toEqual(['1.0.0 -> 2.0.0']);
     expect((await ok(admin.get('/api/plugins'), 200)).data[0]).toMatchObject({ version: '1.0.0', installedVersion: '2.0.0', enabled: true });
   });
+
+  it('never downgrades: an older process restarting during a rolling deploy leaves the installed version', async () => {
+    await second('1.0.0');
+    await second('1.10.0');
+    expect(await events('upgrade')).toEqual(['1.0.0 -> 2.0.0']);
+    expect(logs.some((l) => l.includes('[plugin probe] this code is version 1.10.0, older than the installed 2.0.0; not downgrading'))).toBe(true);
+    await second('10.0.0');
+    expect(await events('upgrade')).toEqual(['1.0.0 -> 2.0.0', '2.0.0 -> 10.0.0']);
+  });
 });
