@@ -11,6 +11,8 @@ import { explainRoutes } from './explain-routes.js';
 import { moduleRoutes } from './module-routes.js';
 import { pluginRoutes } from '../plugins/routes.js';
 import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
+import { metaRoutes } from './meta-routes.js';
+import { uiRoutes } from './ui-routes.js';
 
 /** The HTTP application: `/api/auth` is open, everything else under `/api` needs a session. */
 export function createApp(stratum: Stratum): Hono<AppEnv> {
@@ -42,6 +44,8 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   app.route('/api/modules', moduleRoutes);
   app.route('/api/plugins', pluginRoutes);
   app.route('/api', openApiRoutes);
-  app.get('/', (c) => c.text('Stratum is running. The API is under /api (see README.md).'));
+  app.route('/api/meta', metaRoutes);
+  // The admin UI: `/`, deep links such as /m/customer/12, and its bundle under /ui/.
+  app.route('/', uiRoutes);
   return app;
 }

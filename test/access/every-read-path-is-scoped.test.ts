@@ -76,10 +76,33 @@ describeEachDialect('every route is classified, and every data route is scoped',
     'ALL /api/*': null,
     'ALL /api/modules/*': null,
 
+    // The admin UI (core/api/ui-routes.ts): the same shell and bundle for everyone, no data in them.
     'GET /': async () => {
       const r = await app.client().get('/');
       expect(r.status).toBe(200);
-      expect(String(r.body)).toMatch(/^Stratum is running/);
+      expect(String(r.body)).toMatch(/<div id="app">/);
+    },
+    'GET /login': async () => {
+      expect(String(expectStatus(await app.client().get('/login'), 200).body)).toMatch(/<div id="app">/);
+    },
+    'GET /m/*': async () => {
+      const shell = String(expectStatus(await app.client().get(`/m/order/${foreign.order()}`), 200).body);
+      expect(shell).toEqual(String(expectStatus(await s2.get(`/m/order/${foreign.order()}`), 200).body));
+      expect(shell).not.toMatch(/001001/);
+    },
+    'GET /ui/app.js': async () => {
+      expect(expectStatus(await app.client().get('/ui/app.js'), 200).headers.get('content-type')).toMatch(/javascript/);
+    },
+    'GET /ui/app.css': async () => {
+      expect(expectStatus(await app.client().get('/ui/app.css'), 200).headers.get('content-type')).toMatch(/css/);
+    },
+    // What the UI builds menus and forms from: the caller's readable modules, no records.
+    'GET /api/meta/modules': async () => {
+      expectStatus(await app.client().get('/api/meta/modules'), 401);
+      const names: string[] = expectStatus(await s2.get('/api/meta/modules'), 200).body.data.map((m: { name: string }) => m.name);
+      expect(names).toContain('order');
+      for (const name of ['permission', 'rule']) expect(names).not.toContain(name);
+      for (const name of names) expectStatus(await s2.get(`/api/data/${name}?pageSize=1`), 200);
     },
     'POST /api/auth/login': async () => {
       expectStatus(await app.client().post('/api/auth/login', { username: 'sales_001002', password: 'wrong password' }), 401);

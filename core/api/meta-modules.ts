@@ -1,0 +1,183 @@
+/**
+ * What the admin UI needs to build menus, lists and forms for one caller: the modules they may
+ * read, the actions they are granted, and each field as far as they may read or write it. Pure,
+ * from the module graph and the caller's Access, like the OpenAPI document; `GET /api/modules`
+ * stays admin-only because it shows definitions whole.
+ */
+import { ACTIONS, type Access, type Action } from '../data/access.js';
+import type { Field, FieldKind, Module, ModuleGraph, Relation } from '../schema/module.js';
+
+export interface FieldMeta {
+  name: string;
+  kind: FieldKind;
+  title: string;
+  description?: string;
+  /** Labels per language tag (`{"zh": "姓名"}`), from the property's and the module's `x-i18n`. */
+  i18n: Record<string, string>;
+  required: boolean;
+  system: boolean;
+  /** May be sent in a create or an update (the caller's writeFields; never for system or readOnly fields). */
+  writable: boolean;
+  /** May be used in filters, search and sort (P-1 filterFields). */
+  filterable: boolean;
+  /** Long text, JSON and passwords cannot be sorted. */
+  sortable: boolean;
+  unique: boolean;
+  /** Write-only (a password): never read back, so a form leaves it empty. */
+  writeOnly: boolean;
+  enum?: readonly string[];
+  maxLength?: number;
+  minLength?: number;
+  pattern?: string;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  scale?: number;
+  default?: unknown;
+  /** A reference: the target module. */
+  ref?: string;
+  /** A JSON array of enum values (`permission.actions`): its allowed items. */
+  items?: readonly string[];
+}
+
+export interface RelationMeta {
+  name: string;
+  kind: Relation['kind'];
+  target: string;
+  /** one-to-many: the target's reference back to this module. */
+  via?: string;
+  title: string;
+  i18n: Record<string, string>;
+  writable: boolean;
+}
+
+export interface ModuleMeta {
+  name: string;
+  title: string;
+  description?: string;
+  /** Module labels per language tag: `{"zh": "客户"}`. */
+  i18n: Record<string, string>;
+  builtin: boolean;
+  actions: Action[];
+  fields: FieldMeta[];
+  relations: RelationMeta[];
+  list: { columns: string[]; search: string[]; filters: string[]; sort: string };
+  /** The field that names a record in links, breadcrumbs and pickers (`name`, `number`…), or `id`. */
+  label: string;
+  softDelete: boolean;
+}
+
+const UNSORTABLE: ReadonlySet<FieldKind> = new Set(['text', 'json', 'password']);
+const NAMING: ReadonlySet<FieldKind> = new Set(['string', 'enum']);
+
+/** The modules `access.actor` may read at `graph.generation`, by name. */
+export function metaModules(graph: ModuleGraph, access: Access): ModuleMeta[] {
+  const granted = new Map([...graph.modules.values()].map((m) => [m.name, grantedActions(access, m)]));
+  const readable = (name: string) => granted.get(name)?.includes('read') ?? false;
+  return [...graph.modules.values()]
+    .filter((m) => readable(m.name))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((m) => moduleMeta(m, access, granted.get(m.name)!, readable));
+}
+
+function grantedActions(access: Access, module: Module): Action[] {
+  return ACTIONS.filter((action) => {
+    try {
+      access.require(module, action);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function moduleMeta(m: Module, access: Access, actions: Action[], readable: (name: string) => boolean): ModuleMeta {
+  const writes = actions.includes('create') || actions.includes('update');
+  const filterable = access.filterable?.(m);
+  const translations = (m.definition['x-i18n'] ?? {}) as Record<string, { title?: string; properties?: Record<string, string> }>;
+  const labelsOf = (name: string, own: unknown): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [lang, t] of Object.entries(translations)) if (typeof t?.properties?.[name] === 'string') out[lang] = t.properties[name]!;
+    if (own && typeof own === 'object') for (const [lang, v] of Object.entries(own)) if (typeof v === 'string') out[lang] = v;
+    return out;
+  };
+  const fields = [...m.fields.values()]
+    .filter((f) => !f.internal && (access.canRead(m, f) || (f.writeOnly && writes && access.canWrite(m, f))))
+    .map((f) => fieldMeta(m, f, {
+      writable: writes && access.canWrite(m, f),
+      filterable: !f.writeOnly && (filterable === undefined || filterable.has(f.name)),
+      i18n: labelsOf(f.name, f.schema['x-i18n']),
+    }));
+  const readableField = new Set(fields.filter((f) => !f.writeOnly).map((f) => f.name));
+  const relations = [...m.relations.values()]
+    .filter((r) => readable(r.target) && (access.canReadRelation?.(m, r) ?? true))
+    .map((r): RelationMeta => {
+      const schema = (m.definition.properties as Record<string, Record<string, unknown>>)[r.name] ?? {};
+      return {
+        name: r.name, kind: r.kind, target: r.target, ...(r.via ? { via: r.via } : {}),
+        title: typeof schema.title === 'string' ? schema.title : humanize(r.name),
+        i18n: labelsOf(r.name, schema['x-i18n']),
+        writable: r.kind === 'many-to-many' && writes && (access.canWriteRelation?.(m, r) ?? true),
+      };
+    });
+  // A path column is shown when its first step is readable; the API hides what lies beyond.
+  const shown = (path: string) => readableField.has(path.split('.')[0]!) || relations.some((r) => r.name === path);
+  const moduleI18n: Record<string, string> = {};
+  for (const [lang, t] of Object.entries(translations)) if (typeof t?.title === 'string') moduleI18n[lang] = t.title;
+  const columns = m.list.columns.filter(shown);
+  const label = [...columns, ...fields.map((f) => f.name)].find((c) => NAMING.has(m.fields.get(c)?.kind as FieldKind) && readableField.has(c)) ?? 'id';
+  return {
+    name: m.name,
+    title: m.title,
+    ...(typeof m.definition.description === 'string' ? { description: m.definition.description } : {}),
+    i18n: moduleI18n,
+    builtin: m.builtin,
+    actions,
+    fields,
+    relations,
+    list: {
+      columns,
+      search: m.list.search.filter(shown),
+      filters: m.list.filters.filter(shown),
+      sort: m.list.sort,
+    },
+    label,
+    softDelete: m.softDelete ?? false,
+  };
+}
+
+function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable: boolean; i18n: Record<string, string> }): FieldMeta {
+  const s = f.schema;
+  const items = (s.items ?? {}) as { enum?: unknown };
+  return {
+    name: f.name,
+    kind: f.kind,
+    title: typeof s.title === 'string' ? s.title : humanize(f.name),
+    ...(typeof s.description === 'string' ? { description: s.description } : {}),
+    i18n: access.i18n,
+    required: f.required,
+    system: f.system,
+    writable: access.writable,
+    filterable: access.filterable,
+    sortable: !UNSORTABLE.has(f.kind),
+    unique: f.unique || m.uniques.some((u) => u.length === 1 && u[0] === f.name),
+    writeOnly: f.writeOnly,
+    ...(f.enum ? { enum: f.enum } : {}),
+    ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),
+    ...(typeof s.minLength === 'number' ? { minLength: s.minLength } : {}),
+    ...(typeof s.pattern === 'string' ? { pattern: s.pattern } : {}),
+    ...(typeof s.format === 'string' ? { format: s.format } : {}),
+    ...(typeof s.minimum === 'number' ? { minimum: s.minimum } : {}),
+    ...(typeof s.maximum === 'number' ? { maximum: s.maximum } : {}),
+    ...(f.kind === 'number' && f.scale !== undefined ? { scale: f.scale } : {}),
+    ...(f.default !== undefined ? { default: f.default } : {}),
+    ...(f.ref ? { ref: f.ref } : {}),
+    ...(Array.isArray(items.enum) ? { items: items.enum.map(String) } : {}),
+  };
+}
+
+/** `lastContactAt` → `Last contact at`: a readable title for a property that has none. */
+export function humanize(name: string): string {
+  const words = name.replace(/_/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

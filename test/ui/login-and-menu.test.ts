@@ -1,0 +1,79 @@
+/**
+ * Login, the menu built from the user's permissions (P-3), breadcrumbs and the language switch.
+ */
+import { afterAll, beforeAll, expect, it, describe } from 'vitest';
+import { ADMIN, headers, startUi, type UiHarness } from './browser.js';
+import { buildWorld, PASSWORD } from './crm-world.js';
+
+describe('admin UI: login, menu and language', () => {
+  let ui: UiHarness;
+  beforeAll(async () => {
+    ui = await startUi();
+    await buildWorld(ui.admin);
+  });
+  afterAll(async () => ui?.close());
+
+  it('a wrong password is refused on the login page; the right one opens the app with a menu of every module', async () => {
+    const context = await ui.browser.newContext({ baseURL: ui.baseUrl, locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto('/m/customer');
+    // A deep link without a session leads to the login, and back to the link after it.
+    await page.waitForURL(/\/login\?next=%2Fm%2Fcustomer/);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toBe('Wrong username or password');
+    await ui.screenshot(page, 'login-failed');
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/m\/customer$/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
+    const menu = page.getByTestId('menu');
+    expect(await menu.locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Department', 'Permission', 'Role', 'User', 'Visibility rule']);
+    expect(await menu.getByRole('link', { name: 'Customer' }).getAttribute('aria-current')).toBe('page');
+    await context.close();
+  });
+
+  it('P-3: a user sees in the menu only the modules they may read, and is told when a deep link is not theirs', async () => {
+    const page = await ui.loginAs('viewer', PASSWORD);
+    expect(await page.getByTestId('menu').locator('a').allInnerTexts()).toEqual(['Region']);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome, Vic Viewer');
+    await ui.screenshot(page, 'home-restricted');
+    await page.goto('/m/customer');
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('There is no module "customer", or you may not read it.');
+    const sam = await ui.loginAs('sam', PASSWORD);
+    expect(await sam.getByTestId('menu').locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region']);
+    await sam.context().close();
+    await page.context().close();
+  });
+
+  it('breadcrumbs lead back from a record to its list and home', async () => {
+    const id = (await ui.admin.post('/api/data/customer', { name: 'Ada Crumb', phone: '555-0001' })).body.id;
+    const page = await ui.loginAs('admin', ADMIN.password);
+    await page.goto(`/m/customer/${id}`);
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    await expect.poll(() => crumbs.locator('li').allInnerTexts()).toEqual(['Home', 'Customer', 'Ada Crumb']);
+    await crumbs.getByRole('link', { name: 'Customer' }).click();
+    await page.waitForURL(/\/m\/customer$/);
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Home' }).click();
+    await page.waitForURL(`${ui.baseUrl}/`);
+    await page.context().close();
+  });
+
+  it('the language switch shows x-i18n labels in Chinese, and the browser remembers it', async () => {
+    const page = await ui.loginAs('sam', PASSWORD);
+    await page.getByTestId('lang').selectOption('zh');
+    const menu = page.getByTestId('menu');
+    await expect.poll(() => menu.locator('a').allInnerTexts()).toEqual(['跟进', '客户', '区域']);
+    await menu.getByRole('link', { name: '客户' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('客户');
+    // Field titles from the module's x-i18n; a field without a translation keeps its title.
+    await expect.poll(() => headers(page)).toEqual(['姓名', '电话', '等级', '区域', '首次咨询']);
+    await page.reload();
+    await page.getByRole('link', { name: '新建客户' }).waitFor();
+    await ui.screenshot(page, 'list-chinese');
+    await page.getByTestId('lang').selectOption('en');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,84 @@
+/** The app: who is logged in, which page the path names, and the language. */
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, loadMeta, messageOf, StratumError } from './api.js';
+import { ErrorPanel, Loading } from './components/feedback.js';
+import { Layout } from './components/layout.js';
+import { currentLang, setLang, type Lang } from './i18n.js';
+import { DetailPage } from './pages/detail-page.js';
+import { FormPage } from './pages/form-page.js';
+import { HomePage } from './pages/home-page.js';
+import { ListPage } from './pages/list-page.js';
+import { LoginPage } from './pages/login-page.js';
+import { match, navigate, useLocation, type Location } from './router.js';
+import type { Session } from './session.js';
+
+export function App() {
+  const location = useLocation();
+  const [, setLangState] = useState<Lang>(currentLang());
+  // undefined: not known yet; null: not logged in.
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [failure, setFailure] = useState<string>();
+
+  const load = async () => {
+    try {
+      const [me, meta] = await Promise.all([api.auth.me(), loadMeta()]);
+      setSession({ me, meta });
+      setFailure(undefined);
+    } catch (e) {
+      if (e instanceof StratumError && e.status === 401) setSession(null);
+      else setFailure(messageOf(e));
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  // Grants and modules change while the app is open: the menu follows on the next page.
+  useEffect(() => {
+    if (session) void loadMeta().then((meta) => setSession((s) => (s ? { ...s, meta } : s)), () => undefined);
+  }, [location.path]);
+
+  if (failure) return html`<div class="center"><${ErrorPanel} message=${failure} onRetry=${load} /></div>`;
+  if (session === undefined) return html`<div class="center"><${Loading} /></div>`;
+
+  const next = location.query.get('next');
+  const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  if (session === null || location.path === '/login') {
+    if (session && location.path === '/login') {
+      navigate(safeNext, { replace: true });
+      return null;
+    }
+    if (location.path !== '/login') {
+      navigate(`/login${location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + window.location.search)}`}`, { replace: true });
+      return null;
+    }
+    return html`<${LoginPage} onLoggedIn=${async () => {
+      await load();
+      navigate(safeNext, { replace: true });
+    }} />`;
+  }
+
+  const onLang = (lang: Lang) => {
+    setLang(lang);
+    setLangState(lang);
+  };
+  const onLogout = async () => {
+    await api.auth.logout().catch(() => undefined);
+    setSession(null);
+    navigate('/login', { replace: true });
+  };
+  return html`<${Layout} session=${session} path=${location.path} onLang=${onLang} onLogout=${onLogout}>
+    ${page(session, location)}
+  </${Layout}>`;
+}
+
+function page(session: Session, location: Location) {
+  const { path } = location;
+  if (path === '/' || path === '') return html`<${HomePage} session=${session} />`;
+  let p: Record<string, string> | undefined;
+  if ((p = match('/m/:module', path))) return html`<${ListPage} key=${p.module} session=${session} module=${p.module} location=${location} />`;
+  if ((p = match('/m/:module/new', path))) return html`<${FormPage} key=${`${p.module}/new`} session=${session} module=${p.module} location=${location} />`;
+  if ((p = match('/m/:module/:id/edit', path))) return html`<${FormPage} key=${`${p.module}/${p.id}/edit`} session=${session} module=${p.module} id=${Number(p.id)} location=${location} />`;
+  if ((p = match('/m/:module/:id', path))) return html`<${DetailPage} key=${`${p.module}/${p.id}`} session=${session} module=${p.module} id=${Number(p.id)} />`;
+  return html`<${ErrorPanel} message=${`No page at ${path}`} />`;
+}

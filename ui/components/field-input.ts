@@ -1,0 +1,80 @@
+/** One form control per field kind, with its label, hint and error message. */
+import { html } from 'htm/preact';
+import type { FieldMeta, ModuleMeta, RelationMeta } from '../api.js';
+import type { Raw } from '../form-values.js';
+import { fieldTitle, t } from '../i18n.js';
+import { MultiRefPicker, RefPicker } from './ref-picker.js';
+
+interface Props {
+  field: FieldMeta;
+  value: Raw;
+  onChange: (value: Raw) => void;
+  error?: string;
+  meta: ReadonlyMap<string, ModuleMeta>;
+  /** Editing an existing record: an empty password keeps the current one. */
+  editing: boolean;
+}
+
+export const inputId = (name: string) => `field-${name}`;
+
+export function FieldInput({ field: f, value, onChange, error, meta, editing }: Props) {
+  const id = inputId(f.name);
+  const errorId = `${id}-error`;
+  const aria = { id, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': error ? errorId : f.description ? `${id}-hint` : undefined, 'aria-required': f.required ? 'true' : undefined };
+  const text = (e: Event) => onChange((e.target as HTMLInputElement).value);
+  const control = () => {
+    if (f.kind === 'ref') {
+      const target = f.ref ? meta.get(f.ref) : undefined;
+      if (target) return html`<${RefPicker} target=${target} value=${typeof value === 'number' ? value : null} onChange=${onChange} id=${id} invalid=${!!error} describedBy=${aria['aria-describedby']} />`;
+      return html`<input type="number" step="1" min="1" value=${value ?? ''} onInput=${(e: Event) => { const v = (e.target as HTMLInputElement).value; onChange(v === '' ? null : Number(v)); }} ...${aria} />`;
+    }
+    switch (f.kind) {
+      case 'boolean':
+        return html`<input type="checkbox" class="checkbox" checked=${value === true} onChange=${(e: Event) => onChange((e.target as HTMLInputElement).checked)} ...${aria} />`;
+      case 'enum':
+        return html`<select value=${value ?? ''} onChange=${text} ...${aria}>
+          <option value="">${f.required ? t('form.choose') : t('form.none')}</option>
+          ${f.enum!.map((v) => html`<option value=${v}>${v}</option>`)}
+        </select>`;
+      case 'text':
+        return html`<textarea rows="4" value=${value ?? ''} onInput=${text} ...${aria}></textarea>`;
+      case 'password':
+        return html`<input type="password" autocomplete="new-password" value=${value ?? ''} onInput=${text} placeholder=${editing ? t('form.passwordKeep') : ''} ...${aria} />`;
+      case 'date':
+        return html`<input type="date" value=${value ?? ''} onInput=${text} ...${aria} />`;
+      case 'datetime':
+        return html`<input type="datetime-local" value=${value ?? ''} onInput=${text} ...${aria} />`;
+      case 'integer':
+      case 'number':
+        return html`<input type="number" inputmode=${f.kind === 'integer' ? 'numeric' : 'decimal'} step=${f.kind === 'integer' ? '1' : 'any'} min=${f.minimum} max=${f.maximum} value=${value ?? ''} onInput=${text} ...${aria} />`;
+      case 'json':
+        if (f.items) {
+          const chosen = Array.isArray(value) ? (value as string[]) : [];
+          return html`<div class="checks" role="group" aria-labelledby=${`${id}-label`} id=${id}>${f.items.map((item) => html`<label class="check-label">
+            <input type="checkbox" checked=${chosen.includes(item)} onChange=${(e: Event) => onChange((e.target as HTMLInputElement).checked ? [...chosen, item] : chosen.filter((c) => c !== item))} /> ${item}</label>`)}</div>`;
+        }
+        return html`<textarea rows="4" class="mono" value=${value ?? ''} onInput=${text} placeholder=${t('form.json')} ...${aria}></textarea>`;
+      default: {
+        const type = f.format === 'email' ? 'email' : f.format === 'uri' ? 'url' : 'text';
+        return html`<input type=${type} value=${value ?? ''} onInput=${text} maxLength=${f.maxLength} ...${aria} />`;
+      }
+    }
+  };
+  return html`<div class=${`field${error ? ' has-error' : ''}${f.kind === 'boolean' ? ' field-inline' : ''}`} data-field=${f.name}>
+    <label class="label" for=${id} id=${`${id}-label`}>${fieldTitle(f)}${f.required && html`<span class="req" title=${t('form.required')} aria-hidden="true"> *</span>`}</label>
+    ${control()}
+    ${f.description && html`<p class="hint" id=${`${id}-hint`}>${f.description}</p>`}
+    ${error && html`<p class="field-error" id=${errorId} role="alert">${fieldTitle(f)} ${error}</p>`}
+  </div>`;
+}
+
+/** A many-to-many relation (`user.roles`) in a form. */
+export function RelationInput({ relation: r, value, onChange, error, meta }: { relation: RelationMeta; value: readonly number[]; onChange: (ids: number[]) => void; error?: string; meta: ReadonlyMap<string, ModuleMeta> }) {
+  const id = inputId(r.name);
+  const target = meta.get(r.target)!;
+  return html`<div class=${`field${error ? ' has-error' : ''}`} data-field=${r.name}>
+    <label class="label" for=${id}>${fieldTitle(r)}</label>
+    <${MultiRefPicker} target=${target} value=${value} onChange=${onChange} id=${id} invalid=${!!error} />
+    ${error && html`<p class="field-error" role="alert">${fieldTitle(r)} ${error}</p>`}
+  </div>`;
+}

@@ -1,0 +1,178 @@
+/**
+ * The filter builder: one row per condition, its inputs chosen by the field's type (a select for
+ * enums and yes/no, ranges for numbers and dates, "more than N days ago" for dates, a lookup for
+ * references, "contains" for text). Rows live in the URL (`?f=`), so a filtered list can be
+ * bookmarked and shared; they become the API's filter JSON here.
+ */
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import type { FieldMeta, ModuleMeta, Rec } from '../api.js';
+import { fieldOf } from '../api.js';
+import { fieldTitle, t } from '../i18n.js';
+import { RefPicker } from './ref-picker.js';
+
+export interface FilterRow {
+  field: string;
+  op: Op;
+  a?: string;
+  b?: string;
+}
+
+type Op = 'eq' | 'range' | 'olderThan' | 'within' | 'contains' | 'empty';
+
+const FILTERABLE_KINDS = new Set(['enum', 'boolean', 'integer', 'number', 'date', 'datetime', 'ref', 'string', 'text']);
+
+export const filterableFields = (m: ModuleMeta): FieldMeta[] => m.fields.filter((f) => f.filterable && !f.writeOnly && FILTERABLE_KINDS.has(f.kind) && f.name !== 'version');
+
+function opsOf(f: FieldMeta): Op[] {
+  switch (f.kind) {
+    case 'enum':
+    case 'boolean':
+      return ['eq'];
+    case 'ref':
+      return f.required ? ['eq'] : ['eq', 'empty'];
+    case 'integer':
+    case 'number':
+      return ['range'];
+    case 'date':
+    case 'datetime':
+      return ['range', 'olderThan', 'within'];
+    default:
+      return f.required ? ['contains'] : ['contains', 'empty'];
+  }
+}
+
+const OP_LABEL: Record<Op, Parameters<typeof t>[0]> = {
+  eq: 'filter.any', range: 'filter.between', olderThan: 'filter.olderThan', within: 'filter.within', contains: 'filter.contains', empty: 'filter.empty',
+};
+
+/** Rows from the URL's `f` parameter; anything malformed is dropped. */
+export function parseRows(text: string | null, m: ModuleMeta): FilterRow[] {
+  if (!text) return [];
+  try {
+    const rows = JSON.parse(text) as FilterRow[];
+    return Array.isArray(rows) ? rows.filter((r) => r && typeof r.field === 'string' && fieldOf(m, r.field) && typeof r.op === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The API filter of the rows that have a value; undefined when none has. */
+export function rowsToFilter(rows: readonly FilterRow[], m: ModuleMeta): Rec | undefined {
+  const parts: Rec[] = [];
+  for (const row of rows) {
+    const f = fieldOf(m, row.field);
+    if (!f) continue;
+    const a = row.a?.trim() ?? '';
+    const b = row.b?.trim() ?? '';
+    const num = (v: string) => (f.kind === 'integer' || f.kind === 'number' ? Number(v) : v);
+    switch (row.op) {
+      case 'eq':
+        if (a === '') break;
+        parts.push({ [f.name]: f.kind === 'boolean' ? a === 'true' : f.kind === 'ref' ? Number(a) : a });
+        break;
+      case 'empty':
+        parts.push({ [f.name]: null });
+        break;
+      case 'contains':
+        if (a !== '') parts.push({ [f.name]: { contains: a } });
+        break;
+      case 'range': {
+        const range: Rec = {};
+        if (a !== '') range.gte = num(a);
+        if (b !== '') range.lte = f.kind === 'datetime' && /^\d{4}-\d{2}-\d{2}$/.test(b) ? `${b}T23:59:59.999Z` : num(b);
+        if (Object.keys(range).length > 0) parts.push({ [f.name]: range });
+        break;
+      }
+      case 'olderThan':
+        if (/^\d+$/.test(a)) parts.push({ [f.name]: { lt: `$now-${a}d` } });
+        break;
+      case 'within':
+        if (/^\d+$/.test(a)) parts.push({ [f.name]: { gte: `$now-${a}d` } });
+        break;
+    }
+  }
+  if (parts.length === 0) return undefined;
+  return parts.length === 1 ? parts[0] : { and: parts };
+}
+
+interface Props {
+  module: ModuleMeta;
+  meta: ReadonlyMap<string, ModuleMeta>;
+  rows: readonly FilterRow[];
+  onApply: (rows: FilterRow[]) => void;
+}
+
+export function FilterBuilder({ module, meta, rows: applied, onApply }: Props) {
+  const fields = filterableFields(module);
+  const start = applied.length > 0 ? applied : module.list.filters.map((name) => fieldOf(module, name)).filter((f): f is FieldMeta => !!f && fields.includes(f)).map((f) => ({ field: f.name, op: opsOf(f)[0]! }));
+  const [rows, setRows] = useState<FilterRow[]>([...start]);
+  const update = (i: number, change: Partial<FilterRow>) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...change } : r)));
+  const add = (name: string) => {
+    const f = fieldOf(module, name);
+    if (f) setRows((rs) => [...rs, { field: name, op: opsOf(f)[0]! }]);
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    onApply(rows);
+  };
+
+  const valueInputs = (row: FilterRow, i: number, f: FieldMeta) => {
+    const label = fieldTitle(f);
+    const input = (key: 'a' | 'b', type: string, aria: string) => html`<input type=${type} value=${row[key] ?? ''} aria-label=${`${label} ${aria}`} step=${f.kind === 'number' ? 'any' : undefined}
+      onInput=${(e: Event) => update(i, { [key]: (e.target as HTMLInputElement).value })} />`;
+    switch (row.op) {
+      case 'eq':
+        if (f.kind === 'ref') {
+          const target = meta.get(f.ref!);
+          if (!target) return input('a', 'number', 'id');
+          return html`<${RefPicker} target=${target} value=${row.a ? Number(row.a) : null} onChange=${(id: number | null) => update(i, { a: id === null ? '' : String(id) })} />`;
+        }
+        return html`<select value=${row.a ?? ''} aria-label=${label} onChange=${(e: Event) => update(i, { a: (e.target as HTMLSelectElement).value })}>
+          <option value="">${t('filter.any')}</option>
+          ${f.kind === 'boolean'
+            ? html`<option value="true">${t('filter.yes')}</option><option value="false">${t('filter.no')}</option>`
+            : (f.enum ?? []).map((v) => html`<option value=${v}>${v}</option>`)}
+        </select>`;
+      case 'range': {
+        const type = f.kind === 'date' || f.kind === 'datetime' ? 'date' : 'number';
+        return html`${input('a', type, t(type === 'date' ? 'filter.from' : 'filter.min'))}<span class="muted">–</span>${input('b', type, t(type === 'date' ? 'filter.to' : 'filter.max'))}`;
+      }
+      case 'olderThan':
+      case 'within':
+        return html`<input type="number" min="0" step="1" class="days" value=${row.a ?? ''} aria-label=${`${label} ${t('filter.days')}`}
+          onInput=${(e: Event) => update(i, { a: (e.target as HTMLInputElement).value })} /><span class="muted">${t('filter.days')}</span>`;
+      case 'contains':
+        return input('a', 'text', t('filter.contains'));
+      default:
+        return null;
+    }
+  };
+
+  return html`<form class="filters panel" onSubmit=${submit} data-testid="filters">
+    ${rows.length === 0 && html`<p class="muted">${t('filter.none')}</p>`}
+    ${rows.map((row, i) => {
+      const f = fieldOf(module, row.field)!;
+      const ops = opsOf(f);
+      return html`<div class="filter-row" data-field=${f.name}>
+        <span class="filter-field">${fieldTitle(f)}</span>
+        ${ops.length > 1 && html`<select class="filter-op" value=${row.op} aria-label=${`${fieldTitle(f)}: operator`}
+          onChange=${(e: Event) => update(i, { op: (e.target as HTMLSelectElement).value as Op, a: '', b: '' })}>
+          ${ops.map((op) => html`<option value=${op}>${op === 'eq' ? '=' : t(OP_LABEL[op])}</option>`)}
+        </select>`}
+        <span class="filter-value">${valueInputs(row, i, f)}</span>
+        <button type="button" class="icon-button" aria-label=${`${t('filter.remove')}: ${fieldTitle(f)}`} title=${t('filter.remove')}
+          onClick=${() => setRows((rs) => rs.filter((_, j) => j !== i))}>×</button>
+      </div>`;
+    })}
+    <div class="filter-actions">
+      <select aria-label=${t('filter.add')} value="" onChange=${(e: Event) => { add((e.target as HTMLSelectElement).value); (e.target as HTMLSelectElement).value = ''; }} data-testid="add-filter">
+        <option value="">${t('filter.add')}</option>
+        ${fields.map((f) => html`<option value=${f.name}>${fieldTitle(f)}</option>`)}
+      </select>
+      <span class="spacer"></span>
+      ${rows.length > 0 && html`<button type="button" class="button button-quiet" onClick=${() => { setRows([]); onApply([]); }}>${t('filter.reset')}</button>`}
+      <button type="submit" class="button button-primary">${t('filter.apply')}</button>
+    </div>
+  </form>`;
+}

@@ -1,0 +1,44 @@
+/** The frame of every page after login: top bar (language, user, logout) and the module menu. */
+import { html } from 'htm/preact';
+import type { ComponentChildren } from 'preact';
+import type { ModuleMeta } from '../api.js';
+import { currentLang, LANGS, moduleTitle, t, type Lang } from '../i18n.js';
+import type { Session } from '../session.js';
+
+interface Props {
+  session: Session;
+  path: string;
+  onLang: (lang: Lang) => void;
+  onLogout: () => void;
+  children: ComponentChildren;
+}
+
+export function Layout({ session, path, onLang, onLogout, children }: Props) {
+  const modules = [...session.meta.values()].sort((a, b) => moduleTitle(a).localeCompare(moduleTitle(b), currentLang()));
+  const active = /^\/m\/([^/]+)/.exec(path)?.[1];
+  const group = (label: string, items: ModuleMeta[], id: string) => items.length === 0 ? null : html`
+    <h2 class="menu-heading" id=${id}>${label}</h2>
+    <ul aria-labelledby=${id}>
+      ${items.map((m) => html`<li><a href=${`/m/${m.name}`} class=${m.name === active ? 'active' : ''} aria-current=${m.name === active ? 'page' : undefined} data-module=${m.name}>${moduleTitle(m)}</a></li>`)}
+    </ul>`;
+  return html`<div class="shell">
+    <header class="topbar">
+      <a class="brand" href="/">${t('app.name')}</a>
+      <div class="topbar-end">
+        <label class="lang">
+          <span class="sr-only">${t('nav.language')}</span>
+          <select value=${currentLang()} onChange=${(e: Event) => onLang((e.target as HTMLSelectElement).value as Lang)} aria-label=${t('nav.language')} data-testid="lang">
+            ${LANGS.map((l) => html`<option value=${l.code}>${l.name}</option>`)}
+          </select>
+        </label>
+        <span class="user" data-testid="user">${session.me.name ?? session.me.username}</span>
+        <button type="button" class="button button-quiet" onClick=${onLogout}>${t('nav.logout')}</button>
+      </div>
+    </header>
+    <nav class="sidebar" aria-label=${t('nav.modules')} data-testid="menu">
+      ${group(t('nav.modules'), modules.filter((m) => !m.builtin), 'menu-modules')}
+      ${group(t('nav.admin'), modules.filter((m) => m.builtin), 'menu-admin')}
+    </nav>
+    <main class="content">${children}</main>
+  </div>`;
+}

@@ -1,0 +1,20 @@
+import { html } from 'htm/preact';
+import { Breadcrumbs } from '../components/feedback.js';
+import { currentLang, moduleTitle, t } from '../i18n.js';
+import type { Session } from '../session.js';
+
+export function HomePage({ session }: { session: Session }) {
+  const modules = [...session.meta.values()].filter((m) => !m.builtin).sort((a, b) => moduleTitle(a).localeCompare(moduleTitle(b), currentLang()));
+  const admin = [...session.meta.values()].filter((m) => m.builtin);
+  const card = (m: (typeof modules)[number]) => html`<li><a class="card" href=${`/m/${m.name}`}>
+    <strong>${moduleTitle(m)}</strong>
+    ${m.description && html`<span class="muted">${m.description}</span>`}
+  </a></li>`;
+  return html`<${Breadcrumbs} items=${[]} />
+    <h1>${t('home.welcome', { name: session.me.name ?? session.me.username })}</h1>
+    ${session.meta.size === 0
+      ? html`<p class="empty">${t('home.empty')}</p>`
+      : html`<p class="muted">${t('home.intro')}</p>
+        ${modules.length > 0 && html`<ul class="cards">${modules.map(card)}</ul>`}
+        ${admin.length > 0 && html`<h2 class="section-heading">${t('nav.admin')}</h2><ul class="cards">${admin.map(card)}</ul>`}`}`;
+}
