@@ -15,7 +15,8 @@ import type { PluginHost } from './host.js';
 import { setEnabled } from './lifecycle.js';
 import { matchRoute } from './route-match.js';
 import { pluginScope } from './scope.js';
-import type { PublicRouteContext, RequestParts, RouteContext } from './types.js';
+import { bindContext } from './bound-context.js';
+import type { ActAs, PublicRouteContext, RequestParts, RouteContext } from './types.js';
 
 const NAME = '{[a-z][a-z0-9_]{0,62}}';
 
@@ -85,17 +86,15 @@ async function dispatch(c: Context<AppEnv>): Promise<Response> {
     log,
   };
   const handler = spec.handler;
+  const actAs: ActAs<any> = async (username, within) => {
+    const data = await host.contextFor(username, generation);
+    if (!data) throw new HttpError(503, 'unavailable', `This service is not set up: the account "${username}" it acts as does not exist or is inactive`);
+    return pluginScope(within ? bindContext(data, within.tx) : data, log);
+  };
   let result: unknown;
   try {
     if (open) {
-      const ctx: PublicRouteContext<any> = {
-        ...parts,
-        async actAs(username) {
-          const data = await host.contextFor(username, generation);
-          if (!data) throw new HttpError(503, 'unavailable', `This service is not set up: the account "${username}" it acts as does not exist or is inactive`);
-          return pluginScope(data, log);
-        },
-      };
+      const ctx: PublicRouteContext<any> = { ...parts, actAs };
       result = await handler(ctx);
     } else {
       const data = c.get('data');
@@ -105,7 +104,7 @@ async function dispatch(c: Context<AppEnv>): Promise<Response> {
         const [module, action] = requires.split(':') as [string, Action];
         data.access.require(data.module(module), action);
       }
-      const ctx: RouteContext<any> = { ...pluginScope(data, log), ...parts };
+      const ctx: RouteContext<any> = { ...pluginScope(data, log), ...parts, actAs };
       result = await handler(ctx);
     }
   } catch (e) {

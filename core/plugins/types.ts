@@ -130,13 +130,20 @@ export interface RequestParts {
   log(message: string): void;
 }
 
+/**
+ * Data access as a named account (a service account with only the permissions the route needs),
+ * with that account's permissions and visibility; 503 when it does not exist or is inactive. Given
+ * `within` (the scope of `transaction(fn)`), its work joins that transaction: all or nothing with
+ * the caller's own writes (an approval that also opens an account the caller may not create).
+ */
+export type ActAs<M> = (username: string, within?: TransactionScope<M>) => Promise<PluginScope<M>>;
+
 /** A route behind login: the caller's own scope; data access sees what the caller may see. */
-export type RouteContext<M> = PluginScope<M> & RequestParts;
+export type RouteContext<M> = PluginScope<M> & RequestParts & { readonly actAs: ActAs<M> };
 
 /** A route without login (e.g. a sign-up link): no caller; act as a named account to touch data. */
 export interface PublicRouteContext<M> extends RequestParts {
-  /** Data access as that account (its permissions and visibility); 503 when it does not exist or is inactive. */
-  actAs(username: string): Promise<PluginScope<M>>;
+  readonly actAs: ActAs<M>;
 }
 
 /** A reply: a Response, a value sent as JSON with 200, or nothing (204). */
