@@ -60,7 +60,8 @@ export function FieldInput({ field: f, value, onChange, error, meta, editing }: 
       }
     }
   };
-  return html`<div class=${`field${error ? ' has-error' : ''}${f.kind === 'boolean' ? ' field-inline' : ''}`} data-field=${f.name}>
+  const wide = f.kind === 'text' || (f.kind === 'json' && !f.items);
+  return html`<div class=${`field${error ? ' has-error' : ''}${f.kind === 'boolean' ? ' field-inline' : ''}${wide ? ' field-wide' : ''}`} data-field=${f.name}>
     <label class="label" for=${id} id=${`${id}-label`}>${fieldTitle(f)}${f.required && html`<span class="req" title=${t('form.required')} aria-hidden="true"> *</span>`}</label>
     ${control()}
     ${f.description && html`<p class="hint" id=${`${id}-hint`}>${f.description}</p>`}

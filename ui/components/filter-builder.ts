@@ -141,7 +141,7 @@ export function FilterBuilder({ module, meta, rows: applied, onApply }: Props) {
       case 'olderThan':
       case 'within':
         return html`<input type="number" min="0" step="1" class="days" value=${row.a ?? ''} aria-label=${`${label} ${t('filter.days')}`}
-          onInput=${(e: Event) => update(i, { a: (e.target as HTMLInputElement).value })} /><span class="muted">${t('filter.days')}</span>`;
+          onInput=${(e: Event) => update(i, { a: (e.target as HTMLInputElement).value })} /><span class="muted">${t(row.op === 'olderThan' ? 'filter.daysAgo' : 'filter.days')}</span>`;
       case 'contains':
         return input('a', 'text', t('filter.contains'));
       default:

@@ -8,6 +8,7 @@ import { RecordTable } from '../components/record-table.js';
 import { fetchLabels } from '../components/ref-picker.js';
 import { formatValue, recordLabel } from '../format.js';
 import { fieldTitle, moduleTitle, t } from '../i18n.js';
+import { takeFlash } from '../flash.js';
 import { navigate } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
 
@@ -22,6 +23,7 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
   const [error, setError] = useState<string>();
   const [confirming, setConfirming] = useState(false);
   const [many, setMany] = useState(new Map<string, Map<number, string>>());
+  const [flash] = useState(takeFlash);
 
   // References come back with their target's label (`customer.name`) where the caller may read it.
   const fetchFields = m.fields.filter((f) => !f.writeOnly).map((f) => {
@@ -77,6 +79,7 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
             <button type="button" class="button button-quiet" onClick=${() => setConfirming(false)}>${t('form.cancel')}</button></span>`
         : html`<button type="button" class="button button-danger-quiet" onClick=${() => setConfirming(true)}>${t('detail.delete')}</button>`)}
     </div>
+    ${flash && html`<${Alert} kind="success" testid="flash">${flash}</${Alert}>`}
     ${error && html`<${Alert}>${error}</${Alert}>`}
     <section class="panel">
       <dl class="fields" data-testid="fields">

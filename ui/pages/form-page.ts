@@ -14,6 +14,7 @@ import { fieldTitle, moduleTitle, t } from '../i18n.js';
 import { navigate, type Location } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
 import { recordLabel } from '../format.js';
+import { setFlash } from '../flash.js';
 
 interface Props {
   session: Session;
@@ -131,6 +132,7 @@ function RecordForm({ session, m, id, location }: { session: Session; m: ModuleM
       const saved = editing
         ? await api.data(m.name).update(id, payload, version !== undefined ? { version } : {})
         : await api.data(m.name).create(payload);
+      setFlash(editing ? t('form.saved') : t('form.created', { module: title }));
       navigate(`/m/${m.name}/${saved.id}`);
     } catch (err) {
       setBusy(false);
