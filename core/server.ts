@@ -5,6 +5,7 @@ import { createApp } from './api/app.js';
 import { defaultDatabaseUrl } from './db/connect.js';
 import { Stratum } from './stratum.js';
 import { DEFAULT_MODULES_DIR } from './plugins/load-plugins.js';
+import { installDemoOnFirstStart } from './demo/first-start.js';
 
 /** `npm start`: serves the API on PORT with SQLite under DATA_DIR, or the database of DATABASE_URL. */
 async function main() {
@@ -20,6 +21,7 @@ async function main() {
     secureCookies: process.env.SECURE_COOKIES === '1',
     log: (line) => console.log(line),
   });
+  await installDemoOnFirstStart(stratum, process.env, (line) => console.log(line));
   const port = Number(process.env.PORT ?? 3000);
   const server = serve({ fetch: createApp(stratum).fetch, port, hostname: process.env.HOST ?? '0.0.0.0' }, (info) => {
     console.log(`Stratum listening on http://localhost:${info.port} (${databaseUrl.startsWith('sqlite:') ? databaseUrl : 'MySQL/MariaDB'})`);

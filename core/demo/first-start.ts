@@ -1,0 +1,17 @@
+import type { Stratum } from '../stratum.js';
+import { DEMO_PASSWORD, installDemo, wantsDemo, type Demo, type DemoOptions } from './install-demo.js';
+
+/**
+ * `npm start`: on a new database the demo CRM is installed (API.md "Running it") unless
+ * `DEMO=0`; `DEMO_PASSWORD` chooses the demo logins' password. Later starts leave the data alone.
+ */
+export async function installDemoOnFirstStart(
+  stratum: Stratum, env: Readonly<Record<string, string | undefined>>, log: (line: string) => void, options: DemoOptions = {},
+): Promise<Demo | undefined> {
+  if (env.DEMO === '0' || !(await wantsDemo(stratum))) return undefined;
+  const started = Date.now();
+  const demo = await installDemo(stratum, { ...options, password: env.DEMO_PASSWORD || DEMO_PASSWORD, log });
+  log(`Installed the demo CRM in ${((Date.now() - started) / 1000).toFixed(1)} s. Log in as sales_a, sales_b, sales_c, sales_d, manager, teacher, teacher_linux or student`
+    + ` with the password ${env.DEMO_PASSWORD ? 'of DEMO_PASSWORD' : `"${DEMO_PASSWORD}"`} (README "Demo"). DEMO=0 starts without it.`);
+  return demo;
+}

@@ -1,0 +1,28 @@
+/**
+ * The CRM's code: only what its metadata (metadata/crm) cannot say. Phone and QQ numbers are
+ * stored normalized, so that the unique indexes of customer.phone and customer.qq catch the
+ * same person typed differently, and the engine's 409 names the customer's owner (C-2, S-4).
+ */
+import { definePlugin } from '../../core/plugins/define-plugin.js';
+import { normalizedContact } from './normalize.js';
+
+export default definePlugin({
+  name: 'crm',
+  version: '1.0.0',
+  description: 'The reference CRM (SCENARIOS.md): normalized phone and QQ numbers for duplicate detection',
+
+  hooks: {
+    customer: {
+      beforeCreate: (customer) => normalizedContact(customer),
+      beforeUpdate: ({ patch }) => normalizedContact(patch),
+    },
+    referral: {
+      beforeCreate: (referral) => normalizedContact(referral),
+      beforeUpdate: ({ patch }) => normalizedContact(patch),
+    },
+    student: {
+      beforeCreate: (student) => normalizedContact(student),
+      beforeUpdate: ({ patch }) => normalizedContact(patch),
+    },
+  },
+});
