@@ -59,6 +59,21 @@ describeEachDialect('CRM demo installation', (dialect) => {
     for (const c of customers) expect(copies.get(c.id)).toBe(c.consultant.department.code);
   });
 
+  it('every role reaches every base of every CRM module by one path: no rule fails closed by ambiguity', async () => {
+    const admin = await app.admin();
+    const users = await all(admin, 'user', { username: { ne: 'admin' } }, '&fields=username');
+    const modules = body(await admin.get('/api/modules')).data.filter((m: { source: string }) => m.source === 'file').map((m: { name: string }) => m.name);
+    expect(modules).toEqual(expect.arrayContaining(['customer', 'followup', 'class', 'class_member', 'homework']));
+    for (const user of users) {
+      for (const module of modules) {
+        const explained = body(await admin.get(`/api/data/${module}/explain?user=${user.id}`));
+        for (const [action, scope] of Object.entries<any>(explained.actions)) {
+          for (const base of scope.bases ?? []) expect(base.error, `${user.username} ${action} ${module}: ${base.base}`).toBeUndefined();
+        }
+      }
+    }
+  });
+
   it('the same seed and day give the same demo', async () => {
     const other = await startCrm(dialect);
     try {
