@@ -1,9 +1,10 @@
 import type { Transaction } from 'sequelize';
 import { and, compare, type Condition } from '../query/ast.js';
 import { storedDateTime } from '../query/values.js';
-import { badRequest, conflict, forbidden, notFound, type HttpError } from '../errors.js';
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.js';
 import type { Module } from '../schema/module.js';
 import type { DataContext } from './context.js';
+import type { Written } from './write-hooks.js';
 import { inScope, readWritten } from './read-records.js';
 import { ScopeCounts } from './scope-counts.js';
 import { visibleWhere, type Lifecycle } from './visible.js';
@@ -34,18 +35,25 @@ export async function markDeleted(ctx: DataContext, module: Module, id: number, 
 export async function restoreRecord(ctx: DataContext, module: Module, id: number, outer?: Transaction): Promise<Record<string, unknown>> {
   requireSoftDelete(module);
   ctx.access.require(module, 'delete');
+  // Plugins' afterRestore hooks (the audit history) see the record once it is live again.
+  const written = ctx.hooks?.wraps(module, 'restore')
+    ? await ctx.hooks.restore(ctx, module, id, outer, (bound) => restoreRow(bound, module, id))
+    : await restoreRow(ctx, module, id, outer);
+  if (!written.record) throw notFound(`${module.name} ${id}`);
+  return written.record;
+}
+
+async function restoreRow(ctx: DataContext, module: Module, id: number, outer?: Transaction): Promise<Written> {
   const guard = visibleWhere(module, 'delete', and(), ctx.access, ctx.graph, 'deleted');
-  const reply = await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     if (!(await inLifecycleScope(ctx, module, id, 'delete', 'deleted', tx))) throw await whyNotDeleted(ctx, module, id, 'restore', tx);
     const now = storedDateTime(new Date());
     const actor = ctx.access.actor.id;
     const statement = ctx.writer.update(module, id, { deletedAt: null, deletedBy: null, updatedAt: now, updatedBy: actor }, { guard });
     const changed = await moveCount(ctx, module, id, tx, () => ctx.db.update(statement, tx));
     if (changed === 0) throw notFound(`${module.name} ${id}`);
-    return readWritten(ctx, module, id, 'delete', tx);
+    return { id, record: (await readWritten(ctx, module, id, 'delete', tx)).record };
   }, outer);
-  if (!reply.record) throw notFound(`${module.name} ${id}`);
-  return reply.record;
 }
 
 /**
@@ -73,6 +81,20 @@ export function listedWhere(ctx: DataContext, module: Module, own: Condition, de
     visibleWhere(module, 'delete', and(), ctx.access, ctx.graph, 'deleted'),
   );
   return { where, trash: true };
+}
+
+/** Whether record `id` is in the caller's trash: deleted, and in both their read and delete scope (see listedWhere). */
+export async function inTrash(ctx: DataContext, module: Module, id: number, tx?: Transaction): Promise<boolean> {
+  if (!module.softDelete) return false;
+  try {
+    ctx.access.require(module, 'delete');
+  } catch (e) {
+    if (e instanceof HttpError) return false;
+    throw e;
+  }
+  const { where } = listedWhere(ctx, module, compare('id', 'eq', id), 'only');
+  const rows = await ctx.db.all(ctx.compiler.select({ module: module.name, where, columns: [{ refs: [], field: 'id' }], orderBy: [], limit: 1 }), tx);
+  return rows.length > 0;
 }
 
 function requireSoftDelete(module: Module): void {

@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import type { Module } from '../schema/module.js';
 import type { DataContext } from './context.js';
 
-export type WriteAction = 'create' | 'update' | 'delete';
+export type WriteAction = 'create' | 'update' | 'delete' | 'restore';
 export type StoredRecord = Record<string, unknown>;
 
 /** A write as the engine did it: the record's id, and the record as the caller may read it (none when they may not). */
@@ -26,4 +26,7 @@ export interface WriteHooks {
     write: (ctx: DataContext, payload: unknown) => Promise<Written>): Promise<Written>;
   delete(ctx: DataContext, module: Module, id: number, outer: Transaction | undefined,
     write: (ctx: DataContext) => Promise<void>): Promise<void>;
+  /** A soft-deleted record made live again (core/data/soft-delete.ts). */
+  restore(ctx: DataContext, module: Module, id: number, outer: Transaction | undefined,
+    write: (ctx: DataContext) => Promise<Written>): Promise<Written>;
 }

@@ -98,4 +98,5 @@ const HOOK_NAMES = new Set([
   'beforeCreate', 'afterCreate', 'afterCreateCommit',
   'beforeUpdate', 'afterUpdate', 'afterUpdateCommit',
   'beforeDelete', 'afterDelete', 'afterDeleteCommit',
+  'afterRestore', 'afterRestoreCommit',
 ]);

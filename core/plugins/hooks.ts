@@ -25,6 +25,7 @@ const EVENTS: Record<WriteAction, readonly HookName[]> = {
   create: ['beforeCreate', 'afterCreate', 'afterCreateCommit'],
   update: ['beforeUpdate', 'afterUpdate', 'afterUpdateCommit'],
   delete: ['beforeDelete', 'afterDelete', 'afterDeleteCommit'],
+  restore: ['afterRestore', 'afterRestoreCommit'],
 };
 
 export class PluginHooks implements WriteHooks {
@@ -103,11 +104,30 @@ export class PluginHooks implements WriteHooks {
     }, outer);
   }
 
+  /** A restore (x-soft-delete): the record is live again when the after hooks see it. */
+  async restore(ctx: DataContext, module: Module, id: number, outer: Transaction | undefined,
+    write: (ctx: DataContext) => Promise<Written>): Promise<Written> {
+    ctx.access.require(module, 'delete');
+    return ctx.db.transaction(async (tx) => {
+      const bound = bindContext(ctx, tx);
+      const written = await write(bound);
+      const record = await wholeRecord(bound, module, id);
+      for (const [plugin, fn] of this.hooksOf(module, 'afterRestore')) {
+        await this.run(plugin, module, 'afterRestore', () => fn(record, this.context(plugin, bound, module)));
+      }
+      this.queue(tx, ctx, module, 'afterRestoreCommit', record);
+      return written;
+    }, outer);
+  }
+
+  /** Each plugin's hooks of the module, then its `'*'` hooks (every module). */
   private hooksOf(module: Module, name: HookName): [Plugin, HookFn][] {
     const out: [Plugin, HookFn][] = [];
     for (const plugin of this.plugins) {
-      const fn = plugin.definition.hooks?.[module.name]?.[name];
-      if (typeof fn === 'function') out.push([plugin, fn.bind(plugin.definition.hooks![module.name]) as HookFn]);
+      for (const hooks of [plugin.definition.hooks?.[module.name], plugin.definition.hooks?.['*']]) {
+        const fn = hooks?.[name];
+        if (typeof fn === 'function') out.push([plugin, fn.bind(hooks) as HookFn]);
+      }
     }
     return out;
   }

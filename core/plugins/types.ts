@@ -113,6 +113,9 @@ export interface ModuleHooks<T, M> {
   beforeDelete?(record: T, ctx: HookContext<M>): Awaitable<void>;
   afterDelete?(record: T, ctx: HookContext<M>): Awaitable<void>;
   afterDeleteCommit?(record: T, ctx: PluginScope<M>): Awaitable<void>;
+  /** A soft-deleted record (x-soft-delete) made live again: the record as it is now. */
+  afterRestore?(record: T, ctx: HookContext<M>): Awaitable<void>;
+  afterRestoreCommit?(record: T, ctx: PluginScope<M>): Awaitable<void>;
 }
 
 export type HookName = keyof ModuleHooks<unknown, unknown>;
@@ -191,7 +194,8 @@ export interface PluginDefinition<M> {
    * `<plugin folder>/metadata` when the plugin is loaded from modules/.
    */
   readonly metadata?: string | URL;
-  readonly hooks?: { readonly [K in keyof M]?: ModuleHooks<M[K], M> };
+  /** Per module; `'*'` hooks every module (an audit), after that module's own hooks. */
+  readonly hooks?: { readonly [K in keyof M]?: ModuleHooks<M[K], M> } & { readonly '*'?: ModuleHooks<Record<string, unknown>, M> };
   /** Behind login, like the rest of /api: the caller's permissions and visibility apply. */
   readonly routes?: Routes<M>;
   /** Without login. A route may not be in both. */

@@ -7,6 +7,7 @@ import { ScopeCounts } from '../../core/data/scope-counts.js';
 import { visibleWhere } from '../../core/data/visible.js';
 import { and, compare } from '../../core/query/ast.js';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { definePlugin } from '../../core/plugins/define-plugin.js';
 
 /**
  * Soft delete (`"x-soft-delete": true`, issue #5 item 5): a DELETE keeps the row, and every read
@@ -15,6 +16,24 @@ import { Validator } from '@seriousme/openapi-schema-validator';
  * references from writes — until it is restored. The seed-003 world's `order` gets the option
  * through PUT, as an admin would add it to a module that already has records.
  */
+/** A plugin that watches restores on every module (`'*'` hooks, docs/PLUGINS.md). */
+const restored: { module: string; id: number; deletedAt: unknown; actor: string; inTransaction: boolean }[] = [];
+const committed: number[] = [];
+const watcher = definePlugin<Record<string, Record<string, unknown>>>({
+  name: 'restore_watch',
+  version: '1.0.0',
+  hooks: {
+    '*': {
+      afterRestore(record, ctx) {
+        restored.push({ module: ctx.module, id: Number(record.id), deletedAt: record.deletedAt, actor: ctx.actor.username, inTransaction: ctx.tx !== undefined });
+      },
+      afterRestoreCommit(record) {
+        committed.push(Number(record.id));
+      },
+    },
+  },
+});
+
 describeEachDialect('soft delete hides a record from every read path until it is restored', (dialect) => {
   let app: TestApp;
   let w: World;
@@ -48,7 +67,9 @@ describeEachDialect('soft delete hides a record from every read path until it is
   const orderNumber = (id: number) => `o${w.orders.findIndex((o) => o.id === id)}`;
 
   beforeAll(async () => {
-    app = await startTestApp(dialect);
+    restored.length = 0;
+    committed.length = 0;
+    app = await startTestApp(dialect, { plugins: [watcher] });
     w = await buildSeed003(app);
     admin = await app.admin();
     // sales_001002 may delete (and so restore) orders of their department; staff may only read.
@@ -207,6 +228,9 @@ describeEachDialect('soft delete hides a record from every read path until it is
     expect(idsOf(await s2.get('/api/data/order?deleted=only'))).toEqual([mine()[0]!.id]);
     // A live record has nothing to restore.
     expect((await s2.post(`/api/data/order/${victim.id}/restore`)).body.error.code).toBe('not_deleted');
+    // Plugins hear of it: afterRestore in the transaction, with the record live again, then after the commit.
+    expect(restored).toEqual([{ module: 'order', id: victim.id, deletedAt: null, actor: 'sales_001002', inTransaction: true }]);
+    expect(committed).toEqual([victim.id]);
   });
 
   it('restore needs the delete permission and the record in the caller\'s delete scope', async () => {
