@@ -42,9 +42,10 @@ export function resolveColumn(module: ModuleMeta, path: string, meta: ReadonlyMa
       ...(target ? { target, link: { module: target.name, idPath: `${path}.id` } } : {}),
     };
   }
-  // `customer.name`: titled by the reference when it shows the target's own label.
+  // `customer.name`: a name-like value through a reference is titled by the reference ("Customer").
   const owner = steps.length > 1 ? here : undefined;
-  const title = owner && owner.label === steps[steps.length - 1] ? titles.slice(0, -1).join(' › ') : titles.join(' › ');
+  const naming = last.kind === 'string' || last.kind === 'enum';
+  const title = owner && (naming || owner.label === steps[steps.length - 1]) ? titles.slice(0, -1).join(' › ') : titles.join(' › ');
   return {
     path, title, fetch: path, field: last,
     ...(sortable ? { sort: path } : {}),

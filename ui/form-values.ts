@@ -20,6 +20,7 @@ export function toRaw(field: FieldMeta, value: unknown): Raw {
     if (Number.isNaN(d.getTime())) return String(value);
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
   }
+  if (field.kind === 'json' && field.stringList && Array.isArray(value)) return value.join(', ');
   if (field.kind === 'json') return field.items && Array.isArray(value) ? value.map(String) : JSON.stringify(value, null, 2);
   if (field.kind === 'password') return '';
   return String(value);
@@ -62,6 +63,7 @@ export function parseRaw(field: FieldMeta, raw: Raw): { value: unknown } | { err
     }
     case 'json': {
       if (Array.isArray(raw)) return { value: raw };
+      if (field.stringList) return { value: String(raw).split(',').map((v) => v.trim()).filter((v) => v !== '') };
       try {
         return { value: JSON.parse(String(raw)) };
       } catch {

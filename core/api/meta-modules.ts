@@ -38,6 +38,8 @@ export interface FieldMeta {
   ref?: string;
   /** A JSON array of enum values (`permission.actions`): its allowed items. */
   items?: readonly string[];
+  /** A JSON array of strings (`permission.readFields`): edited as a comma list. */
+  stringList?: boolean;
 }
 
 export interface RelationMeta {
@@ -69,6 +71,8 @@ export interface ModuleMeta {
 
 const UNSORTABLE: ReadonlySet<FieldKind> = new Set(['text', 'json', 'password']);
 const NAMING: ReadonlySet<FieldKind> = new Set(['string', 'enum']);
+/** Fields that name a record better than whatever column comes first (a user's name, not their login). */
+const NAME_FIELDS = ['name', 'title'];
 
 /** The modules `access.actor` may read at `graph.generation`, by name. */
 export function metaModules(graph: ModuleGraph, access: Access): ModuleMeta[] {
@@ -125,7 +129,7 @@ function moduleMeta(m: Module, access: Access, actions: Action[], readable: (nam
   const moduleI18n: Record<string, string> = {};
   for (const [lang, t] of Object.entries(translations)) if (typeof t?.title === 'string') moduleI18n[lang] = t.title;
   const columns = m.list.columns.filter(shown);
-  const label = [...columns, ...fields.map((f) => f.name)].find((c) => NAMING.has(m.fields.get(c)?.kind as FieldKind) && readableField.has(c)) ?? 'id';
+  const label = [...NAME_FIELDS, ...columns, ...fields.map((f) => f.name)].find((c) => NAMING.has(m.fields.get(c)?.kind as FieldKind) && readableField.has(c)) ?? 'id';
   return {
     name: m.name,
     title: m.title,
@@ -148,7 +152,7 @@ function moduleMeta(m: Module, access: Access, actions: Action[], readable: (nam
 
 function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable: boolean; i18n: Record<string, string> }): FieldMeta {
   const s = f.schema;
-  const items = (s.items ?? {}) as { enum?: unknown };
+  const items = (s.items ?? {}) as { enum?: unknown; type?: unknown };
   return {
     name: f.name,
     kind: f.kind,
@@ -173,6 +177,7 @@ function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable:
     ...(f.default !== undefined ? { default: f.default } : {}),
     ...(f.ref ? { ref: f.ref } : {}),
     ...(Array.isArray(items.enum) ? { items: items.enum.map(String) } : {}),
+    ...(f.kind === 'json' && s.type === 'array' && items.type === 'string' && !Array.isArray(items.enum) ? { stringList: true } : {}),
   };
 }
 

@@ -61,6 +61,7 @@ async function shell(c: Context<AppEnv>) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Stratum</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/ui/app.css?v=${version}">
   <script type="module" src="/ui/app.js?v=${version}"></script>
 </head>

@@ -77,4 +77,14 @@ describeEachDialect('GET /api/meta/modules', (dialect) => {
     expect(user.fields.find((f: any) => f.name === 'password')).toMatchObject({ kind: 'password', writeOnly: true, writable: true, filterable: false });
     expect(user.relations.map((r: any) => [r.name, r.kind, r.writable])).toEqual([['roles', 'many-to-many', true], ['extraDepartments', 'many-to-many', true]]);
   });
+
+  it('names records by a name field where there is one, and tells list-valued JSON fields apart', async () => {
+    const all = await meta(admin);
+    // A user is shown by name rather than login, a department by name rather than code.
+    expect([all.get('user').label, all.get('department').label, all.get('region').label, all.get('permission').label]).toEqual(['name', 'name', 'name', 'module']);
+    const permission = new Map<string, any>(all.get('permission').fields.map((f: any) => [f.name, f]));
+    expect(permission.get('actions')).toMatchObject({ kind: 'json', items: ['read', 'create', 'update', 'delete'] });
+    expect(permission.get('readFields')).toMatchObject({ kind: 'json', stringList: true });
+    expect(permission.get('actions').stringList).toBeUndefined();
+  });
 });

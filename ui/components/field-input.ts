@@ -53,6 +53,7 @@ export function FieldInput({ field: f, value, onChange, error, meta, editing }: 
           return html`<div class="checks" role="group" aria-labelledby=${`${id}-label`} id=${id}>${f.items.map((item) => html`<label class="check-label">
             <input type="checkbox" checked=${chosen.includes(item)} onChange=${(e: Event) => onChange((e.target as HTMLInputElement).checked ? [...chosen, item] : chosen.filter((c) => c !== item))} /> ${item}</label>`)}</div>`;
         }
+        if (f.stringList) return html`<input type="text" value=${value ?? ''} onInput=${text} placeholder=${t('form.commaList')} ...${aria} />`;
         return html`<textarea rows="4" class="mono" value=${value ?? ''} onInput=${text} placeholder=${t('form.json')} ...${aria}></textarea>`;
       default: {
         const type = f.format === 'email' ? 'email' : f.format === 'uri' ? 'url' : 'text';
@@ -60,7 +61,7 @@ export function FieldInput({ field: f, value, onChange, error, meta, editing }: 
       }
     }
   };
-  const wide = f.kind === 'text' || (f.kind === 'json' && !f.items);
+  const wide = f.kind === 'text' || (f.kind === 'json' && !f.items && !f.stringList);
   return html`<div class=${`field${error ? ' has-error' : ''}${f.kind === 'boolean' ? ' field-inline' : ''}${wide ? ' field-wide' : ''}`} data-field=${f.name}>
     <label class="label" for=${id} id=${`${id}-label`}>${fieldTitle(f)}${f.required && html`<span class="req" title=${t('form.required')} aria-hidden="true"> *</span>`}</label>
     ${control()}

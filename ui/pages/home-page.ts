@@ -8,7 +8,7 @@ export function HomePage({ session }: { session: Session }) {
   const admin = [...session.meta.values()].filter((m) => m.builtin);
   const card = (m: (typeof modules)[number]) => html`<li><a class="card" href=${`/m/${m.name}`}>
     <strong>${moduleTitle(m)}</strong>
-    ${m.description && html`<span class="muted">${m.description}</span>`}
+    ${m.description && html`<span class="muted" title=${m.description}>${m.description}</span>`}
   </a></li>`;
   return html`<${Breadcrumbs} items=${[]} />
     <h1>${t('home.welcome', { name: session.me.name ?? session.me.username })}</h1>
