@@ -62,9 +62,10 @@ async function main() {
     const [stratumPort, f1Port, f2Port] = [await freePort(), await freePort(), await freePort()];
     log('Starting Stratum, F1 and F2 …');
     // One at a time: the floors time their SQL variants at start, alone on the database.
+    // Only the engine: the bench modules, no demo, no plugins (the CRM plugin needs the CRM's modules).
     children.push(await startChild({
       name: 'Stratum', script: 'core/server.ts', cwd: ROOT, port: stratumPort, ready: /listening on/, timeoutMs: 600_000,
-      env: { DATABASE_URL: dbs.stratumUrl, METADATA_DIR: path.join(ROOT, 'bench', 'metadata'), PORT: String(stratumPort), HOST: '127.0.0.1', ADMIN_PASSWORD, DEMO: '0' },
+      env: { DATABASE_URL: dbs.stratumUrl, METADATA_DIR: path.join(ROOT, 'bench', 'metadata'), PORT: String(stratumPort), HOST: '127.0.0.1', ADMIN_PASSWORD, DEMO: '0', MODULES_DIR: '' },
     }));
     const stratum = children[0]!;
     children.push(await startChild({
