@@ -15,6 +15,8 @@ export interface Column {
   field?: FieldMeta;
   /** For a reference column: the module it points to, when the caller may read it. */
   target?: ModuleMeta;
+  /** A many-to-many column: the value is a list of ids of `target`. */
+  many?: boolean;
   /** The module whose detail page the value links to, with the id to take. */
   link?: { module: string; idPath: string };
 }
@@ -25,6 +27,9 @@ export function resolveColumn(module: ModuleMeta, path: string, meta: ReadonlyMa
   let field: FieldMeta | undefined;
   const titles: string[] = [];
   let sortable = true;
+  const relation = steps.length === 1 ? module.relations.find((r) => r.name === path) : undefined;
+  // A many-to-many column (`roles`): its ids, named by the target's labels.
+  if (relation) return { path, title: fieldTitle(relation), fetch: path, many: true, ...(meta.get(relation.target) ? { target: meta.get(relation.target)! } : {}) };
   for (const [i, step] of steps.entries()) {
     field = here ? fieldOf(here, step) : undefined;
     if (!field) return { path, title: path, fetch: path };

@@ -125,7 +125,8 @@ function moduleMeta(m: Module, access: Access, actions: Action[], readable: (nam
       };
     });
   // A path column is shown when its first step is readable; the API hides what lies beyond.
-  const shown = (path: string) => readableField.has(path.split('.')[0]!) || relations.some((r) => r.name === path);
+  // A one-to-many relation cannot be fetched with a list (`fields` refuses it), so it is no column.
+  const shown = (path: string) => readableField.has(path.split('.')[0]!) || relations.some((r) => r.name === path && r.kind === 'many-to-many');
   const moduleI18n: Record<string, string> = {};
   for (const [lang, t] of Object.entries(translations)) if (typeof t?.title === 'string') moduleI18n[lang] = t.title;
   const columns = m.list.columns.filter(shown);

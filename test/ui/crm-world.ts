@@ -13,6 +13,11 @@ export const regionDef = {
   properties: { name: { type: 'string', maxLength: 64, 'x-unique': true } }, required: ['name'],
 };
 
+export const tagDef = {
+  $id: 'tag', title: 'Tag', type: 'object',
+  properties: { name: { type: 'string', maxLength: 32, 'x-unique': true } }, required: ['name'],
+};
+
 export const customerDef = {
   $id: 'customer',
   title: 'Customer',
@@ -28,10 +33,11 @@ export const customerDef = {
     since: { type: 'string', format: 'date', title: 'First contact' },
     region: { type: 'integer', 'x-ref': 'region', title: 'Region' },
     notes: { type: 'string', title: 'Notes' },
+    tags: { type: 'array', items: { type: 'integer' }, 'x-ref': 'tag', title: 'Tags' },
     followups: { type: 'array', 'x-inverse': 'followup.customer', title: 'Follow-ups' },
   },
   required: ['name', 'phone'],
-  'x-list': { columns: ['name', 'phone', 'grade', 'region', 'since'], search: ['name', 'phone'], filters: ['grade', 'since'], sort: 'name' },
+  'x-list': { columns: ['name', 'phone', 'grade', 'region', 'since', 'tags'], search: ['name', 'phone'], filters: ['grade', 'since'], sort: 'name' },
 };
 
 export const followupDef = {
@@ -51,6 +57,7 @@ export const followupDef = {
 
 export interface World {
   regions: Record<string, number>;
+  tags: Record<string, number>;
   users: Record<'sam' | 'dana' | 'viewer', number>;
 }
 
@@ -60,14 +67,17 @@ const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString
 export async function buildWorld(admin: Client, customers = 0): Promise<World> {
   // The follow-ups relation needs the follow-up module, which needs the customer: added by PUT.
   const { followups: _, ...withoutFollowups } = customerDef.properties;
-  for (const def of [regionDef, { ...customerDef, properties: withoutFollowups }, followupDef]) await ok(admin.post('/api/modules', def));
+  for (const def of [regionDef, tagDef, { ...customerDef, properties: withoutFollowups }, followupDef]) await ok(admin.post('/api/modules', def));
   await ok(admin.put('/api/modules/customer', customerDef), 200);
   const regions: Record<string, number> = {};
   for (const name of ['North', 'South']) regions[name] = (await ok(admin.post('/api/data/region', { name }))).id;
+  const tags: Record<string, number> = {};
+  for (const name of ['vip', 'python', 'linux']) tags[name] = (await ok(admin.post('/api/data/tag', { name }))).id;
   const sales = (await ok(admin.post('/api/data/role', { name: 'sales' }))).id;
   const viewer = (await ok(admin.post('/api/data/role', { name: 'viewer' }))).id;
   for (const module of ['customer', 'followup']) await ok(admin.post('/api/data/permission', { role: sales, module, actions: ['read', 'create', 'update'] }));
   await ok(admin.post('/api/data/permission', { role: sales, module: 'region', actions: ['read'] }));
+  await ok(admin.post('/api/data/permission', { role: sales, module: 'tag', actions: ['read'] }));
   await ok(admin.post('/api/data/permission', { role: viewer, module: 'region', actions: ['read'] }));
   const user = async (username: string, name: string, role: number) => (await ok(admin.post('/api/data/user', { username, name, password: PASSWORD, roles: [role] }))).id;
   const users = { sam: await user('sam', 'Sam Sales', sales), dana: await user('dana', 'Dana Sales', sales), viewer: await user('viewer', 'Vic Viewer', viewer) };
@@ -80,7 +90,8 @@ export async function buildWorld(admin: Client, customers = 0): Promise<World> {
       visits: i,
       since: daysAgo(i * 3),
       region: i % 2 === 0 ? regions.North : regions.South,
+      tags: i % 5 === 0 ? [tags.vip!, tags.python!] : [],
     }));
   }
-  return { regions, users };
+  return { regions, tags, users };
 }

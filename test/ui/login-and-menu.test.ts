@@ -29,7 +29,7 @@ describe('admin UI: login, menu and language', () => {
     await page.waitForURL(/\/m\/customer$/);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
     const menu = page.getByTestId('menu');
-    expect(await menu.locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Department', 'Permission', 'Role', 'User', 'Visibility rule']);
+    expect(await menu.locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Tag', 'Department', 'Permission', 'Role', 'User', 'Visibility rule']);
     expect(await menu.getByRole('link', { name: 'Customer' }).getAttribute('aria-current')).toBe('page');
     await context.close();
   });
@@ -42,7 +42,7 @@ describe('admin UI: login, menu and language', () => {
     await page.goto('/m/customer');
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('There is no module "customer", or you may not read it.');
     const sam = await ui.loginAs('sam', PASSWORD);
-    expect(await sam.getByTestId('menu').locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region']);
+    expect(await sam.getByTestId('menu').locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Tag']);
     await sam.context().close();
     await page.context().close();
   });
@@ -64,11 +64,12 @@ describe('admin UI: login, menu and language', () => {
     const page = await ui.loginAs('sam', PASSWORD);
     await page.getByTestId('lang').selectOption('zh');
     const menu = page.getByTestId('menu');
-    await expect.poll(() => menu.locator('a').allInnerTexts()).toEqual(['跟进', '客户', '区域']);
+    // Tag has no Chinese title: it keeps its own.
+    await expect.poll(() => menu.locator('a').allInnerTexts()).toEqual(['跟进', '客户', '区域', 'Tag']);
     await menu.getByRole('link', { name: '客户' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('客户');
     // Field titles from the module's x-i18n; a field without a translation keeps its title.
-    await expect.poll(() => headers(page)).toEqual(['姓名', '电话', '等级', '区域', '首次咨询']);
+    await expect.poll(() => headers(page)).toEqual(['姓名', '电话', '等级', '区域', '首次咨询', 'Tags']);
     await page.reload();
     await page.getByRole('link', { name: '新建客户' }).waitFor();
     await ui.screenshot(page, 'list-chinese');

@@ -29,14 +29,14 @@ describeEachDialect('GET /api/meta/modules', (dialect) => {
 
   it('an admin gets every module with every action', async () => {
     const all = await meta(admin);
-    expect([...all.keys()]).toEqual(['customer', 'department', 'followup', 'permission', 'region', 'role', 'rule', 'user']);
+    expect([...all.keys()]).toEqual(['customer', 'department', 'followup', 'permission', 'region', 'role', 'rule', 'tag', 'user']);
     expect(all.get('customer').actions).toEqual(['read', 'create', 'update', 'delete']);
     expect(all.get('user').builtin).toBe(true);
   });
 
   it('P-3: a sales user gets only the modules they may read, with their actions', async () => {
     const mine = await meta(sam);
-    expect([...mine.keys()]).toEqual(['customer', 'followup', 'region']);
+    expect([...mine.keys()]).toEqual(['customer', 'followup', 'region', 'tag']);
     expect(mine.get('customer').actions).toEqual(['read', 'create', 'update']);
     expect(mine.get('region').actions).toEqual(['read']);
     expect(mine.get('region').fields.filter((f: any) => f.writable)).toEqual([]);
@@ -52,8 +52,10 @@ describeEachDialect('GET /api/meta/modules', (dialect) => {
     expect(field('region')).toMatchObject({ kind: 'ref', ref: 'region', writable: true });
     expect(field('notes')).toMatchObject({ kind: 'text', sortable: false });
     expect(field('version')).toMatchObject({ system: true, writable: false });
-    expect(customer.relations).toEqual([{ name: 'followups', kind: 'one-to-many', target: 'followup', via: 'customer', title: 'Follow-ups', i18n: { zh: '跟进记录' }, writable: false }]);
-    expect(customer).toMatchObject({ title: 'Customer', i18n: { zh: '客户' }, label: 'name', list: { columns: ['name', 'phone', 'grade', 'region', 'since'], search: ['name', 'phone'], filters: ['grade', 'since'], sort: 'name' } });
+    expect(customer.relations.map((r: any) => r.name)).toEqual(['tags', 'followups']);
+    expect(customer.relations[0]).toMatchObject({ kind: 'many-to-many', target: 'tag', writable: true });
+    expect(customer.relations.slice(1)).toEqual([{ name: 'followups', kind: 'one-to-many', target: 'followup', via: 'customer', title: 'Follow-ups', i18n: { zh: '跟进记录' }, writable: false }]);
+    expect(customer).toMatchObject({ title: 'Customer', i18n: { zh: '客户' }, label: 'name', list: { columns: ['name', 'phone', 'grade', 'region', 'since', 'tags'], search: ['name', 'phone'], filters: ['grade', 'since'], sort: 'name' } });
   });
 
   it('readFields, writeFields and filterFields narrow the fields; a relation to an unreadable module is left out', async () => {

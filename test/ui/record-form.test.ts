@@ -32,13 +32,20 @@ describe('admin UI: generated forms', () => {
     await page.getByRole('option', { name: /North/ }).waitFor();
     await page.getByLabel('Region').press('Enter');
     await expect.poll(() => page.getByLabel('Region').inputValue()).toBe('North');
+    // Many-to-many: each pick adds a chip.
+    for (const tag of ['vip', 'linux']) {
+      await page.getByLabel('Tags').fill(tag);
+      await page.getByRole('option', { name: new RegExp(tag) }).click();
+    }
+    await expect.poll(() => page.locator('[data-field="tags"] .chip').allInnerTexts()).toEqual(['vip\n×', 'linux\n×']);
     await ui.screenshot(page, 'form-create');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(/\/m\/customer\/\d+$/);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Li Lei');
     expect(await page.locator('[data-field="region"] dd').innerText()).toBe('North');
+    await expect.poll(() => page.locator('[data-field="tags"] dd').innerText()).toBe('vip, linux');
     const [saved] = await customers({ phone: '138 0000 0001' });
-    expect(saved).toMatchObject({ name: 'Li Lei', grade: 'silver', since: '2026-11-20', region: w.regions.North, createdBy: w.users.sam });
+    expect(saved).toMatchObject({ name: 'Li Lei', grade: 'silver', since: '2026-11-20', region: w.regions.North, tags: [w.tags.vip, w.tags.linux].sort((a, b) => a! - b!), createdBy: w.users.sam });
     await ui.screenshot(page, 'detail-after-create');
     await page.context().close();
   });

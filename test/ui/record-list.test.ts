@@ -26,6 +26,8 @@ describe('admin UI: generated list', () => {
     expect(await columnTexts(page, 'name')).toEqual(Array.from({ length: 25 }, (_, i) => `Customer ${String(i + 1).padStart(2, '0')}`));
     // A reference shows its target's label and links to it.
     expect((await columnTexts(page, 'region')).slice(0, 2)).toEqual(['South', 'North']);
+    // A many-to-many column names the linked records.
+    expect((await columnTexts(page, 'tags')).slice(3, 6)).toEqual(['', 'vip, python', '']);
     await ui.screenshot(page, 'list');
     await page.getByRole('link', { name: 'Next' }).click();
     await expect.poll(pager).toBe('26–30 of 30');
@@ -80,7 +82,7 @@ describe('admin UI: generated list', () => {
     const href = (await page.getByTestId('export').getAttribute('href'))!;
     const csv = await (await page.request.get(href)).text();
     const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r\n/);
-    expect(lines[0]).toBe('id,name,phone,grade,region.name,region.id,since');
+    expect(lines[0]).toBe('id,name,phone,grade,region.name,region.id,since,tags');
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(expected);
     // A reference filter with its lookup.
     await page.goto('/m/customer');

@@ -25,6 +25,8 @@ export interface Crumb {
 /** Home › Customers › Ada Lovelace › Edit: the last one is where you are. */
 export function Breadcrumbs({ items }: { items: readonly Crumb[] }) {
   const all: Crumb[] = [{ label: t('nav.home'), href: '/' }, ...items];
+  // The tab and the history list say where each page is, too.
+  document.title = `${all.slice(1).map((c) => c.label).reverse().join(' · ') || t('nav.home')} · ${t('app.name')}`;
   return html`<nav class="crumbs" aria-label="Breadcrumb"><ol>
     ${all.map((c, i) => html`<li>${i < all.length - 1 && c.href ? html`<a href=${c.href}>${c.label}</a>` : html`<span aria-current=${i === all.length - 1 ? 'page' : undefined}>${c.label}</span>`}</li>`)}
   </ol></nav>`;

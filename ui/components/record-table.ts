@@ -1,9 +1,11 @@
 /** A table of records: sortable headers, the first column linking to the record, optional checkboxes. */
 import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
 import type { ModuleMeta, Rec } from '../api.js';
 import type { Column } from '../columns.js';
 import { formatValue, valueAt } from '../format.js';
 import { t } from '../i18n.js';
+import { fetchLabels } from './ref-picker.js';
 
 interface Props {
   module: ModuleMeta;
@@ -21,7 +23,19 @@ export function RecordTable({ module, columns, rows, sort, onSort, selected, onS
   const desc = sortKey.startsWith('-');
   const current = desc ? sortKey.slice(1) : sortKey;
   const allOn = rows.length > 0 && !!selected && rows.every((r) => selected.has(r.id));
+  // Many-to-many columns hold ids: their labels are fetched once per page, per column.
+  const [labels, setLabels] = useState(new Map<string, Map<number, string>>());
+  useEffect(() => {
+    let live = true;
+    const many = columns.filter((c) => c.many && c.target);
+    Promise.all(many.map(async (c) => [c.path, await fetchLabels(c.target!, [...new Set(rows.flatMap((r) => (r[c.path] ?? []) as number[]))])] as const))
+      .then((found) => live && setLabels(new Map(found)), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [rows]);
   const cell = (row: Rec, c: Column, i: number) => {
+    if (c.many) return ((row[c.path] ?? []) as number[]).map((id) => labels.get(c.path)?.get(id) ?? `#${id}`).join(', ');
     const text = formatValue(valueAt(row, c.path), c.field, c.target);
     if (i === 0) return html`<a href=${`/m/${module.name}/${row.id}`}>${text || `#${row.id}`}</a>`;
     const id = c.link ? valueAt(row, c.link.idPath) ?? (c.field?.ref ? valueAt(row, c.path) : undefined) : undefined;

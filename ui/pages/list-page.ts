@@ -129,7 +129,9 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
     </div>`}
     ${!result && !error ? html`<${Loading} />` : result && result.data.length === 0
       ? html`<div class="empty" data-testid="empty">
-          ${q || filter
+          ${page > 1
+            ? html`<p>${t('list.pastEnd')}</p><a class="button" href=${withQuery(location, { page: undefined })}>${t('list.firstPage')}</a>`
+            : q || filter
             ? html`<p>${t('list.emptyFiltered')}</p><a class="button" href=${`/m/${m.name}`} onClick=${() => setSearch('')}>${t('list.clear')}</a>`
             : html`<p>${t('list.empty', { module: title })}</p>${can('create') && html`<a class="button button-primary" href=${`/m/${m.name}/new`}>${t('list.new', { module: title })}</a>`}`}
         </div>`
