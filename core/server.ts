@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { createApp } from './api/app.js';
+import { dataDir } from './data-dir.js';
 import { defaultDatabaseUrl } from './db/connect.js';
 import { Stratum } from './stratum.js';
 import { DEFAULT_MODULES_DIR } from './plugins/load-plugins.js';
@@ -9,9 +9,9 @@ import { installDemoOnFirstStart } from './demo/first-start.js';
 
 /** `npm start`: serves the API on PORT with SQLite under DATA_DIR, or the database of DATABASE_URL. */
 async function main() {
-  const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
-  mkdirSync(dataDir, { recursive: true });
-  const databaseUrl = process.env.DATABASE_URL ?? defaultDatabaseUrl(dataDir);
+  const dir = dataDir();
+  mkdirSync(dir, { recursive: true });
+  const databaseUrl = process.env.DATABASE_URL ?? defaultDatabaseUrl(dir);
   const stratum = await Stratum.open({
     databaseUrl,
     adminPassword: process.env.ADMIN_PASSWORD,

@@ -296,6 +296,59 @@ export interface Enrollment {
 }
 
 /**
+ * One enrollment link and what the customer filled in behind it (E-1, E-2): only the token's hash is kept; the link works once, until it expires. Read and written through the CRM plugin's routes (the public form acts as the crm_enrollment account, sales review through /api/plugins/crm/enrollments/<id>/form); admins see them all.
+ */
+export interface EnrollmentForm {
+  id: number;
+  enrollment: number;
+  /**
+   * SHA-256 of the link's token, in hex; the token itself is only in the link.
+   */
+  tokenHash: string;
+  /**
+   * Link expires at
+   */
+  expiresAt: string;
+  /**
+   * Set when sales sends a newer link for the same enrollment.
+   */
+  revokedAt: string | null;
+  /**
+   * After too many, the link is locked and sales sends a new one.
+   */
+  attempts: number | null;
+  submittedAt: string | null;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  /**
+   * ID document number
+   */
+  idNumber: string | null;
+  /**
+   * Where the uploaded file is kept, relative to DATA_DIR.
+   */
+  idDocument: string | null;
+  idDocumentType: ("image/jpeg" | "image/png" | "application/pdf") | null;
+  /**
+   * ID document size (bytes)
+   */
+  idDocumentSize: number | null;
+  /**
+   * Contract agreed at
+   */
+  agreedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: number | null;
+  updatedBy: number | null;
+  /**
+   * Send it back on update: the optimistic-lock token.
+   */
+  version: number;
+}
+
+/**
  * One contact with a customer (C-3); the customer's department sees it, the customer's consultant writes it.
  */
 export interface Followup {
@@ -395,6 +448,32 @@ export interface Note {
   phone: string | null;
   status: ("open" | "done") | null;
   owner: number | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: number | null;
+  updatedBy: number | null;
+  /**
+   * Send it back on update: the optimistic-lock token.
+   */
+  version: number;
+}
+
+/**
+ * Mail the CRM did not hand to an SMTP server: every message while SMTP_URL is not set (the demo needs no mail server), and those the server refused. Admins read it; no role is granted it.
+ */
+export interface Outbox {
+  id: number;
+  /**
+   * To
+   */
+  recipient: string;
+  subject: string;
+  text: string;
+  /**
+   * kept: no SMTP server is configured; failed: the server refused it (see error).
+   */
+  status: ("kept" | "failed") | null;
+  error: string | null;
   createdAt: string;
   updatedAt: string;
   createdBy: number | null;
@@ -827,10 +906,12 @@ export interface Modules {
   department: Department;
   employment: Employment;
   enrollment: Enrollment;
+  enrollment_form: EnrollmentForm;
   followup: Followup;
   homework: Homework;
   lesson: Lesson;
   note: Note;
+  outbox: Outbox;
   payment: Payment;
   permission: Permission;
   question: Question;

@@ -5,11 +5,22 @@
  */
 import { definePlugin } from '../../core/plugins/define-plugin.js';
 import { normalizedContact } from './normalize.js';
+import { enrollmentPublicRoutes, enrollmentRoutes } from './enrollment/routes.js';
+import { ensureServiceRole } from './enrollment/service-account.js';
+import { homeworkRoutes } from './homework/routes.js';
 
 export default definePlugin({
   name: 'crm',
   version: '1.0.0',
-  description: 'The reference CRM (SCENARIOS.md): normalized phone and QQ numbers for duplicate detection',
+  description: 'The reference CRM (SCENARIOS.md): normalized phone and QQ numbers for duplicate detection; the enrollment flow (link, public form, approval, mail) and homework files',
+  // enrollment_form and outbox; given here too, so that the plugin passed as code (tests) ships them.
+  metadata: new URL('./metadata/', import.meta.url),
+
+  // E-1..E-4 (modules/crm/enrollment), S-9 and S-16 (modules/crm/homework).
+  routes: { ...enrollmentRoutes, ...homeworkRoutes },
+  publicRoutes: enrollmentPublicRoutes,
+  install: ensureServiceRole,
+  upgrade: ensureServiceRole,
 
   hooks: {
     customer: {
