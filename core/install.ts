@@ -21,6 +21,8 @@ export const DEFAULT_METADATA_DIR = path.resolve(fileURLToPath(new URL('../metad
 export interface InstallOptions {
   /** Where app modules are defined; `metadata/` of the repository by default. */
   readonly metadataDir?: string | undefined;
+  /** Apps (`metadata/<app>/`, and the plugin `modules/<app>/`) to leave out: `crm` with DEMO=0. */
+  readonly skipApps?: readonly string[];
   /** Module definitions that plugins ship (`modules/<name>/metadata`), checked after the app's. */
   readonly pluginMetadataDirs?: readonly string[];
   /** Password of `admin` when it is first created; otherwise a random one is generated and reported. */
@@ -41,7 +43,7 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
 
   const builtin = await loadMetadataDir(SYSTEM_MODULES_DIR);
   const existing = new Map<string, unknown>(builtin.definitions.map((d) => [String((d as JsonSchema).$id), d]));
-  const app = await loadMetadataDir(opts.metadataDir ?? DEFAULT_METADATA_DIR, { existing });
+  const app = await loadMetadataDir(opts.metadataDir ?? DEFAULT_METADATA_DIR, { existing, skipApps: opts.skipApps ?? [] });
   // Plugins sit on top of the app: their modules may refer to the app's, not the other way round.
   for (const d of app.definitions) existing.set(String((d as JsonSchema).$id), d);
   for (const dir of opts.pluginMetadataDirs ?? []) {

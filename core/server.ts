@@ -16,6 +16,8 @@ async function main() {
     databaseUrl,
     adminPassword: process.env.ADMIN_PASSWORD,
     metadataDir: process.env.METADATA_DIR,
+    // API.md: DEMO=0 starts without the demo CRM — its modules, its plugin and its data.
+    skipApps: process.env.DEMO === '0' ? ['crm'] : [],
     // Plugins: modules/<name>/plugin.ts of the repository, or of MODULES_DIR.
     modulesDir: process.env.MODULES_DIR ?? DEFAULT_MODULES_DIR,
     secureCookies: process.env.SECURE_COOKIES === '1',

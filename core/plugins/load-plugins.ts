@@ -13,7 +13,7 @@ export const DEFAULT_MODULES_DIR = path.resolve(fileURLToPath(new URL('../../mod
 const ENTRY_FILES = ['plugin.ts', 'plugin.js'];
 
 /** Every `<dir>/<name>/plugin.ts`, in name order; a missing directory holds none. */
-export async function loadPluginsDir(dir: string): Promise<Plugin[]> {
+export async function loadPluginsDir(dir: string, skip: readonly string[] = []): Promise<Plugin[]> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -22,7 +22,7 @@ export async function loadPluginsDir(dir: string): Promise<Plugin[]> {
     throw e;
   }
   const plugins: Plugin[] = [];
-  for (const name of names.sort()) {
+  for (const name of names.filter((n) => !skip.includes(n)).sort()) {
     const folder = path.join(dir, name);
     const entry = ENTRY_FILES.map((f) => path.join(folder, f)).find((f) => existsSync(f));
     if (!entry) continue; // a folder without plugin.ts is not a plugin (notes, shared code)

@@ -19,12 +19,13 @@ export interface LoadedMetadata {
  */
 export async function loadMetadataDir(
   dir: string,
-  opts: { existing?: ReadonlyMap<string, unknown> } = {},
+  opts: { existing?: ReadonlyMap<string, unknown>; skipApps?: readonly string[] } = {},
 ): Promise<LoadedMetadata> {
   const findings: Finding[] = [];
   const parsed: unknown[] = [];
   const sources: string[] = [];
-  for (const file of await jsonFiles(dir)) {
+  const skipped = (file: string) => (opts.skipApps ?? []).includes(file.split(/[\\/]/)[0]!);
+  for (const file of (await jsonFiles(dir)).filter((f) => !skipped(f))) {
     const path = join(dir, file);
     try {
       parsed.push(JSON.parse(await readFile(path, 'utf8')));
