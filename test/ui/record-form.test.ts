@@ -112,7 +112,7 @@ describe('admin UI: generated forms', () => {
     const stale = page.getByTestId('stale');
     await expect.poll(() => stale.innerText()).toContain('Someone else changed this record while you were editing it');
     expect(await stale.locator('tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual(['phone']);
-    expect(await stale.locator('tr[data-field="phone"]').innerText()).toMatch(/now:\s*555-7001\s+yours:\s*555-7000/);
+    expect(await stale.locator('tr[data-field="phone"]').innerText()).toMatch(/now:\s*555-7001\s+you did not change it: theirs is kept/);
     await ui.screenshot(page, 'form-stale');
     expect((await ok(ui.admin.get(`/api/data/customer/${record.id}`), 200)).grade).toBe('bronze');
     await stale.getByRole('button', { name: 'Discard my changes and load theirs' }).click();
@@ -122,6 +122,25 @@ describe('admin UI: generated forms', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(new RegExp(`/m/customer/${record.id}$`));
     expect(await ok(ui.admin.get(`/api/data/customer/${record.id}`), 200)).toMatchObject({ phone: '555-7001', grade: 'gold', version: 3 });
+    await page.context().close();
+  });
+
+  it('after a stale edit, "apply my changes" writes only what this user changed onto the new version', async () => {
+    const record = await ok(ui.admin.post('/api/data/customer', { name: 'Mine Ma', phone: '555-7100', grade: 'bronze', visits: 1 }));
+    const page = await ui.loginAs('sam', PASSWORD);
+    await page.goto(`/m/customer/${record.id}/edit`);
+    await expect.poll(() => page.getByLabel('Name').inputValue()).toBe('Mine Ma');
+    await ok(ui.admin.patch(`/api/data/customer/${record.id}`, { visits: 9, notes: 'called by admin' }), 200);
+    await page.getByLabel('Visits').fill('2');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const stale = page.getByTestId('stale');
+    await expect.poll(() => stale.locator('tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual(['visits', 'notes']);
+    expect(await stale.locator('tr[data-field="visits"]').innerText()).toMatch(/now:\s*9\s+yours:\s*2/);
+    expect(await stale.locator('tr[data-field="notes"]').innerText()).toMatch(/now:\s*called by admin\s+you did not change it: theirs is kept/);
+    await stale.getByRole('button', { name: 'Apply my changes to the new version' }).click();
+    await page.waitForURL(new RegExp(`/m/customer/${record.id}$`));
+    // Both edited visits: this user's value wins. Only the admin edited the notes: theirs stay.
+    expect(await ok(ui.admin.get(`/api/data/customer/${record.id}`), 200)).toMatchObject({ visits: 2, notes: 'called by admin', version: 3 });
     await page.context().close();
   });
 });

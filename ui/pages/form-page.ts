@@ -25,7 +25,8 @@ interface Props {
 
 interface Stale {
   current: Rec;
-  changes: { field: FieldMeta; theirs: unknown; yours: Raw }[];
+  /** `touched`: this user changed the field too (their value wins on "apply my changes"). */
+  changes: { field: FieldMeta; theirs: unknown; yours: Raw; touched: boolean }[];
 }
 
 interface Banner {
@@ -90,11 +91,11 @@ function RecordForm({ session, m, id, location }: { session: Session; m: ModuleM
   };
 
   /** The payload to send, or the per-field messages of what is wrong. */
-  const collect = (base: Record<string, Raw>): { payload: Rec; problems: Record<string, string> } => {
+  const collect = (base: Record<string, Raw>, values: Record<string, Raw>): { payload: Rec; problems: Record<string, string> } => {
     const payload: Rec = {};
     const problems: Record<string, string> = {};
     for (const f of fields) {
-      const raw = raws[f.name] ?? initialRaw(f);
+      const raw = values[f.name] ?? initialRaw(f);
       if (editing && sameRaw(raw, base[f.name] ?? null)) continue;
       if (f.kind === 'password' && raw === '' && (editing || !f.required)) continue;
       // Left empty on create: the server applies the default.
@@ -105,7 +106,7 @@ function RecordForm({ session, m, id, location }: { session: Session; m: ModuleM
       else payload[f.name] = parsed.value;
     }
     for (const r of relations) {
-      const ids = (raws[r.name] ?? []) as number[];
+      const ids = (values[r.name] ?? []) as number[];
       if (!editing || !sameRaw(ids, base[r.name] ?? [])) payload[r.name] = ids;
     }
     return { payload, problems };
@@ -116,10 +117,10 @@ function RecordForm({ session, m, id, location }: { session: Session; m: ModuleM
     if (first) setTimeout(() => document.getElementById(inputId(first))?.focus(), 0);
   };
 
-  const submit = async (e?: Event, base = baseline, version = original?.version as number | undefined) => {
+  const submit = async (e?: Event, base = baseline, version = original?.version as number | undefined, values = raws) => {
     e?.preventDefault();
     setBanner(undefined);
-    const { payload, problems } = collect(base);
+    const { payload, problems } = collect(base, values);
     if (Object.keys(problems).length > 0) {
       setErrors(problems);
       setBanner({ message: t('form.invalid') });
@@ -164,17 +165,22 @@ function RecordForm({ session, m, id, location }: { session: Session; m: ModuleM
       const current = await api.data(m.name).get(id!);
       const changes = fields
         .filter((f) => f.kind !== 'password' && !sameRaw(toRaw(f, current[f.name]), baseline[f.name] ?? null))
-        .map((f) => ({ field: f, theirs: current[f.name], yours: raws[f.name] ?? null }));
+        .map((f) => ({ field: f, theirs: current[f.name], yours: raws[f.name] ?? null, touched: !sameRaw(raws[f.name] ?? null, baseline[f.name] ?? null) }));
       setStale({ current, changes });
     } catch (err) {
       if (!onUnauthenticated(err)) setBanner({ message: messageOf(err) });
     }
   };
+  /** A three-way merge: the fields this user changed go onto the new version; the others keep theirs. */
   const keepMine = () => {
     const current = stale!.current;
+    const theirs = rawsOf(current);
+    const merged = { ...theirs };
+    for (const [name, raw] of Object.entries(raws)) if (!sameRaw(raw, baseline[name] ?? null)) merged[name] = raw;
     setStale(undefined);
     setOriginal(current);
-    void submit(undefined, rawsOf(current), current.version);
+    setRaws(merged);
+    void submit(undefined, theirs, current.version, merged);
   };
   const takeTheirs = () => {
     const current = stale!.current;
@@ -198,7 +204,9 @@ function RecordForm({ session, m, id, location }: { session: Session; m: ModuleM
           <table class="diff"><tbody>${stale.changes.map((c) => html`<tr data-field=${c.field.name}>
             <th scope="row">${fieldTitle(c.field)}</th>
             <td><span class="muted">${t('form.staleTheirs')}:</span> ${show(c.field, c.theirs)}</td>
-            <td><span class="muted">${t('form.staleYours')}:</span> ${c.yours === '' || c.yours === null ? '—' : Array.isArray(c.yours) ? c.yours.join(', ') : String(c.yours)}</td>
+            <td>${c.touched
+              ? html`<span class="muted">${t('form.staleYours')}:</span> ${c.yours === '' || c.yours === null ? '—' : Array.isArray(c.yours) ? c.yours.join(', ') : String(c.yours)}`
+              : html`<span class="muted">${t('form.staleUntouched')}</span>`}</td>
           </tr>`)}</tbody></table>`}
         <div class="actions">
           <button type="button" class="button button-primary" onClick=${keepMine}>${t('form.staleKeepMine')}</button>
