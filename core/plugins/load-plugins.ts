@@ -23,18 +23,24 @@ export async function loadPluginsDir(dir: string, skip: readonly string[] = []):
   }
   const plugins: Plugin[] = [];
   for (const name of names.filter((n) => !skip.includes(n)).sort()) {
-    const folder = path.join(dir, name);
-    const entry = ENTRY_FILES.map((f) => path.join(folder, f)).find((f) => existsSync(f));
-    if (!entry) continue; // a folder without plugin.ts is not a plugin (notes, shared code)
-    const exported = (await import(pathToFileURL(entry).href)).default as Plugin | undefined;
-    if (!exported || typeof exported !== 'object' || typeof exported.definition !== 'object') {
-      throw new Error(`${entry}: export the plugin as default: export default definePlugin({ … })`);
-    }
-    if (exported.name !== name) throw new Error(`${entry}: the plugin is named "${exported.name}" but lives in modules/${name}/; use the folder name`);
-    const metadata = path.join(folder, 'metadata');
-    plugins.push(exported.metadataDir === undefined && existsSync(metadata) ? { ...exported, metadataDir: metadata } : exported);
+    const plugin = await loadPluginFolder(path.join(dir, name));
+    if (plugin) plugins.push(plugin);
   }
   return plugins;
+}
+
+/** The plugin of one folder (`<folder>/plugin.ts`, its definitions in `<folder>/metadata`); undefined when it has none. */
+export async function loadPluginFolder(folder: string): Promise<Plugin | undefined> {
+  const name = path.basename(folder);
+  const entry = ENTRY_FILES.map((f) => path.join(folder, f)).find((f) => existsSync(f));
+  if (!entry) return undefined; // a folder without plugin.ts is not a plugin (notes, shared code)
+  const exported = (await import(pathToFileURL(entry).href)).default as Plugin | undefined;
+  if (!exported || typeof exported !== 'object' || typeof exported.definition !== 'object') {
+    throw new Error(`${entry}: export the plugin as default: export default definePlugin({ … })`);
+  }
+  if (exported.name !== name) throw new Error(`${entry}: the plugin is named "${exported.name}" but lives in modules/${name}/; use the folder name`);
+  const metadata = path.join(folder, 'metadata');
+  return exported.metadataDir === undefined && existsSync(metadata) ? { ...exported, metadataDir: metadata } : exported;
 }
 
 /** Field types go into the process-wide registry that definitions are checked and built with. */

@@ -8,16 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { loadPluginFolder } from '../../core/plugins/load-plugins.js';
 import { expectStatus, ok, tableCount } from '../access/helpers.js';
 
-const MODULES = fileURLToPath(new URL('../../modules/', import.meta.url));
+// The example alone, as the server loads it from modules/ (the other plugins there need their apps).
+const EXAMPLE = fileURLToPath(new URL('../../modules/example/', import.meta.url));
 
 describeEachDialect('plugin field types', (dialect) => {
   let app: TestApp;
   let admin: Client;
 
   beforeAll(async () => {
-    app = await startTestApp(dialect, { modulesDir: MODULES, log: () => undefined });
+    app = await startTestApp(dialect, { plugins: [(await loadPluginFolder(EXAMPLE))!], log: () => undefined });
     admin = await app.admin();
   });
   afterAll(async () => app?.close());

@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { loadPluginFolder } from '../../core/plugins/load-plugins.js';
 import { expectStatus, listIds, ok, sorted } from '../access/helpers.js';
 import { role, user } from './helpers.js';
 
-const MODULES = fileURLToPath(new URL('../../modules/', import.meta.url));
+// The example alone, as the server loads it from modules/ (the other plugins there need their apps).
+const EXAMPLE = fileURLToPath(new URL('../../modules/example/', import.meta.url));
 
 describeEachDialect('plugin rule variables', (dialect) => {
   let app: TestApp;
@@ -22,7 +24,7 @@ describeEachDialect('plugin rule variables', (dialect) => {
   let dept: Record<string, number>;
 
   beforeAll(async () => {
-    app = await startTestApp(dialect, { modulesDir: MODULES, log: () => undefined });
+    app = await startTestApp(dialect, { plugins: [(await loadPluginFolder(EXAMPLE))!], log: () => undefined });
     admin = await app.admin();
     dept = {
       north: (await ok(admin.post('/api/data/department', { code: '01', name: 'North' }))).id,
