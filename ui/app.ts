@@ -11,7 +11,7 @@ import { HomePage } from './pages/home-page.js';
 import { ListPage } from './pages/list-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { match, navigate, useLocation, type Location } from './router.js';
-import type { Session } from './session.js';
+import { onUnauthenticated, SESSION_ENDED, type Session } from './session.js';
 
 export function App() {
   const location = useLocation();
@@ -32,10 +32,13 @@ export function App() {
   };
   useEffect(() => {
     void load();
+    const ended = () => setSession(null);
+    window.addEventListener(SESSION_ENDED, ended);
+    return () => window.removeEventListener(SESSION_ENDED, ended);
   }, []);
   // Grants and modules change while the app is open: the menu follows on the next page.
   useEffect(() => {
-    if (session) void loadMeta().then((meta) => setSession((s) => (s ? { ...s, meta } : s)), () => undefined);
+    if (session) void loadMeta().then((meta) => setSession((s) => (s ? { ...s, meta } : s)), onUnauthenticated);
   }, [location.path]);
 
   if (failure) return html`<div class="center"><${ErrorPanel} message=${failure} onRetry=${load} /></div>`;

@@ -2,17 +2,18 @@
 import type { Me } from '../core/client/index.js';
 import type { ModuleMeta } from './api.js';
 import { StratumError } from './api.js';
-import { navigate } from './router.js';
 
 export interface Session {
   me: Me;
   meta: ReadonlyMap<string, ModuleMeta>;
 }
 
-/** A 401 in the middle of work (the session ended): back to the login, then here again. */
+/** Fired when the server no longer knows the session; the app then forgets it too. */
+export const SESSION_ENDED = 'stratum:session-ended';
+
+/** A 401 in the middle of work (the session ended): the app shows the login, then this page again. */
 export function onUnauthenticated(e: unknown): boolean {
   if (!(e instanceof StratumError) || e.status !== 401) return false;
-  const here = window.location.pathname + window.location.search;
-  navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+  window.dispatchEvent(new Event(SESSION_ENDED));
   return true;
 }

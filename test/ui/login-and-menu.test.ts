@@ -47,6 +47,23 @@ describe('admin UI: login, menu and language', () => {
     await page.context().close();
   });
 
+  it('a session that ends while the app is open leads to the login, and back to the page after it', async () => {
+    const page = await ui.loginAs('sam', PASSWORD);
+    await page.goto('/m/region');
+    await page.getByTestId('records').waitFor();
+    // The session ends elsewhere (a logout in another tab, an expiry).
+    expect((await page.request.post('/api/auth/logout')).status()).toBe(204);
+    await page.getByTestId('menu').getByRole('link', { name: 'Customer' }).click();
+    await page.waitForURL(/\/login\?next=%2Fm%2Fcustomer$/);
+    await page.getByLabel('Username').fill('sam');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/m\/customer$/);
+    await page.getByTestId('empty').waitFor();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
+    await page.context().close();
+  });
+
   it('breadcrumbs lead back from a record to its list and home', async () => {
     const id = (await ui.admin.post('/api/data/customer', { name: 'Ada Crumb', phone: '555-0001' })).body.id;
     const page = await ui.loginAs('admin', ADMIN.password);
