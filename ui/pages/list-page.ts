@@ -75,7 +75,9 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
   }).toString()}`;
   const total = result?.total ?? null;
   const pages = total === null ? page : Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const searchFields = m.list.search.map((s) => fieldOf(m, s)).filter((f) => !!f).map((f) => fieldTitle(f!)).join(', ');
+  // P-1: a role limited to some filter fields may search only when the search fields are among them.
+  const searchable = m.list.search.map((s) => fieldOf(m, s.split('.')[0]!)).filter((f) => f?.filterable);
+  const searchFields = searchable.map((f) => fieldTitle(f!)).join(', ');
 
   const onSelect = (ids: number[], on: boolean) => setSelected((s) => {
     const next = new Set(s);
@@ -107,10 +109,10 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
     </div>
     ${m.description && html`<p class="muted">${m.description}</p>`}
     <div class="toolbar">
-      <form class="search" role="search" onSubmit=${(e: Event) => { e.preventDefault(); navigate(withQuery(location, { q: search, page: undefined })); }}>
+      ${searchable.length > 0 && html`<form class="search" role="search" onSubmit=${(e: Event) => { e.preventDefault(); navigate(withQuery(location, { q: search, page: undefined })); }}>
         <input type="search" value=${search} onInput=${(e: Event) => setSearch((e.target as HTMLInputElement).value)}
-          placeholder=${searchFields ? t('list.search', { fields: searchFields }) : t('list.searchNone')} aria-label=${t('list.searchNone')} data-testid="search" />
-      </form>
+          placeholder=${t('list.search', { fields: searchFields })} aria-label=${t('list.searchNone')} data-testid="search" />
+      </form>`}
       <button type="button" class=${`button${showFilters ? ' pressed' : ''}`} aria-expanded=${showFilters} onClick=${() => setShowFilters(!showFilters)} data-testid="toggle-filters">
         ${rows.length > 0 ? t('list.filtersCount', { n: rows.length }) : t('list.filters')}</button>
       <span class="spacer"></span>
