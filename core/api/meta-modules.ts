@@ -66,6 +66,8 @@ export interface ModuleMeta {
   list: { columns: string[]; search: string[]; filters: string[]; sort: string };
   /** The field that names a record in links, breadcrumbs and pickers (`name`, `number`…), or `id`. */
   label: string;
+  /** `x-owner`: the reference to the user who owns a record; a new record's form starts with the caller there. */
+  owner?: string;
   softDelete: boolean;
 }
 
@@ -147,6 +149,7 @@ function moduleMeta(m: Module, access: Access, actions: Action[], readable: (nam
       sort: m.list.sort,
     },
     label,
+    ...(typeof m.definition['x-owner'] === 'string' && fields.some((f) => f.name === m.definition['x-owner']) ? { owner: m.definition['x-owner'] } : {}),
     softDelete: m.softDelete ?? false,
   };
 }

@@ -34,9 +34,11 @@ export const customerDef = {
     region: { type: 'integer', 'x-ref': 'region', title: 'Region' },
     notes: { type: 'string', title: 'Notes' },
     tags: { type: 'array', items: { type: 'integer' }, 'x-ref': 'tag', title: 'Tags' },
+    owner: { type: 'integer', 'x-ref': 'user', 'x-on-delete': 'set-null', 'x-scope': false, title: 'Owner' },
     followups: { type: 'array', 'x-inverse': 'followup.customer', title: 'Follow-ups' },
   },
   required: ['name', 'phone'],
+  'x-owner': 'owner',
   'x-list': { columns: ['name', 'phone', 'grade', 'region', 'since', 'tags'], search: ['name', 'phone'], filters: ['grade', 'since'], sort: 'name' },
 };
 
@@ -78,9 +80,13 @@ export async function buildWorld(admin: Client, customers = 0): Promise<World> {
   for (const module of ['customer', 'followup']) await ok(admin.post('/api/data/permission', { role: sales, module, actions: ['read', 'create', 'update'] }));
   await ok(admin.post('/api/data/permission', { role: sales, module: 'region', actions: ['read'] }));
   await ok(admin.post('/api/data/permission', { role: sales, module: 'tag', actions: ['read'] }));
+  // Sales may look up colleagues by name (to pick an owner), and see nothing else of them.
+  await ok(admin.post('/api/data/permission', { role: sales, module: 'user', actions: ['read'], readFields: ['username', 'name'] }));
   await ok(admin.post('/api/data/permission', { role: viewer, module: 'region', actions: ['read'] }));
-  const user = async (username: string, name: string, role: number) => (await ok(admin.post('/api/data/user', { username, name, password: PASSWORD, roles: [role] }))).id;
-  const users = { sam: await user('sam', 'Sam Sales', sales), dana: await user('dana', 'Dana Sales', sales), viewer: await user('viewer', 'Vic Viewer', viewer) };
+  // Users are seen within one's department: Sam and Dana see each other, and Vic sees no one.
+  const department = (await ok(admin.post('/api/data/department', { code: '0010', name: 'Sales' }))).id;
+  const user = async (username: string, name: string, role: number, dept?: number) => (await ok(admin.post('/api/data/user', { username, name, password: PASSWORD, roles: [role], ...(dept ? { department: dept } : {}) }))).id;
+  const users = { sam: await user('sam', 'Sam Sales', sales, department), dana: await user('dana', 'Dana Sales', sales, department), viewer: await user('viewer', 'Vic Viewer', viewer) };
   const grades = ['gold', 'silver', 'bronze'];
   for (let i = 1; i <= customers; i++) {
     await ok(admin.post('/api/data/customer', {

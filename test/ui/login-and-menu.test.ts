@@ -42,7 +42,7 @@ describe('admin UI: login, menu and language', () => {
     await page.goto('/m/customer');
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('There is no module "customer", or you may not read it.');
     const sam = await ui.loginAs('sam', PASSWORD);
-    expect(await sam.getByTestId('menu').locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Tag']);
+    expect(await sam.getByTestId('menu').locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Tag', 'User']);
     await sam.context().close();
     await page.context().close();
   });
@@ -82,7 +82,7 @@ describe('admin UI: login, menu and language', () => {
     await page.getByTestId('lang').selectOption('zh');
     const menu = page.getByTestId('menu');
     // Tag has no Chinese title: it keeps its own.
-    await expect.poll(() => menu.locator('a').allInnerTexts()).toEqual(['跟进', '客户', '区域', 'Tag']);
+    await expect.poll(() => menu.locator('a').allInnerTexts()).toEqual(['跟进', '客户', '区域', 'Tag', '用户']);
     await menu.getByRole('link', { name: '客户' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('客户');
     // Field titles from the module's x-i18n; a field without a translation keeps its title.

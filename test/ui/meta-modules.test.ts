@@ -36,7 +36,7 @@ describeEachDialect('GET /api/meta/modules', (dialect) => {
 
   it('P-3: a sales user gets only the modules they may read, with their actions', async () => {
     const mine = await meta(sam);
-    expect([...mine.keys()]).toEqual(['customer', 'followup', 'region', 'tag']);
+    expect([...mine.keys()]).toEqual(['customer', 'followup', 'region', 'tag', 'user']);
     expect(mine.get('customer').actions).toEqual(['read', 'create', 'update']);
     expect(mine.get('region').actions).toEqual(['read']);
     expect(mine.get('region').fields.filter((f: any) => f.writable)).toEqual([]);
@@ -55,7 +55,7 @@ describeEachDialect('GET /api/meta/modules', (dialect) => {
     expect(customer.relations.map((r: any) => r.name)).toEqual(['tags', 'followups']);
     expect(customer.relations[0]).toMatchObject({ kind: 'many-to-many', target: 'tag', writable: true });
     expect(customer.relations.slice(1)).toEqual([{ name: 'followups', kind: 'one-to-many', target: 'followup', via: 'customer', title: 'Follow-ups', i18n: { zh: '跟进记录' }, writable: false }]);
-    expect(customer).toMatchObject({ title: 'Customer', i18n: { zh: '客户' }, label: 'name', list: { columns: ['name', 'phone', 'grade', 'region', 'since', 'tags'], search: ['name', 'phone'], filters: ['grade', 'since'], sort: 'name' } });
+    expect(customer).toMatchObject({ title: 'Customer', i18n: { zh: '客户' }, label: 'name', owner: 'owner', list: { columns: ['name', 'phone', 'grade', 'region', 'since', 'tags'], search: ['name', 'phone'], filters: ['grade', 'since'], sort: 'name' } });
   });
 
   it('readFields, writeFields and filterFields narrow the fields; a relation to an unreadable module is left out', async () => {

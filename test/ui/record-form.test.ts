@@ -22,8 +22,9 @@ describe('admin UI: generated forms', () => {
     await page.getByTestId('menu').getByRole('link', { name: 'Customer' }).click();
     await page.getByRole('link', { name: 'New Customer' }).click();
     await page.waitForURL(/\/m\/customer\/new$/);
-    // The default is preselected; required fields are marked.
+    // The default is preselected, and the person entering the record is its owner (x-owner).
     expect(await page.getByLabel('Grade').inputValue()).toBe('bronze');
+    await expect.poll(() => page.getByLabel('Owner').inputValue()).toBe('Sam Sales');
     await page.getByLabel('Name').fill('Li Lei');
     await page.getByLabel('Phone').fill('138 0000 0001');
     await page.getByLabel('Grade').selectOption('silver');
@@ -45,7 +46,7 @@ describe('admin UI: generated forms', () => {
     expect(await page.locator('[data-field="region"] dd').innerText()).toBe('North');
     await expect.poll(() => page.locator('[data-field="tags"] dd').innerText()).toBe('vip, linux');
     const [saved] = await customers({ phone: '138 0000 0001' });
-    expect(saved).toMatchObject({ name: 'Li Lei', grade: 'silver', since: '2026-11-20', region: w.regions.North, tags: [w.tags.vip, w.tags.linux].sort((a, b) => a! - b!), createdBy: w.users.sam });
+    expect(saved).toMatchObject({ name: 'Li Lei', grade: 'silver', since: '2026-11-20', region: w.regions.North, tags: [w.tags.vip, w.tags.linux].sort((a, b) => a! - b!), owner: w.users.sam, createdBy: w.users.sam });
     await ui.screenshot(page, 'detail-after-create');
     await page.context().close();
   });
