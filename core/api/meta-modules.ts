@@ -51,6 +51,8 @@ export interface RelationMeta {
   title: string;
   i18n: Record<string, string>;
   writable: boolean;
+  /** May be used in filters (`some`/`none`/`every`), within P-1 filterFields. */
+  filterable: boolean;
 }
 
 export interface ModuleMeta {
@@ -124,6 +126,7 @@ function moduleMeta(m: Module, access: Access, actions: Action[], readable: (nam
         title: typeof schema.title === 'string' ? schema.title : humanize(r.name),
         i18n: labelsOf(r.name, schema['x-i18n']),
         writable: r.kind === 'many-to-many' && writes && (access.canWriteRelation?.(m, r) ?? true),
+        filterable: filterable === undefined || filterable.has(r.name),
       };
     });
   // A path column is shown when its first step is readable; the API hides what lies beyond.

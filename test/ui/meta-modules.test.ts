@@ -54,7 +54,7 @@ describeEachDialect('GET /api/meta/modules', (dialect) => {
     expect(field('version')).toMatchObject({ system: true, writable: false });
     expect(customer.relations.map((r: any) => r.name)).toEqual(['tags', 'followups']);
     expect(customer.relations[0]).toMatchObject({ kind: 'many-to-many', target: 'tag', writable: true });
-    expect(customer.relations.slice(1)).toEqual([{ name: 'followups', kind: 'one-to-many', target: 'followup', via: 'customer', title: 'Follow-ups', i18n: { zh: '跟进记录' }, writable: false }]);
+    expect(customer.relations.slice(1)).toEqual([{ name: 'followups', kind: 'one-to-many', target: 'followup', via: 'customer', title: 'Follow-ups', i18n: { zh: '跟进记录' }, writable: false, filterable: true }]);
     expect(customer).toMatchObject({ title: 'Customer', i18n: { zh: '客户' }, label: 'name', owner: 'owner', list: { columns: ['name', 'phone', 'grade', 'region', 'since', 'tags'], search: ['name', 'phone'], filters: ['grade', 'since'], sort: 'name' } });
   });
 

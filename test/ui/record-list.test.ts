@@ -95,6 +95,30 @@ describe('admin UI: generated list', () => {
     expect(new Set(await columnTexts(page, 'region'))).toEqual(new Set(['North']));
   });
 
+  it('S-5: customers with no follow-up in the last 30 days, through the one-to-many relation', async () => {
+    const ids = await apiIds('sort=name');
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const made: number[] = [];
+    for (const [i, days] of [[0, 3], [1, 10], [2, 29], [3, 45], [3, 2], [4, 90]] as const) {
+      made.push((await ok(ui.admin.post('/api/data/followup', { customer: ids[i], date: daysAgo(days) }))).id);
+    }
+    await page.goto('/m/customer');
+    await page.getByTestId('toggle-filters').click();
+    const filters = page.getByTestId('filters');
+    await filters.getByRole('button', { name: 'Remove all' }).click();
+    await page.getByTestId('add-filter').selectOption('followups');
+    expect(await filters.getByLabel('Follow-ups: operator').inputValue()).toBe('noneWithin');
+    await filters.getByLabel('Follow-ups days').fill('30');
+    await ui.screenshot(page, 'list-filter-s05');
+    await filters.getByRole('button', { name: 'Apply' }).click();
+    // Customers 1–4 were followed up within 30 days (4 also 45 days ago); 5 only 90 days ago.
+    const expected = ids.filter((id: number) => !ids.slice(0, 4).includes(id));
+    await expect.poll(pager).toBe(`1–25 of ${expected.length}`);
+    expect(await rowIds(page)).toEqual(expected.slice(0, 25));
+    expect(await apiIds(`sort=name&filter=${encodeURIComponent(JSON.stringify({ followups: { none: { date: { gte: '$now-30d' } } } }))}`)).toEqual(expected);
+    for (const id of made) await ok(ui.admin.delete(`/api/data/followup/${id}`), 204);
+  });
+
   it('deletes the selected records in one bulk request, after a confirmation', async () => {
     await page.goto('/m/customer?sort=name');
     await expect.poll(pager).toBe('1–25 of 30');

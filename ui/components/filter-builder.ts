@@ -1,12 +1,14 @@
 /**
  * The filter builder: one row per condition, its inputs chosen by the field's type (a select for
  * enums and yes/no, ranges for numbers and dates, "more than N days ago" for dates, a lookup for
- * references, "contains" for text). Rows live in the URL (`?f=`), so a filtered list can be
- * bookmarked and shared; they become the API's filter JSON here.
+ * references, "contains" for text), and for a one-to-many relation whether it has a related
+ * record dated in the last N days (S-5: customers with no follow-up in 30 days). Rows live in
+ * the URL (`?f=`), so a filtered list can be bookmarked and shared; they become the API's filter
+ * JSON here.
  */
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import type { FieldMeta, ModuleMeta, Rec } from '../api.js';
+import type { FieldMeta, ModuleMeta, Rec, RelationMeta } from '../api.js';
 import { fieldOf } from '../api.js';
 import { fieldTitle, t } from '../i18n.js';
 import { RefPicker } from './ref-picker.js';
@@ -18,7 +20,22 @@ export interface FilterRow {
   b?: string;
 }
 
-type Op = 'eq' | 'range' | 'olderThan' | 'within' | 'contains' | 'empty';
+type Op = 'eq' | 'range' | 'olderThan' | 'within' | 'contains' | 'empty' | 'noneWithin' | 'someWithin';
+
+const DATED = new Set(['date', 'datetime']);
+
+/** The date a related record is judged by: the target's default sort field if it is a date, else its first date field. */
+function relationDate(r: RelationMeta, meta: ReadonlyMap<string, ModuleMeta>): FieldMeta | undefined {
+  const target = meta.get(r.target);
+  if (!target || !r.filterable) return undefined;
+  const sortField = target.list.sort.split(',')[0]!.replace(/^-/, '');
+  const dated = target.fields.filter((f) => DATED.has(f.kind) && f.filterable && !f.system);
+  return dated.find((f) => f.name === sortField) ?? dated[0];
+}
+
+/** One-to-many relations that can be filtered by the date of their records. */
+export const filterableRelations = (m: ModuleMeta, meta: ReadonlyMap<string, ModuleMeta>): RelationMeta[] =>
+  m.relations.filter((r) => r.kind === 'one-to-many' && relationDate(r, meta));
 
 const FILTERABLE_KINDS = new Set(['enum', 'boolean', 'integer', 'number', 'date', 'datetime', 'ref', 'string', 'text']);
 
@@ -43,24 +60,36 @@ function opsOf(f: FieldMeta): Op[] {
 }
 
 const OP_LABEL: Record<Op, Parameters<typeof t>[0]> = {
-  eq: 'filter.any', range: 'filter.between', olderThan: 'filter.olderThan', within: 'filter.within', contains: 'filter.contains', empty: 'filter.empty',
+  eq: 'filter.is', range: 'filter.between', olderThan: 'filter.olderThan', within: 'filter.within', contains: 'filter.contains', empty: 'filter.empty',
+  noneWithin: 'filter.noneWithin', someWithin: 'filter.someWithin',
 };
+
+const relationOf = (m: ModuleMeta, name: string) => m.relations.find((r) => r.name === name && r.kind === 'one-to-many');
 
 /** Rows from the URL's `f` parameter; anything malformed is dropped. */
 export function parseRows(text: string | null, m: ModuleMeta): FilterRow[] {
   if (!text) return [];
   try {
     const rows = JSON.parse(text) as FilterRow[];
-    return Array.isArray(rows) ? rows.filter((r) => r && typeof r.field === 'string' && fieldOf(m, r.field) && typeof r.op === 'string') : [];
+    return Array.isArray(rows) ? rows.filter((r) => r && typeof r.field === 'string' && (fieldOf(m, r.field) || relationOf(m, r.field)) && typeof r.op === 'string') : [];
   } catch {
     return [];
   }
 }
 
 /** The API filter of the rows that have a value; undefined when none has. */
-export function rowsToFilter(rows: readonly FilterRow[], m: ModuleMeta): Rec | undefined {
+export function rowsToFilter(rows: readonly FilterRow[], m: ModuleMeta, meta: ReadonlyMap<string, ModuleMeta>): Rec | undefined {
   const parts: Rec[] = [];
   for (const row of rows) {
+    const relation = relationOf(m, row.field);
+    if (relation) {
+      const date = relationDate(relation, meta);
+      const days = row.a?.trim() ?? '';
+      if (date && /^\d+$/.test(days) && (row.op === 'noneWithin' || row.op === 'someWithin')) {
+        parts.push({ [relation.name]: { [row.op === 'noneWithin' ? 'none' : 'some']: { [date.name]: { gte: `$now-${days}d` } } } });
+      }
+      continue;
+    }
     const f = fieldOf(m, row.field);
     if (!f) continue;
     const a = row.a?.trim() ?? '';
@@ -105,12 +134,18 @@ interface Props {
 
 export function FilterBuilder({ module, meta, rows: applied, onApply }: Props) {
   const fields = filterableFields(module);
-  const start = applied.length > 0 ? applied : module.list.filters.map((name) => fieldOf(module, name)).filter((f): f is FieldMeta => !!f && fields.includes(f)).map((f) => ({ field: f.name, op: opsOf(f)[0]! }));
+  const relations = filterableRelations(module, meta);
+  const firstRow = (name: string): FilterRow | undefined => {
+    const f = fields.find((x) => x.name === name);
+    if (f) return { field: name, op: opsOf(f)[0]! };
+    return relations.some((r) => r.name === name) ? { field: name, op: 'noneWithin' } : undefined;
+  };
+  const start = applied.length > 0 ? applied : module.list.filters.map(firstRow).filter((r): r is FilterRow => !!r);
   const [rows, setRows] = useState<FilterRow[]>([...start]);
   const update = (i: number, change: Partial<FilterRow>) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, ...change } : r)));
   const add = (name: string) => {
-    const f = fieldOf(module, name);
-    if (f) setRows((rs) => [...rs, { field: name, op: opsOf(f)[0]! }]);
+    const row = firstRow(name);
+    if (row) setRows((rs) => [...rs, row]);
   };
   const submit = (e: Event) => {
     e.preventDefault();
@@ -149,16 +184,34 @@ export function FilterBuilder({ module, meta, rows: applied, onApply }: Props) {
     }
   };
 
+  const relationRow = (row: FilterRow, i: number, r: RelationMeta) => {
+    const label = fieldTitle(r);
+    return html`<div class="filter-row" data-field=${r.name}>
+      <span class="filter-field">${label}</span>
+      <select class="filter-op" value=${row.op} aria-label=${`${label}: operator`} onChange=${(e: Event) => update(i, { op: (e.target as HTMLSelectElement).value as Op })}>
+        <option value="noneWithin">${t('filter.noneWithin')}</option>
+        <option value="someWithin">${t('filter.someWithin')}</option>
+      </select>
+      <span class="filter-value"><input type="number" min="0" step="1" class="days" value=${row.a ?? ''} aria-label=${`${label} ${t('filter.days')}`}
+        onInput=${(e: Event) => update(i, { a: (e.target as HTMLInputElement).value })} /><span class="muted">${t('filter.daysWithin')}</span></span>
+      <button type="button" class="icon-button" aria-label=${`${t('filter.remove')}: ${label}`} title=${t('filter.remove')}
+        onClick=${() => setRows((rs) => rs.filter((_, j) => j !== i))}>×</button>
+    </div>`;
+  };
+
   return html`<form class="filters panel" onSubmit=${submit} data-testid="filters">
     ${rows.length === 0 && html`<p class="muted">${t('filter.none')}</p>`}
     ${rows.map((row, i) => {
-      const f = fieldOf(module, row.field)!;
+      const relation = relations.find((r) => r.name === row.field);
+      if (relation) return relationRow(row, i, relation);
+      const f = fieldOf(module, row.field);
+      if (!f) return null;
       const ops = opsOf(f);
       return html`<div class="filter-row" data-field=${f.name}>
         <span class="filter-field">${fieldTitle(f)}</span>
         ${ops.length > 1 && html`<select class="filter-op" value=${row.op} aria-label=${`${fieldTitle(f)}: operator`}
           onChange=${(e: Event) => update(i, { op: (e.target as HTMLSelectElement).value as Op, a: '', b: '' })}>
-          ${ops.map((op) => html`<option value=${op}>${op === 'eq' ? '=' : t(OP_LABEL[op])}</option>`)}
+          ${ops.map((op) => html`<option value=${op}>${t(OP_LABEL[op])}</option>`)}
         </select>`}
         <span class="filter-value">${valueInputs(row, i, f)}</span>
         <button type="button" class="icon-button" aria-label=${`${t('filter.remove')}: ${fieldTitle(f)}`} title=${t('filter.remove')}
@@ -169,6 +222,7 @@ export function FilterBuilder({ module, meta, rows: applied, onApply }: Props) {
       <select aria-label=${t('filter.add')} value="" onChange=${(e: Event) => { add((e.target as HTMLSelectElement).value); (e.target as HTMLSelectElement).value = ''; }} data-testid="add-filter">
         <option value="">${t('filter.add')}</option>
         ${fields.map((f) => html`<option value=${f.name}>${fieldTitle(f)}</option>`)}
+        ${relations.map((r) => html`<option value=${r.name}>${fieldTitle(r)}</option>`)}
       </select>
       <span class="spacer"></span>
       ${rows.length > 0 && html`<button type="button" class="button button-quiet" onClick=${() => { setRows([]); onApply([]); }}>${t('filter.reset')}</button>`}

@@ -25,7 +25,7 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
   const sort = sortParam || m.list.sort;
   const page = Math.max(1, Number(location.query.get('page') ?? 1) || 1);
   const rows = parseRows(location.query.get('f'), m);
-  const filter = rowsToFilter(rows, m);
+  const filter = rowsToFilter(rows, m, session.meta);
   const columns = (m.list.columns.length > 0 ? m.list.columns : [m.label]).map((c) => resolveColumn(m, c, session.meta));
   const fields = [...new Set(columns.map((c) => c.fetch))];
 
