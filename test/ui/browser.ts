@@ -21,7 +21,7 @@ export interface UiHarness {
   baseUrl: string;
   browser: Browser;
   /** A fresh browser context (own cookies and storage), logged in as `username` through the login page. */
-  loginAs(username: string, password: string): Promise<Page>;
+  loginAs(username: string, password: string, opts?: { timezoneId?: string }): Promise<Page>;
   /** Saves a full-page PNG under test/ui/screenshots/ (gitignored), for people to look at. */
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
@@ -43,8 +43,8 @@ export async function startUi(opts: TestAppOptions = {}): Promise<UiHarness> {
     admin: await app.admin(),
     baseUrl,
     browser,
-    async loginAs(username, password) {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    async loginAs(username, password, opts = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: opts.timezoneId ?? 'UTC' });
       const page = await context.newPage();
       await page.goto('/login');
       await page.getByLabel('Username').fill(username);

@@ -52,6 +52,7 @@ export const followupDef = {
     date: { type: 'string', format: 'date', title: 'Date' },
     method: { type: 'string', enum: ['phone', 'qq', 'visit'], title: 'Method' },
     notes: { type: 'string', maxLength: 500, title: 'Notes' },
+    nextCallAt: { type: 'string', format: 'date-time', title: 'Next call' },
   },
   required: ['customer', 'date'],
   'x-list': { columns: ['date', 'method', 'notes', 'customer'], sort: '-date' },

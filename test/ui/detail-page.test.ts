@@ -41,8 +41,8 @@ describe('admin UI: detail page with related lists', () => {
     await page.context().close();
   });
 
-  it('"Add" in the related list opens a follow-up form with the customer filled in', async () => {
-    const page = await ui.loginAs('sam', PASSWORD);
+  it('"Add" in the related list opens a follow-up form with the customer filled in; times are the reader\'s own', async () => {
+    const page = await ui.loginAs('sam', PASSWORD, { timezoneId: 'Asia/Shanghai' });
     await page.goto(`/m/customer/${ada.id}`);
     await page.getByTestId('related-followups').getByRole('link', { name: 'Add' }).click();
     await page.waitForURL(new RegExp(`/m/followup/new\\?customer=${ada.id}$`));
@@ -50,9 +50,14 @@ describe('admin UI: detail page with related lists', () => {
     await page.getByLabel('Date').fill('2026-11-21');
     await page.getByLabel('Method').selectOption('phone');
     await page.getByLabel('Notes').fill('agreed to a trial lesson');
+    await page.getByLabel('Next call').fill('2026-12-01T09:30');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(/\/m\/followup\/\d+$/);
     expect(await page.getByTestId('flash').innerText()).toBe('Follow-up created.');
+    // 09:30 in Shanghai is 01:30 UTC; the page shows it back in the reader's zone.
+    const id = Number(/\/(\d+)$/.exec(page.url())![1]);
+    expect((await ok(ui.admin.get(`/api/data/followup/${id}`), 200)).nextCallAt).toBe('2026-12-01T01:30:00.000Z');
+    expect(await page.locator('[data-field="nextCallAt"] dd').innerText()).toBe('2026-12-01 09:30');
     await page.locator('[data-field="customer"] dd').getByRole('link', { name: 'Ada Wang' }).click();
     await page.waitForURL(new RegExp(`/m/customer/${ada.id}$`));
     await expect.poll(() => columnTexts(page, 'notes')).toEqual(['agreed to a trial lesson', 'came to the campus', 'sent the outline', 'first call']);

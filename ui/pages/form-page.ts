@@ -8,12 +8,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf, StratumError, type FieldMeta, type ModuleMeta, type Rec } from '../api.js';
 import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
 import { FieldInput, inputId, RelationInput } from '../components/field-input.js';
-import { formatValue } from '../format.js';
+import { formatValue, recordLabel } from '../format.js';
 import { initialRaw, parseRaw, sameRaw, toRaw, type Raw } from '../form-values.js';
 import { fieldTitle, moduleTitle, t } from '../i18n.js';
 import { navigate, type Location } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
-import { recordLabel } from '../format.js';
 import { setFlash } from '../flash.js';
 
 interface Props {

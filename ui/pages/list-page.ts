@@ -1,7 +1,7 @@
 /** The generated list of a module: search, filters, sortable columns, pages, bulk delete, CSV export. */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, type ModuleMeta, type Rec } from '../api.js';
+import { api, fieldOf, messageOf, type ModuleMeta, type Rec } from '../api.js';
 import { resolveColumn } from '../columns.js';
 import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
 import { FilterBuilder, parseRows, rowsToFilter, type FilterRow } from '../components/filter-builder.js';
@@ -9,7 +9,6 @@ import { RecordTable } from '../components/record-table.js';
 import { fieldTitle, moduleTitle, t } from '../i18n.js';
 import { navigate, withQuery, type Location } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
-import { fieldOf } from '../api.js';
 
 const PAGE_SIZE = 25;
 
