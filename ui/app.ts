@@ -41,24 +41,21 @@ export function App() {
     if (session) void loadMeta().then((meta) => setSession((s) => (s ? { ...s, meta } : s)), onUnauthenticated);
   }, [location.path]);
 
-  if (failure) return html`<div class="center"><${ErrorPanel} message=${failure} onRetry=${load} /></div>`;
-  if (session === undefined) return html`<div class="center"><${Loading} /></div>`;
-
   const next = location.query.get('next');
   const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-  if (session === null || location.path === '/login') {
-    if (session && location.path === '/login') {
-      navigate(safeNext, { replace: true });
-      return null;
-    }
-    if (location.path !== '/login') {
-      navigate(`/login${location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + window.location.search)}`}`, { replace: true });
-      return null;
-    }
-    return html`<${LoginPage} onLoggedIn=${async () => {
-      await load();
-      navigate(safeNext, { replace: true });
-    }} />`;
+  // Logged in on the login page: on to where they wanted to go. Logged out elsewhere: to the login, and back after it.
+  const redirect = session && location.path === '/login' ? safeNext
+    : session === null && location.path !== '/login' ? `/login${location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + window.location.search)}`}`
+    : undefined;
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  if (failure) return html`<div class="center"><${ErrorPanel} message=${failure} onRetry=${load} /></div>`;
+  if (session === undefined || redirect) return html`<div class="center"><${Loading} /></div>`;
+  if (session === null) {
+    // Once the session is known, the redirect above leads on to `next`.
+    return html`<${LoginPage} onLoggedIn=${load} />`;
   }
 
   const onLang = (lang: Lang) => {

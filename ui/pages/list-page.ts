@@ -55,7 +55,8 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
     return () => {
       live = false;
     };
-  }, [location.query.toString(), m, reloads]);
+    // m is a new object whenever the menu reloads; only what the query uses matters.
+  }, [location.query.toString(), m.name, fields.join(','), reloads]);
 
   // Search as you type, without a history entry per keystroke.
   useEffect(() => {
