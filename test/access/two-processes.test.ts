@@ -110,6 +110,9 @@ describe.skipIf(!testDialects().includes('mariadb'))('two server processes on on
       HOST: '127.0.0.1',
       ADMIN_PASSWORD: 'x',
       METADATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'stratum-b-metadata-')),
+      // The engine alone, as process A (startTestApp) runs: no app plugins, no demo.
+      MODULES_DIR: '',
+      DEMO: '0',
     });
     remote = new HttpClient(`http://127.0.0.1:${port}`);
     await remote.login('sales_001002', PASSWORD);
