@@ -8,6 +8,7 @@ import { currentLang, setLang, type Lang } from './i18n.js';
 import { DetailPage } from './pages/detail-page.js';
 import { FormPage } from './pages/form-page.js';
 import { HomePage } from './pages/home-page.js';
+import { ImportPage } from './pages/import-page.js';
 import { ListPage } from './pages/list-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { match, navigate, useLocation, type Location } from './router.js';
@@ -77,6 +78,7 @@ function page(session: Session, location: Location) {
   if (path === '/' || path === '') return html`<${HomePage} session=${session} />`;
   let p: Record<string, string> | undefined;
   if ((p = match('/m/:module', path))) return html`<${ListPage} key=${p.module} session=${session} module=${p.module} location=${location} />`;
+  if ((p = match('/m/:module/import', path))) return html`<${ImportPage} key=${`${p.module}/import`} session=${session} module=${p.module} />`;
   if ((p = match('/m/:module/new', path))) return html`<${FormPage} key=${`${p.module}/new`} session=${session} module=${p.module} location=${location} />`;
   if ((p = match('/m/:module/:id/edit', path))) return html`<${FormPage} key=${`${p.module}/${p.id}/edit`} session=${session} module=${p.module} id=${Number(p.id)} location=${location} />`;
   if ((p = match('/m/:module/:id', path))) return html`<${DetailPage} key=${`${p.module}/${p.id}`} session=${session} module=${p.module} id=${Number(p.id)} />`;
