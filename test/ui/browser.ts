@@ -66,6 +66,12 @@ export async function startUi(opts: TestAppOptions = {}): Promise<UiHarness> {
 
 export const ADMIN = { username: 'admin', password: ADMIN_PASSWORD };
 
+/**
+ * `expect.poll` with room for a loaded CI machine: the page renders after a request, and vitest's
+ * default of one second is too tight when two test files and MariaDB share two cores.
+ */
+export const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+
 /** The ids of the rows a record table shows, in order. */
 export async function rowIds(page: Page): Promise<number[]> {
   return (await page.getByTestId('records').locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-id')))));

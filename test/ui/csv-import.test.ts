@@ -5,7 +5,7 @@
  * `'+86…` neutralised cells) reads back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, startUi, type UiHarness } from './browser.js';
+import { eventually, ok, startUi, type UiHarness } from './browser.js';
 import { buildWorld, PASSWORD, type World } from './crm-world.js';
 
 describe('admin UI: CSV import', () => {
@@ -36,7 +36,7 @@ describe('admin UI: CSV import', () => {
     await page.getByText('6 rows in leads.csv.').waitFor();
     expect(await page.getByTestId('import-ignored').innerText()).toBe('These columns will be ignored: id, createdAt');
     await page.getByRole('button', { name: 'Import 6 rows' }).click();
-    await expect.poll(() => page.getByTestId('import-summary').innerText().catch(() => '')).toBe('Done: 3 records created, 3 rows refused.');
+    await eventually(() => page.getByTestId('import-summary').innerText().catch(() => '')).toBe('Done: 3 records created, 3 rows refused.');
     expect(await page.getByTestId('import-progress').innerText()).toContain('6 of 6 rows: 3 created, 3 refused');
     expect(await page.getByTestId('import-progress').locator('progress').evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([6, 6]);
     const report = await page.getByTestId('import-report').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
@@ -59,7 +59,7 @@ describe('admin UI: CSV import', () => {
     const page = await ui.loginAs('sam', PASSWORD);
     await page.goto('/m/customer/import');
     await page.getByTestId('import-file').setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from('colour,size\nred,9\n') });
-    await expect.poll(() => page.getByRole('alert').innerText()).toBe('No column of the header names a field you may fill.');
+    await eventually(() => page.getByRole('alert').innerText()).toBe('No column of the header names a field you may fill.');
     expect(await page.getByRole('button', { name: /^Import/ }).count()).toBe(0);
     await page.context().close();
   });

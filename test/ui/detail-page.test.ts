@@ -4,7 +4,7 @@
  * in, edit, and delete with a confirmation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { columnTexts, headers, ok, startUi, type UiHarness } from './browser.js';
+import { eventually, columnTexts, headers, ok, startUi, type UiHarness } from './browser.js';
 import { buildWorld, PASSWORD, type World } from './crm-world.js';
 
 describe('admin UI: detail page with related lists', () => {
@@ -28,12 +28,12 @@ describe('admin UI: detail page with related lists', () => {
     await page.goto('/m/customer');
     await page.getByRole('link', { name: 'Ada Wang' }).click();
     await page.waitForURL(new RegExp(`/m/customer/${ada.id}$`));
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Ada Wang');
+    await eventually(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Ada Wang');
     expect(await page.locator('[data-field="grade"] dd').innerText()).toBe('gold');
     expect(await page.locator('[data-field="region"] dd').innerText()).toBe('South');
     const related = page.getByTestId('related-followups');
-    await expect.poll(() => related.locator('h2').innerText()).toMatch(/^Follow-ups\s*3$/);
-    await expect.poll(() => columnTexts(page, 'notes')).toEqual(['came to the campus', 'sent the outline', 'first call']);
+    await eventually(() => related.locator('h2').innerText()).toMatch(/^Follow-ups\s*3$/);
+    await eventually(() => columnTexts(page, 'notes')).toEqual(['came to the campus', 'sent the outline', 'first call']);
     expect(await headers(page)).toEqual(['Date', 'Method', 'Notes']);
     // Sam may not delete customers: no delete button.
     expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
@@ -46,7 +46,7 @@ describe('admin UI: detail page with related lists', () => {
     await page.goto(`/m/customer/${ada.id}`);
     await page.getByTestId('related-followups').getByRole('link', { name: 'Add' }).click();
     await page.waitForURL(new RegExp(`/m/followup/new\\?customer=${ada.id}$`));
-    await expect.poll(() => page.getByLabel('Customer').inputValue()).toBe('Ada Wang');
+    await eventually(() => page.getByLabel('Customer').inputValue()).toBe('Ada Wang');
     await page.getByLabel('Date').fill('2026-11-21');
     await page.getByLabel('Method').selectOption('phone');
     await page.getByLabel('Notes').fill('agreed to a trial lesson');
@@ -60,7 +60,7 @@ describe('admin UI: detail page with related lists', () => {
     expect(await page.locator('[data-field="nextCallAt"] dd').innerText()).toBe('2026-12-01 09:30');
     await page.locator('[data-field="customer"] dd').getByRole('link', { name: 'Ada Wang' }).click();
     await page.waitForURL(new RegExp(`/m/customer/${ada.id}$`));
-    await expect.poll(() => columnTexts(page, 'notes')).toEqual(['agreed to a trial lesson', 'came to the campus', 'sent the outline', 'first call']);
+    await eventually(() => columnTexts(page, 'notes')).toEqual(['agreed to a trial lesson', 'came to the campus', 'sent the outline', 'first call']);
     await page.context().close();
   });
 
@@ -69,7 +69,7 @@ describe('admin UI: detail page with related lists', () => {
     await page.goto(`/m/customer/${ada.id}`);
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.waitForURL(new RegExp(`/m/customer/${ada.id}/edit$`));
-    await expect.poll(() => page.getByLabel('Name').inputValue()).toBe('Ada Wang');
+    await eventually(() => page.getByLabel('Name').inputValue()).toBe('Ada Wang');
     await page.getByLabel('Visits').fill('7');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(new RegExp(`/m/customer/${ada.id}$`));

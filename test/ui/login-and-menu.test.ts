@@ -2,7 +2,7 @@
  * Login, the menu built from the user's permissions (P-3), breadcrumbs and the language switch.
  */
 import { afterAll, beforeAll, expect, it, describe } from 'vitest';
-import { ADMIN, headers, startUi, type UiHarness } from './browser.js';
+import { eventually, ADMIN, headers, startUi, type UiHarness } from './browser.js';
 import { buildWorld, PASSWORD } from './crm-world.js';
 
 describe('admin UI: login, menu and language', () => {
@@ -22,12 +22,12 @@ describe('admin UI: login, menu and language', () => {
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toBe('Wrong username or password');
+    await eventually(() => page.getByRole('alert').innerText()).toBe('Wrong username or password');
     await ui.screenshot(page, 'login-failed');
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(/\/m\/customer$/);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
+    await eventually(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
     const menu = page.getByTestId('menu');
     expect(await menu.locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Tag', 'Department', 'Permission', 'Role', 'User', 'Visibility rule']);
     expect(await menu.getByRole('link', { name: 'Customer' }).getAttribute('aria-current')).toBe('page');
@@ -37,10 +37,10 @@ describe('admin UI: login, menu and language', () => {
   it('P-3: a user sees in the menu only the modules they may read, and is told when a deep link is not theirs', async () => {
     const page = await ui.loginAs('viewer', PASSWORD);
     expect(await page.getByTestId('menu').locator('a').allInnerTexts()).toEqual(['Region']);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome, Vic Viewer');
+    await eventually(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome, Vic Viewer');
     await ui.screenshot(page, 'home-restricted');
     await page.goto('/m/customer');
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('There is no module "customer", or you may not read it.');
+    await eventually(() => page.getByRole('alert').innerText()).toContain('There is no module "customer", or you may not read it.');
     const sam = await ui.loginAs('sam', PASSWORD);
     expect(await sam.getByTestId('menu').locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Tag', 'User']);
     await sam.context().close();
@@ -60,7 +60,7 @@ describe('admin UI: login, menu and language', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(/\/m\/customer$/);
     await page.getByTestId('empty').waitFor();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
+    await eventually(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
     await page.context().close();
   });
 
@@ -69,7 +69,7 @@ describe('admin UI: login, menu and language', () => {
     const page = await ui.loginAs('admin', ADMIN.password);
     await page.goto(`/m/customer/${id}`);
     const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
-    await expect.poll(() => crumbs.locator('li').allInnerTexts()).toEqual(['Home', 'Customer', 'Ada Crumb']);
+    await eventually(() => crumbs.locator('li').allInnerTexts()).toEqual(['Home', 'Customer', 'Ada Crumb']);
     await crumbs.getByRole('link', { name: 'Customer' }).click();
     await page.waitForURL(/\/m\/customer$/);
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Home' }).click();
@@ -82,16 +82,16 @@ describe('admin UI: login, menu and language', () => {
     await page.getByTestId('lang').selectOption('zh');
     const menu = page.getByTestId('menu');
     // Tag has no Chinese title: it keeps its own.
-    await expect.poll(() => menu.locator('a').allInnerTexts()).toEqual(['跟进', '客户', '区域', 'Tag', '用户']);
+    await eventually(() => menu.locator('a').allInnerTexts()).toEqual(['跟进', '客户', '区域', 'Tag', '用户']);
     await menu.getByRole('link', { name: '客户' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('客户');
+    await eventually(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('客户');
     // Field titles from the module's x-i18n; a field without a translation keeps its title.
-    await expect.poll(() => headers(page)).toEqual(['姓名', '电话', '等级', '区域', '首次咨询', 'Tags']);
+    await eventually(() => headers(page)).toEqual(['姓名', '电话', '等级', '区域', '首次咨询', 'Tags']);
     await page.reload();
     await page.getByRole('link', { name: '新建客户' }).waitFor();
     await ui.screenshot(page, 'list-chinese');
     await page.getByTestId('lang').selectOption('en');
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
+    await eventually(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
     await page.context().close();
   });
 });

@@ -3,7 +3,7 @@
  * with its owner named, on the field that clashes), and a stale edit explained with what changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, startUi, type UiHarness } from './browser.js';
+import { eventually, ok, startUi, type UiHarness } from './browser.js';
 import { buildWorld, PASSWORD, type World } from './crm-world.js';
 
 describe('admin UI: generated forms', () => {
@@ -24,7 +24,7 @@ describe('admin UI: generated forms', () => {
     await page.waitForURL(/\/m\/customer\/new$/);
     // The default is preselected, and the person entering the record is its owner (x-owner).
     expect(await page.getByLabel('Grade').inputValue()).toBe('bronze');
-    await expect.poll(() => page.getByLabel('Owner').inputValue()).toBe('Sam Sales');
+    await eventually(() => page.getByLabel('Owner').inputValue()).toBe('Sam Sales');
     await page.getByLabel('Name').fill('Li Lei');
     await page.getByLabel('Phone').fill('138 0000 0001');
     await page.getByLabel('Grade').selectOption('silver');
@@ -32,19 +32,19 @@ describe('admin UI: generated forms', () => {
     await page.getByLabel('Region').fill('nor');
     await page.getByRole('option', { name: /North/ }).waitFor();
     await page.getByLabel('Region').press('Enter');
-    await expect.poll(() => page.getByLabel('Region').inputValue()).toBe('North');
+    await eventually(() => page.getByLabel('Region').inputValue()).toBe('North');
     // Many-to-many: each pick adds a chip.
     for (const tag of ['vip', 'linux']) {
       await page.getByLabel('Tags').fill(tag);
       await page.getByRole('option', { name: new RegExp(tag) }).click();
     }
-    await expect.poll(() => page.locator('[data-field="tags"] .chip').allInnerTexts()).toEqual(['vip\n×', 'linux\n×']);
+    await eventually(() => page.locator('[data-field="tags"] .chip').allInnerTexts()).toEqual(['vip\n×', 'linux\n×']);
     await ui.screenshot(page, 'form-create');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(/\/m\/customer\/\d+$/);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Li Lei');
+    await eventually(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Li Lei');
     expect(await page.locator('[data-field="region"] dd').innerText()).toBe('North');
-    await expect.poll(() => page.locator('[data-field="tags"] dd').innerText()).toBe('vip, linux');
+    await eventually(() => page.locator('[data-field="tags"] dd').innerText()).toBe('vip, linux');
     const [saved] = await customers({ phone: '138 0000 0001' });
     expect(saved).toMatchObject({ name: 'Li Lei', grade: 'silver', since: '2026-11-20', region: w.regions.North, tags: [w.tags.vip, w.tags.linux].sort((a, b) => a! - b!), owner: w.users.sam, createdBy: w.users.sam });
     await ui.screenshot(page, 'detail-after-create');
@@ -61,7 +61,7 @@ describe('admin UI: generated forms', () => {
     await page.getByLabel('Visits').fill('5000');
     await page.getByRole('button', { name: 'Create' }).click();
     const error = (field: string) => page.locator(`[data-field="${field}"] .field-error`).innerText();
-    await expect.poll(() => error('name')).toBe('Name is required');
+    await eventually(() => error('name')).toBe('Name is required');
     expect(await error('phone')).toBe('Phone does not have the expected form (^[0-9+ -]+$)');
     expect(await error('email')).toBe('E-mail must be an e-mail address like name@example.com');
     expect(await error('visits')).toBe('Visits must be at most 1000');
@@ -73,7 +73,7 @@ describe('admin UI: generated forms', () => {
     expect(requests).toEqual([]);
     // Fixing a field clears its message.
     await page.getByLabel('Name').fill('Han Meimei');
-    await expect.poll(() => page.locator('[data-field="name"] .field-error').count()).toBe(0);
+    await eventually(() => page.locator('[data-field="name"] .field-error').count()).toBe(0);
     await page.context().close();
   });
 
@@ -92,7 +92,7 @@ describe('admin UI: generated forms', () => {
     await dana.getByLabel('Phone').fill('139-1111-2222');
     await dana.getByRole('button', { name: 'Create' }).click();
     const banner = dana.getByTestId('form-error');
-    await expect.poll(() => banner.innerText()).toContain(`This customer already exists (id ${existing.id}, same phone); it belongs to Sam Sales: contact them instead of entering it again`);
+    await eventually(() => banner.innerText()).toContain(`This customer already exists (id ${existing.id}, same phone); it belongs to Sam Sales: contact them instead of entering it again`);
     expect(await banner.getByRole('link').getAttribute('href')).toBe(`/m/customer/${existing.id}`);
     expect(await dana.locator('[data-field="phone"] .field-error').innerText()).toBe('Phone already exists');
     await ui.screenshot(dana, 'form-duplicate');
@@ -105,19 +105,19 @@ describe('admin UI: generated forms', () => {
     const record = await ok(ui.admin.post('/api/data/customer', { name: 'Stale Sun', phone: '555-7000', grade: 'bronze' }));
     const page = await ui.loginAs('sam', PASSWORD);
     await page.goto(`/m/customer/${record.id}/edit`);
-    await expect.poll(() => page.getByLabel('Name').inputValue()).toBe('Stale Sun');
+    await eventually(() => page.getByLabel('Name').inputValue()).toBe('Stale Sun');
     // Meanwhile someone else changes the phone.
     await ok(ui.admin.patch(`/api/data/customer/${record.id}`, { phone: '555-7001' }), 200);
     await page.getByLabel('Grade').selectOption('gold');
     await page.getByRole('button', { name: 'Save' }).click();
     const stale = page.getByTestId('stale');
-    await expect.poll(() => stale.innerText()).toContain('Someone else changed this record while you were editing it');
+    await eventually(() => stale.innerText()).toContain('Someone else changed this record while you were editing it');
     expect(await stale.locator('tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual(['phone']);
     expect(await stale.locator('tr[data-field="phone"]').innerText()).toMatch(/now:\s*555-7001\s+you did not change it: theirs is kept/);
     await ui.screenshot(page, 'form-stale');
     expect((await ok(ui.admin.get(`/api/data/customer/${record.id}`), 200)).grade).toBe('bronze');
     await stale.getByRole('button', { name: 'Discard my changes and load theirs' }).click();
-    await expect.poll(() => page.getByLabel('Phone').inputValue()).toBe('555-7001');
+    await eventually(() => page.getByLabel('Phone').inputValue()).toBe('555-7001');
     expect(await page.getByLabel('Grade').inputValue()).toBe('bronze');
     await page.getByLabel('Grade').selectOption('gold');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -130,12 +130,12 @@ describe('admin UI: generated forms', () => {
     const record = await ok(ui.admin.post('/api/data/customer', { name: 'Mine Ma', phone: '555-7100', grade: 'bronze', visits: 1 }));
     const page = await ui.loginAs('sam', PASSWORD);
     await page.goto(`/m/customer/${record.id}/edit`);
-    await expect.poll(() => page.getByLabel('Name').inputValue()).toBe('Mine Ma');
+    await eventually(() => page.getByLabel('Name').inputValue()).toBe('Mine Ma');
     await ok(ui.admin.patch(`/api/data/customer/${record.id}`, { visits: 9, notes: 'called by admin' }), 200);
     await page.getByLabel('Visits').fill('2');
     await page.getByRole('button', { name: 'Save' }).click();
     const stale = page.getByTestId('stale');
-    await expect.poll(() => stale.locator('tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual(['visits', 'notes']);
+    await eventually(() => stale.locator('tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')))).toEqual(['visits', 'notes']);
     expect(await stale.locator('tr[data-field="visits"]').innerText()).toMatch(/now:\s*9\s+yours:\s*2/);
     expect(await stale.locator('tr[data-field="notes"]').innerText()).toMatch(/now:\s*called by admin\s+you did not change it: theirs is kept/);
     await stale.getByRole('button', { name: 'Apply my changes to the new version' }).click();

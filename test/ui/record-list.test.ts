@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { columnTexts, ok, rowIds, startUi, type UiHarness } from './browser.js';
+import { eventually, columnTexts, ok, rowIds, startUi, type UiHarness } from './browser.js';
 import { buildWorld, PASSWORD } from './crm-world.js';
 
 describe('admin UI: generated list', () => {
@@ -22,7 +22,7 @@ describe('admin UI: generated list', () => {
 
   it('shows the x-list columns, 25 rows a page and the total; Next shows the rest', async () => {
     await page.goto('/m/customer');
-    await expect.poll(pager).toBe('1–25 of 30');
+    await eventually(pager).toBe('1–25 of 30');
     expect(await columnTexts(page, 'name')).toEqual(Array.from({ length: 25 }, (_, i) => `Customer ${String(i + 1).padStart(2, '0')}`));
     // A reference shows its target's label and links to it.
     expect((await columnTexts(page, 'region')).slice(0, 2)).toEqual(['South', 'North']);
@@ -30,7 +30,7 @@ describe('admin UI: generated list', () => {
     expect((await columnTexts(page, 'tags')).slice(3, 6)).toEqual(['', 'vip, python', '']);
     await ui.screenshot(page, 'list');
     await page.getByRole('link', { name: 'Next' }).click();
-    await expect.poll(pager).toBe('26–30 of 30');
+    await eventually(pager).toBe('26–30 of 30');
     expect(await rowIds(page)).toHaveLength(5);
   });
 
@@ -38,11 +38,11 @@ describe('admin UI: generated list', () => {
     await page.goto('/m/customer');
     await page.getByRole('button', { name: 'First contact' }).click();
     await page.waitForURL(/sort=since$/);
-    await expect.poll(() => rowIds(page)).toEqual((await apiIds('sort=since,id')).slice(0, 25));
+    await eventually(() => rowIds(page)).toEqual((await apiIds('sort=since,id')).slice(0, 25));
     expect(await page.locator('th[data-column="since"]').getAttribute('aria-sort')).toBe('ascending');
     await page.getByRole('button', { name: 'First contact' }).click();
     await page.waitForURL(/sort=-since$/);
-    await expect.poll(() => rowIds(page)).toEqual((await apiIds('sort=-since,id')).slice(0, 25));
+    await eventually(() => rowIds(page)).toEqual((await apiIds('sort=-since,id')).slice(0, 25));
     expect(await page.locator('th[data-column="since"]').getAttribute('aria-sort')).toBe('descending');
     const since = await columnTexts(page, 'since');
     expect(since).toEqual([...since].sort().reverse());
@@ -52,8 +52,8 @@ describe('admin UI: generated list', () => {
     await page.goto('/m/customer');
     await page.getByTestId('search').fill('customer 1');
     await page.waitForURL(/q=customer/);
-    await expect.poll(() => columnTexts(page, 'name')).toEqual(Array.from({ length: 10 }, (_, i) => `Customer ${10 + i}`));
-    await expect.poll(pager).toBe('1–10 of 10');
+    await eventually(() => columnTexts(page, 'name')).toEqual(Array.from({ length: 10 }, (_, i) => `Customer ${10 + i}`));
+    await eventually(pager).toBe('1–10 of 10');
     await page.getByTestId('search').fill('nobody at all');
     await page.getByTestId('empty').waitFor();
     expect(await page.getByTestId('empty').innerText()).toContain('No records match the search or filters.');
@@ -73,11 +73,11 @@ describe('admin UI: generated list', () => {
     const expected = await apiIds(`sort=name&filter=${encodeURIComponent(JSON.stringify({ grade: 'gold', since: { lt: '$now-30d' } }))}`);
     expect(expected.length).toBeGreaterThan(3);
     expect(expected.length).toBeLessThan(10);
-    await expect.poll(() => rowIds(page)).toEqual(expected);
+    await eventually(() => rowIds(page)).toEqual(expected);
     expect(new Set(await columnTexts(page, 'grade'))).toEqual(new Set(['gold']));
     expect(await page.getByTestId('toggle-filters').innerText()).toBe('Filters (2)');
     await page.reload();
-    await expect.poll(() => rowIds(page)).toEqual(expected);
+    await eventually(() => rowIds(page)).toEqual(expected);
     // The export carries the same filter.
     const href = (await page.getByTestId('export').getAttribute('href'))!;
     const csv = await (await page.request.get(href)).text();
@@ -91,7 +91,7 @@ describe('admin UI: generated list', () => {
     await page.getByTestId('filters').locator('[data-field="region"] input').fill('Nor');
     await page.getByRole('option', { name: /North/ }).click();
     await page.getByTestId('filters').getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(pager).toBe('1–15 of 15');
+    await eventually(pager).toBe('1–15 of 15');
     expect(new Set(await columnTexts(page, 'region'))).toEqual(new Set(['North']));
   });
 
@@ -113,7 +113,7 @@ describe('admin UI: generated list', () => {
     await filters.getByRole('button', { name: 'Apply' }).click();
     // Customers 1–4 were followed up within 30 days (4 also 45 days ago); 5 only 90 days ago.
     const expected = ids.filter((id: number) => !ids.slice(0, 4).includes(id));
-    await expect.poll(pager).toBe(`1–25 of ${expected.length}`);
+    await eventually(pager).toBe(`1–25 of ${expected.length}`);
     expect(await rowIds(page)).toEqual(expected.slice(0, 25));
     expect(await apiIds(`sort=name&filter=${encodeURIComponent(JSON.stringify({ followups: { none: { date: { gte: '$now-30d' } } } }))}`)).toEqual(expected);
     for (const id of made) await ok(ui.admin.delete(`/api/data/followup/${id}`), 204);
@@ -121,7 +121,7 @@ describe('admin UI: generated list', () => {
 
   it('deletes the selected records in one bulk request, after a confirmation', async () => {
     await page.goto('/m/customer?sort=name');
-    await expect.poll(pager).toBe('1–25 of 30');
+    await eventually(pager).toBe('1–25 of 30');
     const [first, second] = await rowIds(page);
     await page.getByLabel(`Select record ${first}`, { exact: true }).check();
     await page.getByLabel(`Select record ${second}`, { exact: true }).check();
@@ -131,7 +131,7 @@ describe('admin UI: generated list', () => {
     expect(await bar.innerText()).toContain('Delete 2 records? This cannot be undone.');
     await ui.screenshot(page, 'list-bulk-delete');
     await bar.getByRole('button', { name: 'Delete', exact: true }).click();
-    await expect.poll(pager).toBe('1–25 of 28');
+    await eventually(pager).toBe('1–25 of 28');
     expect(await page.getByRole('status').first().innerText()).toBe('2 records deleted');
     expect(await rowIds(page)).not.toContain(first);
     expect((await ui.admin.get(`/api/data/customer/${first}`)).status).toBe(404);
@@ -141,7 +141,7 @@ describe('admin UI: generated list', () => {
   it('a user without delete permission gets no checkboxes; an empty module invites the first record', async () => {
     const sam = await ui.loginAs('sam', PASSWORD);
     await sam.goto('/m/customer');
-    await expect.poll(() => rowIds(sam)).toHaveLength(25);
+    await eventually(() => rowIds(sam)).toHaveLength(25);
     expect(await sam.locator('input[type="checkbox"]').count()).toBe(0);
     await sam.goto('/m/followup');
     await sam.getByTestId('empty').waitFor();
