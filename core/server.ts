@@ -20,6 +20,8 @@ async function main() {
     skipApps: process.env.DEMO === '0' ? ['crm'] : [],
     // Plugins: modules/<name>/plugin.ts of the repository, or of MODULES_DIR.
     modulesDir: process.env.MODULES_DIR ?? DEFAULT_MODULES_DIR,
+    // The plugins that come with Stratum (the audit history); BUILTIN_PLUGINS=0 runs the engine without them.
+    builtinPlugins: process.env.BUILTIN_PLUGINS !== '0',
     secureCookies: process.env.SECURE_COOKIES === '1',
     log: (line) => console.log(line),
   });

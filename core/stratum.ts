@@ -9,6 +9,7 @@ import type { Plugin } from './plugins/define-plugin.js';
 import { PluginHost } from './plugins/host.js';
 import { startPlugins } from './plugins/lifecycle.js';
 import { loadPluginsDir, registerFieldTypes } from './plugins/load-plugins.js';
+import { BUILTIN_PLUGINS } from './plugins/builtin/index.js';
 
 export interface StratumOptions extends InstallOptions {
   /** `mysql://user:pass@host:port/db` or `sqlite:<file>`. */
@@ -19,6 +20,8 @@ export interface StratumOptions extends InstallOptions {
   readonly modulesDir?: string | undefined;
   /** Plugins given as code (tests, embedding), after those of `modulesDir`. */
   readonly plugins?: readonly Plugin[];
+  /** The plugins that come with Stratum (core/plugins/builtin: audit history), first; default true. */
+  readonly builtinPlugins?: boolean;
 }
 
 /** One running Stratum: its database, module registry and sessions. Holds no state two processes could disagree on. */
@@ -33,7 +36,11 @@ export class Stratum {
   static async open(opts: StratumOptions): Promise<Stratum> {
     const db = new Database(connect(opts.databaseUrl));
     const registry = new Registry(db);
-    const plugins = [...(opts.modulesDir ? await loadPluginsDir(opts.modulesDir, opts.skipApps) : []), ...(opts.plugins ?? [])];
+    const plugins = [
+      ...(opts.builtinPlugins === false ? [] : BUILTIN_PLUGINS),
+      ...(opts.modulesDir ? await loadPluginsDir(opts.modulesDir, opts.skipApps) : []),
+      ...(opts.plugins ?? []),
+    ];
     // Before any definition is read: plugin field types decide how properties are stored.
     registerFieldTypes(plugins);
     const pluginMetadataDirs = plugins.flatMap((p) => (p.metadataDir ? [p.metadataDir] : []));

@@ -6,6 +6,7 @@ import { createRecord, deleteRecord, updateRecord } from '../data/write-records.
 import { bulkRecords } from '../data/bulk-records.js';
 import { exportCsv } from '../data/export-records.js';
 import { restoreRecord } from '../data/soft-delete.js';
+import { historyRoute, revertRoute } from '../plugins/builtin/audit/routes.js';
 import { badRequest } from '../errors.js';
 
 const ID = '{[1-9][0-9]{0,14}}';
@@ -57,6 +58,8 @@ export const dataRoutes = new Hono<AppEnv>()
     await deleteRecord(data, data.module(c.req.param('module')), Number(c.req.param('id')), undefined, purge === 'true');
     return c.body(null, 204);
   })
+  .get(`/:module/:id${ID}/history`, historyRoute)
+  .post(`/:module/:id${ID}/revert`, revertRoute)
   .post(`/:module/:id${ID}/restore`, async (c) => {
     const data = c.get('data');
     const record = await restoreRecord(data, data.module(c.req.param('module')), Number(c.req.param('id')));

@@ -41,7 +41,8 @@ describeEachDialect('every route is classified, and every data route is scoped',
   };
 
   beforeAll(async () => {
-    app = await startTestApp(dialect);
+    // With the built-in plugins (audit history): every write then goes through the plugin hooks too.
+    app = await startTestApp(dialect, { builtinPlugins: true });
     w = await buildSeed003(app);
     admin = await app.admin();
     await ok(admin.post('/api/modules', {
@@ -321,6 +322,24 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expect(await listIds(s2, 'memo')).toEqual([own.id]);
       expectStatus(await admin.delete(`/api/data/permission/${perm.id}`), 204);
       expectStatus(await admin.delete('/api/modules/memo'), 204);
+    },
+
+    // Audit history (test/history/): a record's history and revert have the record's own visibility.
+    [`GET /api/data/:module/${ID}/history`]: async () => {
+      expectStatus(await s2.get(`/api/data/order/${foreign.order()}/history`), 404);
+      expectStatus(await s2.get(`/api/data/receipt/${foreign.receipt()}/history`), 404);
+      const own = expectStatus(await s2.get(`/api/data/order/${mine.orders()[0]}/history`), 200).body;
+      expect(own.data.at(-1)).toMatchObject({ action: 'create', version: 1 });
+      expectStatus(await admin.get(`/api/data/order/${foreign.order()}/history`), 200);
+    },
+    [`POST /api/data/:module/${ID}/revert`]: async () => {
+      const order = foreign.order();
+      const before = await tableRow(app, 'order', order);
+      expectStatus(await s2.post(`/api/data/order/${order}/revert`, { version: 1 }), 404);
+      expect(await tableRow(app, 'order', order)).toEqual(before);
+      const own = await ok(s2.post('/api/data/receipt', { orderline: mine.lines()[0], amount: 1 }));
+      await ok(s2.patch(`/api/data/receipt/${own.id}`, { amount: 2 }), 200);
+      expect(await ok(s2.post(`/api/data/receipt/${own.id}/revert`, { version: 1 }), 200)).toMatchObject({ amount: 1, version: 3 });
     },
   };
 

@@ -76,6 +76,8 @@ export interface TestAppOptions {
   /** A folder of plugins (`<dir>/<name>/plugin.ts`), e.g. the repository's modules/. */
   modulesDir?: string;
   log?: (line: string) => void;
+  /** The built-in plugins (audit history): off unless asked, so that a suite runs only the plugins it names. */
+  builtinPlugins?: boolean;
 }
 
 /** Another Stratum (a second server process, as far as the database can tell) on the same database. */
@@ -86,7 +88,10 @@ export async function openSecondStratum(app: TestApp, opts: TestAppOptions = {})
 }
 
 function pluginOptions(opts: TestAppOptions) {
-  return { ...(opts.plugins ? { plugins: opts.plugins } : {}), ...(opts.modulesDir ? { modulesDir: opts.modulesDir } : {}), ...(opts.log ? { log: opts.log } : {}) };
+  return {
+    ...(opts.plugins ? { plugins: opts.plugins } : {}), ...(opts.modulesDir ? { modulesDir: opts.modulesDir } : {}), ...(opts.log ? { log: opts.log } : {}),
+    builtinPlugins: opts.builtinPlugins ?? false,
+  };
 }
 
 /**

@@ -75,6 +75,24 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
       responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 409) },
     });
   }
+  // The built-in audit plugin's routes (docs/HISTORY.md); 404 `audit_off` while it is disabled.
+  paths[`${base}/{id}/history`] = {
+    get: op('history', `History of one ${m}`, {
+      description: 'Who changed what and when, newest first, with the values before and after of the fields you may read. Readable by whoever may read the record (a soft-deleted one: whoever may restore it).',
+      parameters: [idParameter(), query('page', 'From 1.', { type: 'integer', minimum: 1, default: 1 }), query('pageSize', 'At most 500.', { type: 'integer', minimum: 1, maximum: 500, default: 100 })],
+      responses: { 200: ok('Entries, newest first', ref('HistoryPage')), ...errors(400, 401, 403, 404) },
+    }),
+  };
+  if (can('update')) {
+    paths[`${base}/{id}/revert`] = {
+      post: op('revert', `Revert a ${m} to a version`, {
+        description: 'Applies the values the record had at `version` through an ordinary update: the update permission and scope, validation and uniqueness apply (409 `duplicate`), and If-Match refuses a stale revert. Recorded in the history as a revert.',
+        parameters: [idParameter(), ifMatchParameter()],
+        requestBody: body({ type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 1 } } }),
+        responses: { 200: ok(`The ${m} as reverted`, ref(names.record(m)), etag), ...errors(...bodyErrors, 404, 409) },
+      }),
+    };
+  }
   paths[`${base}/aggregate`] = {
     get: op('aggregate', `Group and aggregate ${m} records`, {
       parameters: aggregateParameters(),

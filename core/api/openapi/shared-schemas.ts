@@ -68,6 +68,34 @@ export function sharedSchemas(): Record<string, JsonSchema> {
       },
       additionalProperties: false,
     },
+    HistoryPage: {
+      type: 'object',
+      required: ['data', 'meta'],
+      description: 'A record\'s history, newest first (docs/HISTORY.md).',
+      properties: {
+        data: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'version', 'action', 'at', 'user', 'changes'],
+            properties: {
+              id: { type: 'integer' },
+              version: { type: 'integer', description: 'the record\'s version after the change' },
+              action: { type: 'string', enum: ['create', 'update', 'delete', 'restore', 'revert'] },
+              at: { type: 'string', format: 'date-time' },
+              user: { type: 'object', properties: { id: { type: ['integer', 'null'] }, username: { type: ['string', 'null'] } } },
+              changes: {
+                type: 'object',
+                description: 'Per field `{"before": …, "after": …}`, only fields you may read; a write-only field as `{"changed": true}`.',
+                additionalProperties: { type: 'object' },
+              },
+              revertedTo: { type: 'integer', description: 'with action=revert: the version whose values were applied' },
+            },
+          },
+        },
+        meta: { type: 'object', required: ['total', 'page', 'pageSize'], properties: { total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
+      },
+    },
     BulkResult: {
       type: 'object',
       required: ['action', 'count'],
