@@ -377,6 +377,50 @@ export interface Followup {
 }
 
 /**
+ * One entry per change of a record of any module, written by the built-in audit plugin in the change's own transaction. Read a record's entries at GET /api/data/<module>/<id>/history; entries cannot be written through the API.
+ */
+export interface History {
+  id: number;
+  module: string;
+  /**
+   * Record
+   */
+  recordId: number;
+  /**
+   * The record's version after the change (for a delete: the version it would have had)
+   */
+  recordVersion: number;
+  action: "create" | "update" | "delete" | "restore" | "revert";
+  /**
+   * For a revert: the version whose values were applied
+   */
+  revertedTo: number | null;
+  /**
+   * The id of the user who made the change; not a reference, so that users with history can still be deleted
+   */
+  userId: number | null;
+  /**
+   * The user's name at the time of the change
+   */
+  username: string | null;
+  at: string;
+  /**
+   * Per field: {"before": …, "after": …}; a write-only field (a password) only as {"changed": true}
+   */
+  changes: {
+    [k: string]: unknown;
+  } | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: number | null;
+  updatedBy: number | null;
+  /**
+   * Send it back on update: the optimistic-lock token.
+   */
+  version: number;
+}
+
+/**
  * A student's homework for one lesson, and the teacher's score and comment (S-9, S-16).
  */
 export interface Homework {
@@ -908,6 +952,7 @@ export interface Modules {
   enrollment: Enrollment;
   enrollment_form: EnrollmentForm;
   followup: Followup;
+  history: History;
   homework: Homework;
   lesson: Lesson;
   note: Note;

@@ -140,7 +140,10 @@ export async function writeTypes(opts: WriteTypesOptions = {}): Promise<{ ok: bo
   const plugins = await loadPluginsDir(join(root, 'modules'));
   registerFieldTypes(plugins);
   for (const d of app.definitions) existing.set(String((d as Obj).$id), d);
-  for (const dir of plugins.flatMap((p) => (p.metadataDir ? [p.metadataDir] : []))) {
+  // The built-in plugins (core/plugins/builtin) come first, as Stratum.open loads them; read under `root` like the system modules.
+  const { BUILTIN_PLUGINS } = await import('../plugins/builtin/index.js');
+  const builtinDirs = BUILTIN_PLUGINS.flatMap((p) => (p.metadataDir ? [join(root, relative(REPO, p.metadataDir))] : []));
+  for (const dir of [...builtinDirs, ...plugins.flatMap((p) => (p.metadataDir ? [p.metadataDir] : []))]) {
     const shipped = await loadMetadataDir(dir, { existing });
     for (const d of shipped.definitions) existing.set(String((d as Obj).$id), d);
     app.definitions.push(...shipped.definitions);
