@@ -18,7 +18,8 @@ export async function duplicateError(ctx: DataContext, module: Module, body: Rec
     const where = and(...set.map((name) => {
       const stored = toStored(module.fields.get(name)!, values[name]);
       return compare(name, 'eq', 'value' in stored ? stored.value : null);
-    }));
+    }), ...(id === undefined ? [] : [compare('id', 'ne', id)]));
+    // ^ An update's own stored values (of a unique set it did not send) match the record itself: not a duplicate of anything.
     const ownerField = typeof module.definition['x-owner'] === 'string' ? String(module.definition['x-owner']) : 'createdBy';
     // x-soft-delete: a deleted record keeps its unique values (so that it can always be restored).
     const deleted = module.softDelete ? [{ refs: [], field: 'deletedAt' }] : [];

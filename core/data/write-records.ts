@@ -14,18 +14,27 @@ import { grantRecordErrors } from '../rules/validate-grant-records.js';
 import { ScopeColumns } from './scope-column.js';
 import { ScopeCounts } from './scope-counts.js';
 import { checkPurge, markDeleted } from './soft-delete.js';
+import type { Written } from './write-hooks.js';
 
 type Payload = Record<string, unknown>;
 
 /** `POST /api/data/<m>`: validate, write, and check that the new record is inside the caller's create scope. */
-export async function createRecord(ctx: DataContext, module: Module, payload: unknown): Promise<Record<string, unknown>> {
+export async function createRecord(ctx: DataContext, module: Module, payload: unknown, outer?: Transaction): Promise<Record<string, unknown>> {
+  // Enabled plugins that hook the module own the transaction around the write (core/plugins/hooks.ts).
+  const written = ctx.hooks?.wraps(module, 'create')
+    ? await ctx.hooks.create(ctx, module, payload, outer, (bound, changed) => createWritten(bound, module, changed))
+    : await createWritten(ctx, module, payload, outer);
+  return readable(module, written.id, written.record);
+}
+
+async function createWritten(ctx: DataContext, module: Module, payload: unknown, outer?: Transaction): Promise<Written> {
   ctx.access.require(module, 'create');
   const body = checkPayload(ctx, module, payload, 'create');
   const grantErrors = grantRecordErrors(module, body, ctx.graph);
   if (grantErrors.length > 0) throw invalidInput(grantErrors);
   const values = await encodeValues(module, withDefaults(module, stripManyToMany(module, body)));
   const now = storedDateTime(new Date());
-  const written = await write(ctx, module, body, async (tx) => {
+  return write(ctx, module, body, async (tx) => {
     const newId = await ctx.db.insert(ctx.writer.insert(module, {
       ...values, createdAt: now, updatedAt: now, createdBy: ctx.access.actor.id, updatedBy: ctx.access.actor.id, version: 1,
     }), tx);
@@ -38,8 +47,7 @@ export async function createRecord(ctx: DataContext, module: Module, payload: un
     // Last before the commit: the count row stays locked for as short a time as possible.
     await new ScopeCounts(ctx.db, ctx.graph).added(module, newId, tx);
     return { id: newId, record: after.record };
-  });
-  return readable(module, written.id, written.record);
+  }, outer);
 }
 
 /** The reply to a write: the record as written, or 404 when the caller may write it but not read it. */
@@ -52,6 +60,15 @@ function readable(module: Module, id: number, record: Record<string, unknown> | 
 export async function updateRecord(
   ctx: DataContext, module: Module, id: number, payload: unknown, ifMatch?: string, outer?: Transaction,
 ): Promise<Record<string, unknown>> {
+  const written = ctx.hooks?.wraps(module, 'update')
+    ? await ctx.hooks.update(ctx, module, id, payload, outer, (bound, changed) => updateWritten(bound, module, id, changed, ifMatch))
+    : await updateWritten(ctx, module, id, payload, ifMatch, outer);
+  return readable(module, id, written.record);
+}
+
+async function updateWritten(
+  ctx: DataContext, module: Module, id: number, payload: unknown, ifMatch?: string, outer?: Transaction,
+): Promise<Written> {
   ctx.access.require(module, 'update');
   const body = checkPayload(ctx, module, payload, 'update');
   const version = expectedVersion(body.version, ifMatch);
@@ -84,7 +101,7 @@ export async function updateRecord(
     await afterAccessChange(ctx, module, tx);
     return after.record;
   }, outer, id);
-  return readable(module, id, record);
+  return { id, record };
 }
 
 /**
@@ -93,6 +110,12 @@ export async function updateRecord(
  * removes a deleted one for good.
  */
 export async function deleteRecord(ctx: DataContext, module: Module, id: number, outer?: Transaction, purge = false): Promise<void> {
+  // A purge removes what is already deleted (and invisible): no hook sees it again.
+  if (!purge && ctx.hooks?.wraps(module, 'delete')) return ctx.hooks.delete(ctx, module, id, outer, (bound) => deleteRow(bound, module, id, undefined, false));
+  return deleteRow(ctx, module, id, outer, purge);
+}
+
+async function deleteRow(ctx: DataContext, module: Module, id: number, outer: Transaction | undefined, purge: boolean): Promise<void> {
   ctx.access.require(module, 'delete');
   const guard = visibleWhere(module, 'delete', and(), ctx.access, ctx.graph, purge ? 'deleted' : 'live');
   await ctx.db.transaction(async (tx) => {

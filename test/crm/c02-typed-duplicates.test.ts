@@ -3,11 +3,8 @@
  * numbers normalized, so the engine's unique indexes find the same person however sales typed
  * them, and the 409 names the owner.
  *
- * KNOWN GAP: the engine does not run plugin hooks on writes through /api/data yet —
- * core/data/write-records.ts never calls `ctx.hooks` (test/plugins/hooks.test.ts fails the same
- * way) — so the REST tests are marked `it.fails`. Once writes run hooks they pass, `it.fails`
- * fails, and the `.fails` must go. The last test runs the same plugin through the engine's hook
- * runner (PluginHooks), the path writes will take, and passes today.
+ * Writes through /api/data run the plugin's before hooks (core/data/write-records.ts calls
+ * `ctx.hooks`); the last test drives the same hook runner (PluginHooks) directly.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/databases.js';
@@ -25,7 +22,7 @@ describeEachDialect('CRM duplicates typed differently (C-2)', (dialect) => {
   });
   afterAll(async () => crm?.close());
 
-  it.fails('S-4 sales D types an existing phone number with +86, spaces and dashes, or a QQ number in groups: 409 naming sales B', async () => {
+  it('S-4 sales D types an existing phone number with +86, spaces and dashes, or a QQ number in groups: 409 naming sales B', async () => {
     const wang = crm.demo.history.customers.wangFang;
     const count = async () => body(await crm.admin.get('/api/data/customer?pageSize=1')).meta.total;
     const before = await count();
@@ -40,7 +37,7 @@ describeEachDialect('CRM duplicates typed differently (C-2)', (dialect) => {
     expect(await count()).toBe(before);
   });
 
-  it.fails('a new customer, a changed number and a referral are stored normalized', async () => {
+  it('a new customer, a changed number and a referral are stored normalized', async () => {
     const created = body(await d.post('/api/data/customer', { name: '新客户', phone: '+86 186-1234 0009', qq: '3344 5566', source: 'website', consultant: crm.demo.users.sales_d }), 201);
     expect(created).toMatchObject({ phone: '18612340009', qq: '33445566' });
     expect(body(await d.patch(`/api/data/customer/${created.id}`, { phone: '(+86) 186 1234 0010' }))).toMatchObject({ phone: '18612340010' });

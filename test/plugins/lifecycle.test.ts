@@ -68,12 +68,15 @@ describeEachDialect('plugin lifecycle', (dialect) => {
     expect(off).toMatchObject({ name: 'probe', enabled: false });
     expect(expectStatus(await otherAdmin.get('/api/plugins/probe/mine'), 404).body.error.code).toBe('not_found');
     expectStatus(await other.client().post('/api/plugins/probe/signup', { subject: 'hello' }), 404);
+    // Hooks stop too: "!" is no longer read as urgent, and "forbidden" passes.
+    expect(await ok(otherAdmin.post('/api/data/ticket', { subject: '!forbidden' }))).toMatchObject({ subject: '!forbidden', priority: 'low' });
     // Disabling twice changes nothing and runs no second disable step.
     expectStatus(await otherAdmin.post('/api/plugins/probe/disable'), 200);
     expect(await events('disable')).toEqual(['admin']);
 
     expect(expectStatus(await otherAdmin.post('/api/plugins/probe/enable'), 200).body).toMatchObject({ enabled: true });
     expectStatus(await admin.get('/api/plugins/probe/mine'), 200);
+    expect(await ok(admin.post('/api/data/ticket', { subject: '!urgent' }))).toMatchObject({ subject: 'urgent', priority: 'high' });
     expect(await events('enable')).toEqual(['admin']);
   });
 

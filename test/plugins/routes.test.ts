@@ -27,9 +27,10 @@ describeEachDialect('plugin routes: auth, permissions and visibility', (dialect)
     await ok(admin.post('/api/data/rule', { name: 'urgent only', module: 'ticket', filter: { priority: 'high' }, actions: ['read'], roles: [agents] }));
     agent = (await user(app, admin, 'agent1', [agents])).client;
     viewer = (await user(app, admin, 'viewer1', [await role(admin, 'viewers', { ticket: ['read'] })])).client;
-    clerk = (await user(app, admin, 'clerk1', [await role(admin, 'clerks', { ticket: ['read', 'create'] })])).client;
+    // The probe's hooks log each new ticket as the caller: whoever creates tickets also writes probe_log.
+    clerk = (await user(app, admin, 'clerk1', [await role(admin, 'clerks', { ticket: ['read', 'create'], probe_log: ['create'] })])).client;
     // The account the public sign-up route acts as: it creates tickets and sees only its own.
-    const bots = await role(admin, 'bots', { ticket: ['read', 'create'] });
+    const bots = await role(admin, 'bots', { ticket: ['read', 'create'], probe_log: ['create'] });
     await ok(admin.post('/api/data/rule', { name: 'own tickets', module: 'ticket', filter: { createdBy: '$user.id' }, actions: ['read'], roles: [bots] }));
     await user(app, admin, 'signup_bot', [bots]);
     for (const [subject, priority] of [['a', 'low'], ['b', 'high'], ['c', 'low'], ['d', 'high']] as const) {
