@@ -99,7 +99,7 @@ describeEachDialect('audit history of records', (dialect) => {
     expect(seen[1].changes).toEqual({ tier: { before: 'bronze', after: 'gold' } });
     // An entry whose every change is hidden still says that the record changed, and when.
     expect(seen[0]).toMatchObject({ action: 'update', changes: {} });
-    expect(JSON.stringify(seen)).not.toMatch(/secret|99|100/);
+    expect(JSON.stringify(seen.map((e: { changes: unknown }) => e.changes))).not.toMatch(/secret|revenue|notes|99|100/);
     // The admin sees them all.
     expect((await history('account', a.id))[0].changes).toEqual({ notes: { before: 'secret', after: 'more secret' } });
   });
