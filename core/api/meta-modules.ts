@@ -85,7 +85,7 @@ export function metaModules(graph: ModuleGraph, access: Access): ModuleMeta[] {
   return [...graph.modules.values()]
     .filter((m) => readable(m.name))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((m) => moduleMeta(m, access, granted.get(m.name)!, readable));
+    .map((m) => moduleMeta(m, access, granted.get(m.name)!, readable, graph));
 }
 
 function grantedActions(access: Access, module: Module): Action[] {
@@ -99,7 +99,18 @@ function grantedActions(access: Access, module: Module): Action[] {
   });
 }
 
-function moduleMeta(m: Module, access: Access, actions: Action[], readable: (name: string) => boolean): ModuleMeta {
+/** Whether every step of `customer.region.name` is a field the caller may read: the API refuses `fields` otherwise. */
+function pathReadable(graph: ModuleGraph, access: Access, from: Module, path: string, readable: (name: string) => boolean): boolean {
+  let module: Module | undefined = from;
+  for (const step of path.split('.')) {
+    const field: Field | undefined = module?.fields.get(step);
+    if (!module || !field || !readable(module.name) || !access.canRead(module, field)) return false;
+    module = field.ref ? graph.modules.get(field.ref) : undefined;
+  }
+  return true;
+}
+
+function moduleMeta(m: Module, access: Access, actions: Action[], readable: (name: string) => boolean, graph: ModuleGraph): ModuleMeta {
   const writes = actions.includes('create') || actions.includes('update');
   const filterable = access.filterable?.(m);
   const translations = (m.definition['x-i18n'] ?? {}) as Record<string, { title?: string; properties?: Record<string, string> }>;
@@ -130,8 +141,9 @@ function moduleMeta(m: Module, access: Access, actions: Action[], readable: (nam
       };
     });
   // A path column is shown when its first step is readable; the API hides what lies beyond.
-  // A one-to-many relation cannot be fetched with a list (`fields` refuses it), so it is no column.
-  const shown = (path: string) => readableField.has(path.split('.')[0]!) || relations.some((r) => r.name === path && r.kind === 'many-to-many');
+  // A one-to-many relation cannot be fetched with a list (`fields` refuses it), so it is no column;
+  // a path is one when the caller may read each step (a teacher's course list without teacher.name).
+  const shown = (path: string) => pathReadable(graph, access, m, path, readable) || relations.some((r) => r.name === path && r.kind === 'many-to-many');
   const moduleI18n: Record<string, string> = {};
   for (const [lang, t] of Object.entries(translations)) if (typeof t?.title === 'string') moduleI18n[lang] = t.title;
   const columns = m.list.columns.filter(shown);

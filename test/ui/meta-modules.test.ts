@@ -74,6 +74,20 @@ describeEachDialect('GET /api/meta/modules', (dialect) => {
     expect(customer.actions).toEqual(['read', 'update']);
   });
 
+  it('a column through a module the caller may not read is left out (the API would refuse to fetch it)', async () => {
+    const def = (await ok(admin.get('/api/modules/followup'), 200)).definition;
+    await ok(admin.put('/api/modules/followup', { ...def, 'x-list': { ...def['x-list'], columns: ['date', 'customer.name', 'customer'] } }), 200);
+    const role = (await ok(admin.post('/api/data/role', { name: 'followups only' }))).id;
+    await ok(admin.post('/api/data/permission', { role, module: 'followup', actions: ['read'] }));
+    await ok(admin.post('/api/data/user', { username: 'fred', password: PASSWORD, roles: [role] }));
+    const fred = await app.client().login('fred', PASSWORD);
+    expect((await meta(fred)).get('followup').list.columns).toEqual(['date', 'customer']);
+    expect((await meta(sam)).get('followup').list.columns).toEqual(['date', 'customer.name', 'customer']);
+    // What the UI then asks for is answered.
+    expect((await fred.get('/api/data/followup?fields=date,customer')).status).toBe(200);
+    expect((await fred.get('/api/data/followup?fields=date,customer.name')).status).toBe(400);
+  });
+
   it('a password is offered to writers of users and never as readable', async () => {
     const user = (await meta(admin)).get('user');
     expect(user.fields.find((f: any) => f.name === 'password')).toMatchObject({ kind: 'password', writeOnly: true, writable: true, filterable: false });
