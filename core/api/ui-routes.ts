@@ -52,6 +52,8 @@ function uiBundle(): Promise<Bundle> {
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 async function shell(c: Context<AppEnv>) {
+  // UI_DEV=1: every page load rebuilds the bundle (about 0.1 s), so an edit in ui/ shows on reload.
+  if (process.env.UI_DEV === '1') bundle = undefined;
   const { version } = await uiBundle();
   c.header('Content-Security-Policy', CSP);
   c.header('Cache-Control', 'no-cache');
