@@ -3,6 +3,7 @@ import { installArticles, installCatalogue, type Catalogue } from './catalogue.j
 import { isoDay } from './dates.js';
 import { EngineWriter } from './engine-writer.js';
 import { installRoles, type CrmRole } from './install-roles.js';
+import { installServiceAccount } from './service-account.js';
 import { installAccounts, installDepartments, type DemoLogin, type DepartmentCode } from './organisation.js';
 import { Random } from './random.js';
 import { installSalesHistory, type SalesHistory } from './sales-history.js';
@@ -50,6 +51,7 @@ export async function installDemo(stratum: Stratum, opts: DemoOptions = {}): Pro
   const departments = await installDepartments(writer);
   const roles = await installRoles(writer);
   const users = await installAccounts(writer, departments, roles, password);
+  await installServiceAccount(stratum, writer, departments['0030']);
   const catalogue = await installCatalogue(writer, users, today);
   await installArticles(writer, catalogue.courses);
   const count = opts.customers ?? 300;
