@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RowDataPacket } from 'mysql2/promise';
+import { Stratum } from '../core/stratum.js';
 import { parseArgs, intOption } from './lib/args.js';
 import { Client, httpFetcher } from './lib/client.js';
 import { benchDatabases, DEFAULT_STRATUM_URL, floorPool, withServer } from './lib/databases.js';
@@ -17,7 +18,7 @@ import {
 import { renderReport, type Cell, type RunInfo } from './lib/report.js';
 import { measureWriteCosts, renderWriteCosts } from './lib/write-costs.js';
 import { ADMIN_PASSWORD, MEASURED_USERS, USER_PASSWORD } from './lib/users.js';
-import { generate, isGenerated, sizesFromArgs } from './generate.js';
+import { BENCH_METADATA_DIR, generate, isGenerated, sizesFromArgs } from './generate.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.md');
@@ -58,7 +59,7 @@ async function main() {
   const children: Child[] = [];
   let failed = false;
   try {
-    await removeCreatedOrders(stratumPool, plainPool);
+    await removeCreatedOrders(stratumPool, plainPool, dbs.stratumUrl);
     const [stratumPort, f1Port, f2Port] = [await freePort(), await freePort(), await freePort()];
     log('Starting Stratum, F1 and F2 …');
     // One at a time: the floors time their SQL variants at start, alone on the database.
@@ -170,17 +171,32 @@ async function main() {
     }
   } finally {
     for (const child of children.reverse()) await child.stop();
-    await removeCreatedOrders(stratumPool, plainPool).catch(() => undefined);
+    await removeCreatedOrders(stratumPool, plainPool, dbs.stratumUrl).catch((e) => log(`Could not remove Q5's orders: ${(e as Error).message}`));
     await stratumPool.end();
     await plainPool.end();
   }
   if (failed) process.exitCode = 1;
 }
 
-/** Q5's orders, from this run or an interrupted one, so that every run reads the generated data. */
-async function removeCreatedOrders(stratumPool: ReturnType<typeof floorPool>, plainPool: ReturnType<typeof floorPool>) {
+/**
+ * Q5's orders, from this run or an interrupted one, so that every run reads the generated data.
+ * They are deleted around the engine, so the maintained counts are rebuilt after (without it a
+ * sales user's total would go on counting them), and their history entries go too.
+ */
+async function removeCreatedOrders(stratumPool: ReturnType<typeof floorPool>, plainPool: ReturnType<typeof floorPool>, stratumUrl: string) {
   await stratumPool.query('DELETE FROM `order` WHERE number LIKE ?', [`${Q5_PREFIX}%`]);
   await plainPool.query('DELETE FROM orders WHERE number LIKE ?', [`${Q5_PREFIX}%`]);
+  const [history] = await stratumPool.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'history'");
+  if (Number(history[0]?.n) > 0) {
+    await stratumPool.query("DELETE h FROM `history` h LEFT JOIN `order` o ON o.id = h.recordId WHERE h.module = 'order' AND o.id IS NULL");
+  }
+  // Always, not only when rows were removed: an interrupted run may have left the counts behind.
+  const stratum = await Stratum.open({ databaseUrl: stratumUrl, metadataDir: BENCH_METADATA_DIR, adminPassword: ADMIN_PASSWORD });
+  try {
+    await stratum.recount(['order']);
+  } finally {
+    await stratum.close();
+  }
 }
 
 function summarize(query: QueryName, body: any): string {

@@ -59,12 +59,23 @@ export class Stratum {
 
   /**
    * After rows were written around the engine (a bulk load straight into the tables): rebuilds
-   * the maintained columns — each row's department copy — from the references.
+   * the maintained columns — each row's department copy — and the counts per department.
    */
   async afterBulkLoad(): Promise<void> {
     const graph = await this.registry.graph();
     const columns = new ScopeColumns(this.db, graph);
     for (const module of graph.modules.values()) await columns.rebuild(module);
+  }
+
+  /**
+   * After rows were only inserted or deleted around the engine (the department column of the
+   * remaining rows is still true): rebuilds the maintained counts of `modules` (all by default),
+   * a GROUP BY per module instead of afterBulkLoad's rewrite of every row.
+   */
+  async recount(modules?: readonly string[]): Promise<void> {
+    const graph = await this.registry.graph();
+    const columns = new ScopeColumns(this.db, graph);
+    for (const module of graph.modules.values()) if (!modules || modules.includes(module.name)) await columns.counts.rebuild(module);
   }
 
   close(): Promise<void> {
