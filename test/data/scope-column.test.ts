@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/databases.js';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
+import { countDrift as countDriftOf } from '../support/count-drift.js';
 
 /**
  * Issue 4: each row's department copy (`_scope`) stays equal to the department its references
@@ -29,24 +30,7 @@ describeEachDialect('the maintained department column stays true', (dialect) => 
     const rows = await app.stratum.db.all({ sql: `SELECT m.${q('id')} AS id, m.${q('_scope')} AS s, ${prev}.${q('code')} AS c FROM ${from}`, params: [] });
     return rows.filter((r) => (r.s ?? null) !== (r.c ?? null));
   }
-  /** Maintained counts per department that differ from a real count of the module's rows. */
-  async function countDrift(): Promise<unknown[]> {
-    const graph = await app.stratum.registry.graph();
-    const out: unknown[] = [];
-    for (const m of graph.modules.values()) {
-      if (!m.scopeColumn) continue;
-      const real = await app.stratum.db.all({ sql: `SELECT COALESCE(${q('_scope')}, '') AS s, COUNT(*) AS n FROM ${q(m.table)} GROUP BY 1`, params: [] });
-      const kept = await app.stratum.db.all({
-        sql: `SELECT ${q('scope')} AS s, SUM(${q('n')}) AS n FROM ${q('_stratum_counts')} WHERE ${q('module')} = $1 GROUP BY 1`, params: [m.name],
-      });
-      const want = new Map(real.map((r) => [String(r.s), Number(r.n)]));
-      const have = new Map(kept.map((r) => [String(r.s), Number(r.n)]));
-      for (const key of new Set([...want.keys(), ...have.keys()])) {
-        if ((want.get(key) ?? 0) !== (have.get(key) ?? 0)) out.push({ module: m.name, scope: key, real: want.get(key) ?? 0, kept: have.get(key) ?? 0 });
-      }
-    }
-    return out;
-  }
+  const countDrift = () => countDriftOf(app.stratum);
   const noDrift = async () => {
     expect(await countDrift()).toEqual([]);
     expect(await drift('salesman', ['department'])).toEqual([]);

@@ -8,6 +8,7 @@ import { visibleWhere } from '../../core/data/visible.js';
 import { and, compare } from '../../core/query/ast.js';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { definePlugin } from '../../core/plugins/define-plugin.js';
+import { countDrift as countDriftOf } from '../support/count-drift.js';
 
 /**
  * Soft delete (`"x-soft-delete": true`, issue #5 item 5): a DELETE keeps the row, and every read
@@ -42,25 +43,7 @@ describeEachDialect('soft delete hides a record from every read path until it is
   let s2Id: number;
   const q = (s: string) => app.stratum.db.quote(s);
 
-  /** Maintained counts per department that differ from a count of the live rows (x-soft-delete: deletedAt IS NULL). */
-  async function countDrift(): Promise<unknown[]> {
-    const graph = await app.stratum.registry.graph();
-    const out: unknown[] = [];
-    for (const m of graph.modules.values()) {
-      if (!m.scopeColumn) continue;
-      const live = m.softDelete ? ` WHERE ${q('deletedAt')} IS NULL` : '';
-      const real = await app.stratum.db.all({ sql: `SELECT COALESCE(${q('_scope')}, '') AS s, COUNT(*) AS n FROM ${q(m.table)}${live} GROUP BY 1`, params: [] });
-      const kept = await app.stratum.db.all({
-        sql: `SELECT ${q('scope')} AS s, SUM(${q('n')}) AS n FROM ${q('_stratum_counts')} WHERE ${q('module')} = $1 GROUP BY 1`, params: [m.name],
-      });
-      const want = new Map(real.map((r) => [String(r.s), Number(r.n)]));
-      const have = new Map(kept.map((r) => [String(r.s), Number(r.n)]));
-      for (const key of new Set([...want.keys(), ...have.keys()])) {
-        if ((want.get(key) ?? 0) !== (have.get(key) ?? 0)) out.push({ module: m.name, scope: key, real: want.get(key) ?? 0, kept: have.get(key) ?? 0 });
-      }
-    }
-    return out;
-  }
+  const countDrift = () => countDriftOf(app.stratum);
   const total = async (client: Client, module: string, filter?: unknown) =>
     expectStatus(await client.get(`/api/data/${module}?pageSize=1${filter === undefined ? '' : `&${filterParam(filter)}`}`), 200).body.meta.total as number;
   const mine = () => w.orders.filter((o) => o.salesmanDept === '001002');
