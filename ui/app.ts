@@ -13,6 +13,8 @@ import { ListPage } from './pages/list-page.js';
 import { LoginPage } from './pages/login-page.js';
 import { match, navigate, useLocation, type Location } from './router.js';
 import { onUnauthenticated, SESSION_ENDED, type Session } from './session.js';
+import { designerPage } from './designers/routes.js';
+import { META_CHANGED } from './designers/module-designer.js';
 
 export function App() {
   const location = useLocation();
@@ -38,6 +40,12 @@ export function App() {
     return () => window.removeEventListener(SESSION_ENDED, ended);
   }, []);
   // Grants and modules change while the app is open: the menu follows on the next page.
+  // A module applied in the designer: into the menu at once, without a reload.
+  useEffect(() => {
+    const reread = () => void loadMeta().then((meta) => setSession((s) => (s ? { ...s, meta } : s)), onUnauthenticated);
+    window.addEventListener(META_CHANGED, reread);
+    return () => window.removeEventListener(META_CHANGED, reread);
+  }, []);
   useEffect(() => {
     if (session) void loadMeta().then((meta) => setSession((s) => (s ? { ...s, meta } : s)), onUnauthenticated);
   }, [location.path]);
@@ -76,6 +84,7 @@ export function App() {
 function page(session: Session, location: Location) {
   const { path } = location;
   if (path === '/' || path === '') return html`<${HomePage} session=${session} />`;
+  if (path.startsWith('/admin/')) return designerPage(session, location);
   let p: Record<string, string> | undefined;
   if ((p = match('/m/:module', path))) return html`<${ListPage} key=${p.module} session=${session} module=${p.module} location=${location} />`;
   if ((p = match('/m/:module/import', path))) return html`<${ImportPage} key=${`${p.module}/import`} session=${session} module=${p.module} />`;

@@ -81,10 +81,11 @@ async function asset(c: Context<AppEnv>, kind: 'js' | 'css') {
   return c.body(b[kind]);
 }
 
-/** `/`, `/login` and `/m/…` answer the shell; `/ui/app.js` and `/ui/app.css` are the bundle. */
+/** `/`, `/login`, `/m/…` and the designers' `/admin/…` answer the shell; `/ui/app.js` and `/ui/app.css` are the bundle. */
 export const uiRoutes = new Hono<AppEnv>()
   .get('/', shell)
   .get('/login', shell)
   .get('/m/*', shell)
+  .get('/admin/*', shell)
   .get('/ui/app.js', (c) => asset(c, 'js'))
   .get('/ui/app.css', (c) => asset(c, 'css'));

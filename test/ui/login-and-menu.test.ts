@@ -29,7 +29,7 @@ describe('admin UI: login, menu and language', () => {
     await page.waitForURL(/\/m\/customer$/);
     await eventually(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Customer');
     const menu = page.getByTestId('menu');
-    expect(await menu.locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Tag', 'Department', 'Permission', 'Role', 'User', 'Visibility rule']);
+    expect(await menu.locator('a').allInnerTexts()).toEqual(['Customer', 'Follow-up', 'Region', 'Tag', 'Department', 'Permission', 'Role', 'User', 'Visibility rule', 'Module designer', 'Rule designer']);
     expect(await menu.getByRole('link', { name: 'Customer' }).getAttribute('aria-current')).toBe('page');
     await context.close();
   });

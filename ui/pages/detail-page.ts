@@ -11,6 +11,7 @@ import { fieldTitle, moduleTitle, t } from '../i18n.js';
 import { takeFlash } from '../flash.js';
 import { navigate } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
+import { RecordExplain } from '../designers/record-explain.js';
 
 export function DetailPage({ session, module: name, id }: { session: Session; module: string; id: number }) {
   const m = session.meta.get(name);
@@ -96,7 +97,8 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
         <dl class="fields">${system.map((f) => html`<div class="pair"><dt>${fieldTitle(f)}</dt><dd>${value(f.name)}</dd></div>`)}</dl>
       </details>
     </section>
-    ${relatedLists.map((r) => html`<${RelatedList} key=${r.name} session=${session} relation=${r} id=${id} />`)}`;
+    ${relatedLists.map((r) => html`<${RelatedList} key=${r.name} session=${session} relation=${r} id=${id} />`)}
+    ${session.me.isAdmin && html`<${RecordExplain} session=${session} module=${m.name} id=${id} />`}`;
 }
 
 const RELATED_PAGE = 10;

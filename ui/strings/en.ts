@@ -1,5 +1,8 @@
+import { DESIGNERS_EN } from './designers.js';
+
 /** The UI's own words in English; every key here must exist in zh.ts too (the compiler checks). */
 export const EN = {
+  ...DESIGNERS_EN,
   'app.name': 'Stratum',
   'nav.home': 'Home',
   'nav.modules': 'Modules',
