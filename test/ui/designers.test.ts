@@ -3,9 +3,43 @@
  * creates a record in it through the generated form; an admin defines a rule in the rule designer
  * and a sales user's list (V-1, V-7) changes in that user's own browser.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, eventually, ok, rowIds, startUi, type UiHarness } from './browser.js';
-import { buildWorld, PASSWORD, type World } from './crm-world.js';
+import { buildWorld, customerDef, followupDef, PASSWORD, regionDef, tagDef, type World } from './crm-world.js';
+import { definitionOf, draftOf } from '../../ui/designers/module-draft.js';
+
+describe('module designer: definition ⇄ draft', () => {
+  it('a module opened and applied unchanged is sent back as it was stored', () => {
+    const labelledOnProperty = { $id: 'note', title: 'Note', type: 'object', properties: { body: { type: 'string', title: 'Body', 'x-i18n': { zh: '内容' } }, secret: { type: 'string', maxLength: 20, format: 'password' } } };
+    for (const def of [customerDef, followupDef, regionDef, tagDef, labelledOnProperty]) expect(definitionOf(draftOf(def))).toEqual(def);
+    // And every module the project ships: the demo CRM's and the engine's own.
+    const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    for (const dir of ['metadata/crm', 'core/system-modules']) {
+      const files = readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.json'));
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        const def = JSON.parse(readFileSync(path.join(root, dir, file), 'utf8'));
+        expect(definitionOf(draftOf(def)), `${dir}/${file}`).toEqual(def);
+      }
+    }
+  });
+
+  it('an edited Chinese label stays where it was written; a removed field leaves the list settings', () => {
+    const draft = draftOf(customerDef);
+    draft.fields = draft.fields.filter((f) => f.name !== 'grade').map((f) => (f.name === 'phone' ? { ...f, zh: '手机' } : f));
+    const def = definitionOf(draft);
+    expect(def['x-i18n'].zh.properties).toMatchObject({ phone: '手机', name: '姓名' });
+    expect(def['x-i18n'].zh.properties.grade).toBeUndefined();
+    expect(def['x-list']).toEqual({ columns: ['name', 'phone', 'region', 'since', 'tags'], search: ['name', 'phone'], filters: ['since'], sort: 'name' });
+    const note = draftOf({ $id: 'note', type: 'object', properties: { body: { type: 'string', 'x-i18n': { zh: '内容' } } } });
+    note.fields[0]!.zh = '正文';
+    expect(definitionOf(note).properties.body['x-i18n']).toEqual({ zh: '正文' });
+    expect(definitionOf(note)['x-i18n']).toBeUndefined();
+  });
+});
 
 describe('admin UI: module and rule designers', () => {
   let ui: UiHarness;

@@ -99,8 +99,10 @@ export const splitOptions = (text: string): string[] => text.split(/[,，]/).map
 function propertyOf(f: FieldDraft): Json {
   const base: Json = { ...(f.original ?? {}) };
   if (f.type === 'kept') return base;
-  for (const k of ['type', 'format', 'enum', 'x-ref', 'items', 'title', 'x-unique']) delete base[k];
+  for (const k of ['type', 'enum', 'x-ref', 'items', 'title', 'x-unique']) delete base[k];
   const typeChanged = f.original && typeOf(f.original) !== f.type;
+  // An e-mail or URL format stays with a text field; any other type sets its own or none.
+  if (typeChanged || (f.type !== 'string' && f.type !== 'text')) delete base.format;
   if (typeChanged) for (const k of ['maxLength', 'minLength', 'pattern', 'minimum', 'maximum', 'default', 'x-on-delete', 'x-scope']) delete base[k];
   const p: Json = {};
   switch (f.type) {
@@ -120,10 +122,18 @@ function propertyOf(f: FieldDraft): Json {
   return { ...p, ...base };
 }
 
-/** Keeps the stored order of an `x-list` entry list, drops unchecked fields, keeps paths (`region.name`), appends new ones. */
-function listEntries(before: readonly string[] | undefined, names: readonly string[], checked: (name: string) => boolean): string[] {
+/**
+ * Keeps the stored order of an `x-list` entry list and appends new ones; drops unchecked and
+ * removed fields and the paths through removed ones; keeps paths (`region.name`) and system
+ * fields (`createdAt`), which the designer does not list.
+ */
+function listEntries(before: readonly string[] | undefined, names: readonly string[], removed: ReadonlySet<string>, checked: (name: string) => boolean): string[] {
   const fieldNames = new Set(names);
-  const kept = (before ?? []).filter((e) => !fieldNames.has(e) || checked(e));
+  const kept = (before ?? []).filter((e) => {
+    const head = e.split('.')[0]!;
+    if (removed.has(head)) return false;
+    return e.includes('.') || !fieldNames.has(e) || checked(e);
+  });
   return [...kept, ...names.filter((n) => checked(n) && !kept.includes(n))];
 }
 
@@ -160,17 +170,20 @@ export function definitionOf(d: ModuleDraft): Json {
   else delete i18n.zh;
 
   const originalList: Json = original['x-list'] ?? {};
+  const removed = new Set(Object.keys(original.properties ?? {}).filter((n) => !properties[n]));
   const list: Json = {
     ...originalList,
-    columns: listEntries(originalList.columns, names, (n) => !!byName(n)?.inList),
-    search: listEntries(originalList.search, names, (n) => !!byName(n)?.search),
-    filters: listEntries(originalList.filters, names, (n) => !!byName(n)?.filter),
+    columns: listEntries(originalList.columns, names, removed, (n) => !!byName(n)?.inList),
+    search: listEntries(originalList.search, names, removed, (n) => !!byName(n)?.search),
+    filters: listEntries(originalList.filters, names, removed, (n) => !!byName(n)?.filter),
   };
   if (d.sort) list.sort = d.sort;
   else delete list.sort;
   for (const k of ['columns', 'search', 'filters']) if (list[k].length === 0) delete list[k];
 
-  const required = fields.filter((f) => f.required).map((f) => f.name.trim());
+  const requiredNow = fields.filter((f) => f.required).map((f) => f.name.trim());
+  const stillRequired = ((original.required ?? []) as string[]).filter((n) => requiredNow.includes(n));
+  const required = [...stillRequired, ...requiredNow.filter((n) => !stillRequired.includes(n))];
   const def: Json = { ...original, $id: d.name.trim(), title: d.title.trim() || undefined, description: d.description.trim() || undefined, type: 'object', properties };
   if (required.length > 0) def.required = required;
   else delete def.required;
