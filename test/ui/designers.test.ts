@@ -116,8 +116,6 @@ describe('admin UI: module and rule designers', () => {
     await page.getByTestId('designer-error').waitFor();
     await ui.screenshot(page, 'module-designer-refused');
     // An additive change, on the module of the test above: a reference picked from the modules.
-    // (Not on region: a reference from region to user would put every customer under its
-    // manager's department, and hide the customers without a manager from sales, rule 5.)
     await page.goto('/admin/modules/course');
     await page.getByRole('button', { name: '+ Add a field' }).click();
     const added = page.getByTestId('field-row').last();
@@ -133,6 +131,18 @@ describe('admin UI: module and rule designers', () => {
     expect(def['x-i18n']).toEqual({ zh: { title: '课程', properties: { name: '课程名称' } } });
     expect(def['x-list']).toEqual({ columns: ['name', 'level'], search: ['name'], filters: ['level'], sort: 'name' });
     await ui.screenshot(page, 'module-designer-edit');
+    // A reference that must not scope: region's manager, whose department should not decide who
+    // sees the customers of the region (with it, sales would lose every customer, rule 5).
+    await page.goto('/admin/modules/region');
+    await page.getByRole('button', { name: '+ Add a field' }).click();
+    const manager = page.getByTestId('field-row').last();
+    await manager.getByLabel('Field name').fill('manager');
+    await manager.getByLabel('Type').selectOption('ref');
+    await manager.getByLabel('Refers to module').selectOption('user');
+    await manager.getByLabel('Visibility follows it').uncheck();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await eventually(() => page.getByTestId('flash').innerText()).toContain('Module "region" updated');
+    expect((await ok(ui.admin.get('/api/modules/region'), 200)).definition.properties.manager).toEqual({ type: 'integer', 'x-ref': 'user', 'x-scope': false });
     await page.context().close();
   });
 

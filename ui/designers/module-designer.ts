@@ -182,7 +182,7 @@ function FieldRow({ field: f, index, targets, errors, onChange, onRemove }: RowP
   const existing = !!f.original;
   const kept = f.type === 'kept';
   const text = (key: 'name' | 'title' | 'zh' | 'options') => (e: Event) => onChange({ [key]: (e.target as HTMLInputElement).value });
-  const check = (key: 'required' | 'unique' | 'inList' | 'search' | 'filter', label: string, disabled = false) => html`<label class="check-label">
+  const check = (key: 'required' | 'unique' | 'inList' | 'search' | 'filter' | 'scoped', label: string, disabled = false) => html`<label class="check-label">
     <input type="checkbox" checked=${f[key]} disabled=${disabled} onChange=${(e: Event) => onChange({ [key]: (e.target as HTMLInputElement).checked })} /> ${label}</label>`;
   return html`<fieldset class=${`field-row${errors ? ' has-error' : ''}`} data-testid="field-row" data-field=${f.name.trim()}>
     <legend class="sr-only">${t('module.fieldsHeading')} ${index + 1}</legend>
@@ -224,6 +224,7 @@ function FieldRow({ field: f, index, targets, errors, onChange, onRemove }: RowP
       ${check('inList', t('field.inList'), kept)}
       ${check('search', t('field.search'), f.type !== 'string' && f.type !== 'text')}
       ${check('filter', t('field.filter'), kept)}
+      ${f.type === 'ref' && html`<span title=${t('field.scopedHint')}>${check('scoped', t('field.scoped'))}</span>`}
       <span class="spacer"></span>
       ${kept && html`<span class="muted">${t('field.kept')}</span>`}
       <button type="button" class="button button-danger-quiet" onClick=${onRemove}>${t('field.remove')}</button>

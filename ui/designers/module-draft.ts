@@ -28,6 +28,8 @@ export interface FieldDraft {
   inList: boolean;
   search: boolean;
   filter: boolean;
+  /** Reference: visibility restrictions flow through it (`x-scope`, true unless false). */
+  scoped: boolean;
   /** The property as it was stored (existing fields), the base the edits are written over. */
   original?: Json;
 }
@@ -49,7 +51,7 @@ const TEXT_LENGTH = 200;
 let nextKey = 1;
 
 export function emptyField(): FieldDraft {
-  return { key: nextKey++, name: '', title: '', zh: '', type: 'string', required: false, unique: false, options: '', target: '', inList: true, search: false, filter: false };
+  return { key: nextKey++, name: '', title: '', zh: '', type: 'string', required: false, unique: false, options: '', target: '', inList: true, search: false, filter: false, scoped: true };
 }
 
 export const emptyModule = (): ModuleDraft => ({ name: '', title: '', zh: '', description: '', fields: [emptyField()], sort: '' });
@@ -88,6 +90,7 @@ export function draftOf(def: Json): ModuleDraft {
     inList: (list.columns ?? []).includes(name),
     search: (list.search ?? []).includes(name),
     filter: (list.filters ?? []).includes(name),
+    scoped: p['x-scope'] !== false,
     original: p,
   }));
   return { name: def.$id ?? '', title: def.title ?? '', zh: zhModule.title ?? '', description: def.description ?? '', fields, sort: list.sort ?? '', original: def };
@@ -114,7 +117,12 @@ function propertyOf(f: FieldDraft): Json {
     case 'date': Object.assign(p, { type: 'string', format: 'date' }); break;
     case 'datetime': Object.assign(p, { type: 'string', format: 'date-time' }); break;
     case 'enum': Object.assign(p, { type: 'string', enum: splitOptions(f.options) }); break;
-    case 'ref': Object.assign(p, { type: 'integer', 'x-ref': f.target }); break;
+    case 'ref':
+      Object.assign(p, { type: 'integer', 'x-ref': f.target });
+      if (!f.scoped) p['x-scope'] = false;
+      else if (base['x-scope'] === true) p['x-scope'] = true;
+      delete base['x-scope'];
+      break;
     case 'many': Object.assign(p, { type: 'array', items: { type: 'integer' }, 'x-ref': f.target }); break;
   }
   if (f.title.trim()) p.title = f.title.trim();
