@@ -206,6 +206,14 @@ describe('admin UI: module and rule designers', () => {
     // Opening the saved rule shows its filter in the builder again.
     await admin.goto(`/admin/rules/${rule.id}`);
     await eventually(() => admin.getByTestId('filters').locator('[data-field="grade"] select').inputValue()).toBe('gold');
+    // In Chinese too.
+    await admin.getByTestId('lang').selectOption('zh');
+    await eventually(() => admin.getByRole('heading', { level: 1 }).innerText()).toBe('规则：Sales see gold customers');
+    expect(await admin.getByTestId('menu').locator('#menu-designers').innerText()).toBe('设计器');
+    await ui.screenshot(admin, 'rule-designer-zh');
+    await admin.goto('/admin/modules/course');
+    await eventually(() => admin.getByRole('heading', { level: 1 }).innerText()).toBe('模块：course');
+    await ui.screenshot(admin, 'module-designer-zh');
     await sam.context().close();
     await admin.context().close();
   });
