@@ -91,6 +91,12 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expect(shell).toEqual(String(expectStatus(await s2.get(`/m/order/${foreign.order()}`), 200).body));
       expect(shell).not.toMatch(/001001/);
     },
+    // The designers' pages (admins only, refused in the app): the same shell, no data in it.
+    'GET /admin/*': async () => {
+      const shell = String(expectStatus(await app.client().get('/admin/modules'), 200).body);
+      expect(shell).toEqual(String(expectStatus(await s2.get('/admin/rules'), 200).body));
+      expect(shell).toMatch(/<div id="app">/);
+    },
     'GET /ui/app.js': async () => {
       expect(expectStatus(await app.client().get('/ui/app.js'), 200).headers.get('content-type')).toMatch(/javascript/);
     },
