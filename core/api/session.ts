@@ -26,6 +26,6 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   const [graph, plugins] = await Promise.all([stratum.registry.graphAt(who.generation), stratum.plugins.active(who.generation)]);
   const access = await loadAccess(stratum.db, graph, { id: who.userId, username: who.username, name: who.name }, plugins.variables);
   c.set('access', access);
-  c.set('data', new DataContext(stratum.db, stratum.registry, graph, access, plugins.hooks));
+  c.set('data', new DataContext(stratum.db, stratum.registry, graph, access, plugins.hooks, bearer === undefined ? sessionId : undefined));
   await next();
 };

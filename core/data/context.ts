@@ -19,6 +19,8 @@ export class DataContext {
     readonly access: Access,
     /** The enabled plugins' hooks at this generation; none outside requests (install, bulk loads). */
     readonly hooks?: WriteHooks,
+    /** The caller's session (not with an API token): a password change keeps it and ends the others. */
+    readonly sessionId?: string,
   ) {
     this.compiler = new QueryCompiler(graph, db.dialect);
     this.writer = new WriteCompiler(this.compiler, db.dialect);

@@ -13,6 +13,7 @@ import { refusedByReferences } from './references.js';
 import { grantRecordErrors } from '../rules/validate-grant-records.js';
 import { ScopeColumns } from './scope-column.js';
 import { ScopeCounts } from './scope-counts.js';
+import { endOtherSessions } from '../auth/end-sessions.js';
 import { checkPurge, markDeleted } from './soft-delete.js';
 import type { Written } from './write-hooks.js';
 
@@ -99,6 +100,9 @@ async function updateWritten(
       throw forbidden(`${module.name}:update`, `After this change the ${module.name} would be outside the records you may update; nothing was written`);
     }
     await afterAccessChange(ctx, module, tx);
+    if (module.builtin && module.name === 'user' && 'password' in body) {
+      await endOtherSessions(ctx.db, id, ctx.access.actor.id === id ? ctx.sessionId : undefined, tx);
+    }
     return after.record;
   }, outer, id);
   return { id, record };
