@@ -56,22 +56,19 @@ export class ScopeColumns {
     const paths = new Map<string, Condition[]>([[module.name, [compare('id', 'eq', id)]]]);
     const recount = new Set<string>();
     const walk = (current: Module, refs: readonly string[], seen: ReadonlySet<string>) => {
-      for (const child of this.graph.modules.values()) {
-        for (const field of child.fields.values()) {
-          if (field.kind !== 'ref' || field.ref !== current.name || field.onDelete !== 'cascade') continue;
-          if (seen.has(child.name)) {
-            recount.add(child.name);
-            continue;
-          }
-          const path = [field.name, ...refs];
-          paths.set(child.name, [...(paths.get(child.name) ?? []), compare({ refs: path, field: 'id' }, 'eq', id)]);
-          walk(child, path, new Set([...seen, child.name]));
+      for (const { child, field } of this.cascadesInto(current.name)) {
+        if (seen.has(child.name)) {
+          recount.add(child.name);
+          continue;
         }
+        const path = [field, ...refs];
+        paths.set(child.name, [...(paths.get(child.name) ?? []), compare({ refs: path, field: 'id' }, 'eq', id)]);
+        walk(child, path, new Set([...seen, child.name]));
       }
     };
     walk(module, [], new Set([module.name]));
     // Below a tree, rows hang off records at any depth too.
-    for (const name of recount) for (const child of this.cascadeChildren(name)) recount.add(child);
+    for (const name of recount) for (const { child } of this.cascadesInto(name)) recount.add(child.name);
     const sets: RowSet[] = [...paths].filter(([name]) => !recount.has(name)).map(([name, conds]) => ({ module: this.graph.modules.get(name)!, where: or(...conds) }));
     const result = await this.counts.around(sets, tx, remove);
     for (const name of recount) await this.counts.rebuild(this.graph.modules.get(name)!, tx);
@@ -101,10 +98,11 @@ export class ScopeColumns {
     return rebuilt;
   }
 
-  private cascadeChildren(name: string): string[] {
-    return [...this.graph.modules.values()]
-      .filter((m) => [...m.fields.values()].some((f) => f.kind === 'ref' && f.ref === name && f.onDelete === 'cascade'))
-      .map((m) => m.name);
+  /** The references that delete their rows with a record of `name` (x-on-delete: cascade). */
+  private cascadesInto(name: string): { child: Module; field: string }[] {
+    return [...this.graph.modules.values()].flatMap((child) => [...child.fields.values()]
+      .filter((f) => f.kind === 'ref' && f.ref === name && f.onDelete === 'cascade')
+      .map((f) => ({ child, field: f.name })));
   }
 
   /** Modules whose scope path passes through `module` (not at its start), with the refs that reach it. */
