@@ -42,6 +42,19 @@ interface Visibility {
 const deptMatch = (dept: { code: string; leaf: boolean }, column: string): Statement =>
   dept.leaf ? { sql: `${column} = ?`, params: [dept.code] } : { sql: `${column} LIKE ?`, params: [`${dept.code}%`] };
 
+/** The department condition reached through the row's salesman (`salesman`, its column): joins, or an IN-subquery. */
+function throughSalesman(v: Visibility, s: FloorSchema, salesman: string, dept: { code: string; leaf: boolean }, form: 'join' | 'semi') {
+  const m = deptMatch(dept, `d.${q('code')}`);
+  const department = `${q(s.department.table)} AS d ON d.${q('id')} = s.${q(s.salesman.columns.department!)}`;
+  if (form === 'join') {
+    v.joins.push(`JOIN ${q(s.salesman.table)} AS s ON s.${q('id')} = ${salesman}`, `JOIN ${department}`);
+    v.where.push(m.sql);
+  } else {
+    v.where.push(`${salesman} IN (SELECT s.${q('id')} FROM ${q(s.salesman.table)} AS s JOIN ${department} WHERE ${m.sql})`);
+  }
+  v.params.push(...m.params);
+}
+
 /** Which orders `user` may read, on alias `o`, as joins or as IN-subqueries. */
 export function orderVisibility(s: FloorSchema, user: FloorUser, form: 'join' | 'semi'): Visibility {
   const v: Visibility = { joins: [], where: [], params: [] };
@@ -51,16 +64,8 @@ export function orderVisibility(s: FloorSchema, user: FloorUser, form: 'join' | 
     const dept = user.department;
     if (s.orderScope) {
       scopeColumn(v, s, `o.${q(s.orderScope.column)}`, s.orderScope.holds, dept);
-    } else if (form === 'join') {
-      v.joins.push(`JOIN ${q(s.salesman.table)} AS s ON s.${q('id')} = ${col(O, 'o', 'salesman')}`);
-      v.joins.push(`JOIN ${q(s.department.table)} AS d ON d.${q('id')} = s.${q(s.salesman.columns.department!)}`);
-      const m = deptMatch(dept, `d.${q('code')}`);
-      v.where.push(m.sql);
-      v.params.push(...m.params);
     } else {
-      const m = deptMatch(dept, `d.${q('code')}`);
-      v.where.push(`${col(O, 'o', 'salesman')} IN (SELECT s.${q('id')} FROM ${q(s.salesman.table)} AS s JOIN ${q(s.department.table)} AS d ON d.${q('id')} = s.${q(s.salesman.columns.department!)} WHERE ${m.sql})`);
-      v.params.push(...m.params);
+      throughSalesman(v, s, col(O, 'o', 'salesman'), dept, form);
     }
   }
   if (user.customerGrade !== undefined) {
@@ -89,16 +94,8 @@ export function customerVisibility(s: FloorSchema, user: FloorUser, form: 'join'
     const dept = user.department;
     if (s.customerScope) {
       scopeColumn(v, s, `c.${q(s.customerScope.column)}`, s.customerScope.holds, dept);
-    } else if (form === 'join') {
-      v.joins.push(`JOIN ${q(s.salesman.table)} AS s ON s.${q('id')} = ${col(C, 'c', 'salesman')}`);
-      v.joins.push(`JOIN ${q(s.department.table)} AS d ON d.${q('id')} = s.${q(s.salesman.columns.department!)}`);
-      const m = deptMatch(dept, `d.${q('code')}`);
-      v.where.push(m.sql);
-      v.params.push(...m.params);
     } else {
-      const m = deptMatch(dept, `d.${q('code')}`);
-      v.where.push(`${col(C, 'c', 'salesman')} IN (SELECT s.${q('id')} FROM ${q(s.salesman.table)} AS s JOIN ${q(s.department.table)} AS d ON d.${q('id')} = s.${q(s.salesman.columns.department!)} WHERE ${m.sql})`);
-      v.params.push(...m.params);
+      throughSalesman(v, s, col(C, 'c', 'salesman'), dept, form);
     }
   }
   if (user.customerGrade !== undefined) {
