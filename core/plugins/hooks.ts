@@ -54,9 +54,7 @@ export class PluginHooks implements WriteHooks {
       }
       const written = await write(bound, changedOrSent(sent, filled, body));
       const record = await wholeRecord(bound, module, written.id);
-      for (const [plugin, fn] of this.hooksOf(module, 'afterCreate')) {
-        await this.run(plugin, module, 'afterCreate', () => fn(record, this.context(plugin, bound, module)));
-      }
+      await this.runAll(bound, module, 'afterCreate', record);
       this.queue(tx, ctx, module, 'afterCreateCommit', record);
       return written;
     }, outer);
@@ -79,9 +77,7 @@ export class PluginHooks implements WriteHooks {
       const written = await write(bound, version === undefined ? patch : { ...patch, version });
       const after = await wholeRecord(bound, module, id);
       const event = { id, before, after, changes: changes(module, before, after) };
-      for (const [plugin, fn] of this.hooksOf(module, 'afterUpdate')) {
-        await this.run(plugin, module, 'afterUpdate', () => fn(event, this.context(plugin, bound, module)));
-      }
+      await this.runAll(bound, module, 'afterUpdate', event);
       this.queue(tx, ctx, module, 'afterUpdateCommit', event);
       return written;
     }, outer);
@@ -93,13 +89,9 @@ export class PluginHooks implements WriteHooks {
     await ctx.db.transaction(async (tx) => {
       const bound = bindContext(ctx, tx);
       const record = await beforeWrite(bound, module, id);
-      for (const [plugin, fn] of this.hooksOf(module, 'beforeDelete')) {
-        await this.run(plugin, module, 'beforeDelete', () => fn(record, this.context(plugin, bound, module)));
-      }
+      await this.runAll(bound, module, 'beforeDelete', record);
       await write(bound);
-      for (const [plugin, fn] of this.hooksOf(module, 'afterDelete')) {
-        await this.run(plugin, module, 'afterDelete', () => fn(record, this.context(plugin, bound, module)));
-      }
+      await this.runAll(bound, module, 'afterDelete', record);
       this.queue(tx, ctx, module, 'afterDeleteCommit', record);
     }, outer);
   }
@@ -112,9 +104,7 @@ export class PluginHooks implements WriteHooks {
       const bound = bindContext(ctx, tx);
       const written = await write(bound);
       const record = await wholeRecord(bound, module, id);
-      for (const [plugin, fn] of this.hooksOf(module, 'afterRestore')) {
-        await this.run(plugin, module, 'afterRestore', () => fn(record, this.context(plugin, bound, module)));
-      }
+      await this.runAll(bound, module, 'afterRestore', record);
       this.queue(tx, ctx, module, 'afterRestoreCommit', record);
       return written;
     }, outer);
@@ -137,6 +127,13 @@ export class PluginHooks implements WriteHooks {
   }
 
   /** A refusal (HttpError) is the hook's answer to the caller; anything else is a bug in the plugin, logged with its name. */
+  /** Every plugin's `hook` on `module`, in order, with the same argument, inside the write's transaction. */
+  private async runAll(bound: DataContext, module: Module, hook: HookName, arg: unknown): Promise<void> {
+    for (const [plugin, fn] of this.hooksOf(module, hook)) {
+      await this.run(plugin, module, hook, () => fn(arg, this.context(plugin, bound, module)));
+    }
+  }
+
   private async run(plugin: Plugin, module: Module, hook: HookName, fn: () => unknown): Promise<unknown> {
     try {
       return await fn();
