@@ -70,7 +70,7 @@ export const moduleRoutes = new Hono<AppEnv>()
     const qi = stratum.db.sequelize.getQueryInterface();
     for (const rel of module.relations.values()) if (rel.kind === 'many-to-many') await qi.dropTable(rel.junction!.table);
     await qi.dropTable(module.table);
-    await new ScopeCounts(stratum.db, graph).forget(name);
+    await ScopeCounts.forget(stratum.db, name);
     await stratum.registry.remove(name);
     await stratum.registry.bump();
     return c.body(null, 204);

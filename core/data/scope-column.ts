@@ -22,7 +22,7 @@ export class ScopeColumns {
     private readonly graph: ModuleGraph,
   ) {
     this.writer = new WriteCompiler(new QueryCompiler(graph, db.dialect), db.dialect);
-    this.counts = new ScopeCounts(db, graph);
+    this.counts = new ScopeCounts(db, this.writer);
   }
 
   /** After `module`'s record `id` changed `columns`: rows of other modules whose path runs through it. */

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { TRUE, type Compiled, type Condition } from '../query/ast.js';
-import { escapeLike, QueryCompiler } from '../query/compile.js';
-import { WriteCompiler } from '../query/compile-write.js';
+import { escapeLike } from '../query/compile.js';
+import type { WriteCompiler } from '../query/compile-write.js';
 import type { Database } from '../db/database.js';
-import type { Module, ModuleGraph } from '../schema/module.js';
+import type { Module } from '../schema/module.js';
 
 export const COUNTS_TABLE = '_stratum_counts';
 
@@ -32,14 +32,11 @@ export interface RowSet {
  * are rebuilt with the column. Kept in the database, so every server process reads the same.
  */
 export class ScopeCounts {
-  private readonly writer: WriteCompiler;
-
+  /** `writer`: the caller's compiler for the graph at hand (DataContext.writer, ScopeColumns'). */
   constructor(
     private readonly db: Database,
-    graph: ModuleGraph,
-  ) {
-    this.writer = new WriteCompiler(new QueryCompiler(graph, db.dialect), db.dialect);
-  }
+    private readonly writer: WriteCompiler,
+  ) {}
 
   /** Creates the table when missing; true when it did, so that the caller fills it. */
   static async ensureTable(db: Database): Promise<boolean> {
@@ -90,7 +87,7 @@ export class ScopeCounts {
   async rebuild(module: Module, tx?: Transaction): Promise<void> {
     if (!module.scopeColumn) return;
     const q = (s: string) => this.db.quote(s);
-    await this.forget(module.name, tx);
+    await ScopeCounts.forget(this.db, module.name, tx);
     await this.db.insert({
       sql: `INSERT INTO ${q(COUNTS_TABLE)} (${q('module')}, ${q('scope')}, ${q('slot')}, ${q('n')})`
         + ` SELECT $1, COALESCE(${q(module.scopeColumn.column)}, ''), 0, COUNT(*) FROM ${q(module.table)}${live(this.db, module, 'WHERE')} GROUP BY 2`,
@@ -99,8 +96,8 @@ export class ScopeCounts {
   }
 
   /** A dropped module leaves no counts for a later module of the same name. */
-  async forget(module: string, tx?: Transaction): Promise<void> {
-    await this.db.delete({ sql: `DELETE FROM ${this.db.quote(COUNTS_TABLE)} WHERE ${this.db.quote('module')} = $1`, params: [module] }, tx);
+  static async forget(db: Database, module: string, tx?: Transaction): Promise<void> {
+    await db.delete({ sql: `DELETE FROM ${db.quote(COUNTS_TABLE)} WHERE ${db.quote('module')} = $1`, params: [module] }, tx);
   }
 
   /**

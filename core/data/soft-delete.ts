@@ -124,5 +124,5 @@ async function whyNotDeleted(ctx: DataContext, module: Module, id: number, what:
 
 /** A soft delete or restore moves the record out of its department's maintained count, or back. */
 function moveCount<T>(ctx: DataContext, module: Module, id: number, tx: Transaction, fn: () => Promise<T>): Promise<T> {
-  return new ScopeCounts(ctx.db, ctx.graph).around([{ module, where: compare('id', 'eq', id) }], tx, fn);
+  return new ScopeCounts(ctx.db, ctx.writer).around([{ module, where: compare('id', 'eq', id) }], tx, fn);
 }

@@ -46,7 +46,7 @@ async function createWritten(ctx: DataContext, module: Module, payload: unknown,
     }
     await afterAccessChange(ctx, module, tx);
     // Last before the commit: the count row stays locked for as short a time as possible.
-    await new ScopeCounts(ctx.db, ctx.graph).added(module, newId, tx);
+    await new ScopeCounts(ctx.db, ctx.writer).added(module, newId, tx);
     return { id: newId, record: after.record };
   }, outer);
 }
