@@ -81,11 +81,16 @@ async function asset(c: Context<AppEnv>, kind: 'js' | 'css') {
   return c.body(b[kind]);
 }
 
-/** `/`, `/login`, `/m/…` and the designers' `/admin/…` answer the shell; `/ui/app.js` and `/ui/app.css` are the bundle. */
+/**
+ * `/`, `/login`, `/m/…`, the designers' `/admin/…`, the student portal's `/portal/…` and the
+ * public enrollment page `/enroll/<token>` answer the shell; `/ui/app.js` and `/ui/app.css` are the bundle.
+ */
 export const uiRoutes = new Hono<AppEnv>()
   .get('/', shell)
   .get('/login', shell)
   .get('/m/*', shell)
   .get('/admin/*', shell)
+  .get('/portal/*', shell)
+  .get('/enroll/:token', shell)
   .get('/ui/app.js', (c) => asset(c, 'js'))
   .get('/ui/app.css', (c) => asset(c, 'css'));

@@ -97,6 +97,15 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expect(shell).toEqual(String(expectStatus(await s2.get('/admin/rules'), 200).body));
       expect(shell).toMatch(/<div id="app">/);
     },
+    // The student portal (its data comes from the API as the student) and the public enrollment
+    // page (its data comes from the link's own API route): the same shell, no data in it.
+    'GET /portal/*': async () => {
+      const shell = String(expectStatus(await app.client().get('/portal'), 200).body);
+      expect(shell).toEqual(String(expectStatus(await s2.get('/portal/classes/1'), 200).body));
+    },
+    'GET /enroll/:token': async () => {
+      expect(String(expectStatus(await app.client().get('/enroll/some-token'), 200).body)).toMatch(/<div id="app">/);
+    },
     'GET /ui/app.js': async () => {
       expect(expectStatus(await app.client().get('/ui/app.js'), 200).headers.get('content-type')).toMatch(/javascript/);
     },

@@ -30,7 +30,8 @@ export async function createLink({ params, records, transaction, actAs, req, jso
     for (const form of open.data) await forms.update(form.id, { revokedAt: now.toISOString() });
     await forms.create({ enrollment: id, tokenHash: hash, expiresAt });
   });
-  return json({ enrollment: id, url: publicUrl(req, `/api/plugins/crm/enroll/${token}`), expiresAt }, 201);
+  // `url` is the API's form (scripts); `page` is the page a customer opens in a browser (ui/public).
+  return json({ enrollment: id, url: publicUrl(req, `/api/plugins/crm/enroll/${token}`), page: publicUrl(req, `/enroll/${token}`), expiresAt }, 201);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ErrorDetail } from '../../../core/errors.js';
 import type { EnrollmentForm, Modules } from '../../../core/generated/modules.js';
 import { HttpError, refuseAll, type PluginScope, type PublicRouteContext } from '../../../core/plugins/define-plugin.js';
 import { ID_DOCUMENT_KINDS } from '../files/file-kinds.js';
-import { readUpload } from '../files/read-upload.js';
+import { MAX_UPLOAD_BYTES, readUpload } from '../files/read-upload.js';
 import { discardFile, storeFile } from '../files/stored-files.js';
 import { countAttempt, gone, openLink } from './open-link.js';
 import { SERVICE_ACCOUNT } from './service-account.js';
@@ -34,7 +34,7 @@ export async function showForm({ params, actAs }: PublicRouteContext<Modules>) {
       method: 'POST',
       encoding: 'multipart/form-data',
       fields: [...TEXT_FIELDS, 'agree'],
-      file: { field: 'idDocument', types: ID_DOCUMENT_KINDS.map((k) => k.mime) },
+      file: { field: 'idDocument', types: ID_DOCUMENT_KINDS.map((k) => k.mime), maxBytes: MAX_UPLOAD_BYTES },
     },
   };
 }
