@@ -8,6 +8,7 @@ import { normalizedContact } from './normalize.js';
 import { enrollmentPublicRoutes, enrollmentRoutes } from './enrollment/routes.js';
 import { ensureServiceRole } from './enrollment/service-account.js';
 import { homeworkRoutes } from './homework/routes.js';
+import { rollCallRoutes } from './roll-call/routes.js';
 
 export default definePlugin({
   name: 'crm',
@@ -16,8 +17,8 @@ export default definePlugin({
   // enrollment_form and outbox; given here too, so that the plugin passed as code (tests) ships them.
   metadata: new URL('./metadata/', import.meta.url),
 
-  // E-1..E-4 (modules/crm/enrollment), S-9 and S-16 (modules/crm/homework).
-  routes: { ...enrollmentRoutes, ...homeworkRoutes },
+  // E-1..E-4 (modules/crm/enrollment), S-9 and S-16 (modules/crm/homework), S-15 (modules/crm/roll-call).
+  routes: { ...enrollmentRoutes, ...homeworkRoutes, ...rollCallRoutes },
   publicRoutes: enrollmentPublicRoutes,
   install: ensureServiceRole,
   upgrade: ensureServiceRole,
