@@ -14,6 +14,8 @@ import { LoginPage } from './pages/login-page.js';
 import { match, navigate, useLocation, type Location } from './router.js';
 import { onUnauthenticated, SESSION_ENDED, type Session } from './session.js';
 import { designerPage } from './designers/routes.js';
+import { ChartPage } from './reports/chart-page.js';
+import { reportPage } from './reports/routes.js';
 import { META_CHANGED } from './designers/module-designer.js';
 
 export function App() {
@@ -85,8 +87,10 @@ function page(session: Session, location: Location) {
   const { path } = location;
   if (path === '/' || path === '') return html`<${HomePage} session=${session} />`;
   if (path.startsWith('/admin/')) return designerPage(session, location);
+  if (path.startsWith('/reports/')) return reportPage(session, location);
   let p: Record<string, string> | undefined;
   if ((p = match('/m/:module', path))) return html`<${ListPage} key=${p.module} session=${session} module=${p.module} location=${location} />`;
+  if ((p = match('/m/:module/chart', path))) return html`<${ChartPage} key=${`${p.module}/chart`} session=${session} module=${p.module} location=${location} />`;
   if ((p = match('/m/:module/import', path))) return html`<${ImportPage} key=${`${p.module}/import`} session=${session} module=${p.module} />`;
   if ((p = match('/m/:module/new', path))) return html`<${FormPage} key=${`${p.module}/new`} session=${session} module=${p.module} location=${location} />`;
   if ((p = match('/m/:module/:id/edit', path))) return html`<${FormPage} key=${`${p.module}/${p.id}/edit`} session=${session} module=${p.module} id=${Number(p.id)} location=${location} />`;

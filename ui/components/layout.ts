@@ -5,6 +5,7 @@ import type { ModuleMeta } from '../api.js';
 import { currentLang, LANGS, moduleTitle, t, type Lang } from '../i18n.js';
 import type { Session } from '../session.js';
 import { DESIGNER_LINKS } from '../designers/routes.js';
+import { ReportsMenu } from '../reports/routes.js';
 
 interface Props {
   session: Session;
@@ -38,6 +39,7 @@ export function Layout({ session, path, onLang, onLogout, children }: Props) {
     </header>
     <nav class="sidebar" aria-label=${t('nav.modules')} data-testid="menu">
       ${group(t('nav.modules'), modules.filter((m) => !m.builtin), 'menu-modules')}
+      <${ReportsMenu} session=${session} path=${path} />
       ${group(t('nav.admin'), modules.filter((m) => m.builtin), 'menu-admin')}
       ${session.me.isAdmin && html`<h2 class="menu-heading" id="menu-designers">${t('nav.designers')}</h2>
         <ul aria-labelledby="menu-designers">${DESIGNER_LINKS.map((l) => html`<li><a href=${l.href} class=${path.startsWith(l.href) ? 'active' : ''} data-testid=${l.testid}>${l.label()}</a></li>`)}</ul>`}

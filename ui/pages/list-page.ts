@@ -117,6 +117,7 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
         ${rows.length > 0 ? t('list.filtersCount', { n: rows.length }) : t('list.filters')}</button>
       <span class="spacer"></span>
       ${can('create') && html`<a class="button" href=${`/m/${m.name}/import`}>${t('list.import')}</a>`}
+      <a class="button" href=${`/m/${m.name}/chart${rows.length > 0 ? `?f=${encodeURIComponent(location.query.get('f')!)}` : ''}`} data-testid="chart-link">${t('list.chart')}</a>
       <a class="button" href=${exportHref} download=${`${m.name}.csv`} data-testid="export">${t('list.export')}</a>
     </div>
     ${showFilters && html`<${FilterBuilder} key=${location.query.get('f') ?? ''} module=${m} meta=${session.meta} rows=${rows} onApply=${applyFilters} />`}

@@ -1,8 +1,10 @@
 import { DESIGNERS_EN } from './designers.js';
+import { REPORTS_EN } from './reports.js';
 
 /** The UI's own words in English; every key here must exist in zh.ts too (the compiler checks). */
 export const EN = {
   ...DESIGNERS_EN,
+  ...REPORTS_EN,
   'app.name': 'Stratum',
   'nav.home': 'Home',
   'nav.modules': 'Modules',

@@ -1,0 +1,81 @@
+/**
+ * The numbers of the S-6 sales report, each one aggregate of the CRM's modules as the logged-in
+ * user (so their department and rules decide what is counted, V-6): customers by source, the
+ * conversion rate by month, approved enrollments per class, and payments per month with the
+ * twelve months before the period, for year-over-year.
+ */
+import type { ModuleMeta, Rec } from '../api.js';
+import { allOf, fetchAggregate } from './fetch-aggregate.js';
+import { monthOverMonth, monthSpan, monthsUntil, rate, shiftMonth, sumsByKey, toNumber, type MonthRow } from './period-change.js';
+
+/** The modules and fields the report reads; without them (no CRM, or no grant) it is not offered. */
+const NEEDS: Record<string, readonly string[]> = {
+  customer: ['source', 'status', 'enquiryDate', 'consultant'],
+  enrollment: ['class', 'status', 'approvedAt'],
+  payment: ['amount', 'paidOn'],
+};
+
+export function canSeeSalesReport(meta: ReadonlyMap<string, ModuleMeta>): boolean {
+  return Object.entries(NEEDS).every(([module, fields]) => {
+    const m = meta.get(module);
+    return !!m && fields.every((f) => m.fields.some((x) => x.name === f));
+  });
+}
+
+export interface ReportParams {
+  /** The last month of the period, `YYYY-MM`. */
+  until: string;
+  months: number;
+  /** A department code: its records and its sub-departments' (V-1 codes are prefixes). */
+  department?: string | undefined;
+}
+
+export interface SalesReport {
+  months: string[];
+  sources: { source: string | null; count: number; share: number | null }[];
+  conversion: { month: string; customers: number; enrolled: number; rate: number | null }[];
+  classes: { id: unknown; name: string; count: number }[];
+  sales: MonthRow[];
+}
+
+/** The department condition, reached from each module through the customer's consultant. */
+const inDepartment = (path: string, code: string | undefined): Rec | undefined => (code ? { [path]: { startsWith: code } } : undefined);
+
+export async function loadSalesReport(p: ReportParams, meta: ReadonlyMap<string, ModuleMeta>): Promise<SalesReport> {
+  const months = monthsUntil(p.until, p.months);
+  const [from, to] = monthSpan(months);
+  const customers = allOf({ enquiryDate: { between: [from, to] } }, inDepartment('consultant.department.code', p.department));
+  const enrolled = allOf(customers, { status: 'enrolled' });
+  const approved = allOf({ status: 'approved', approvedAt: { between: [from, to] } }, inDepartment('customer.consultant.department.code', p.department));
+  const [yearBefore] = monthSpan([shiftMonth(months[0]!, -12)]);
+  const payments = allOf({ paidOn: { between: [yearBefore, to] } }, inDepartment('customer.consultant.department.code', p.department));
+  const classLabel = meta.get('class')?.fields.find((f) => f.name === 'name')?.filterable;
+  const classGroup = classLabel ? ['class', 'class.name'] : ['class'];
+
+  const [bySource, byMonth, enrolledByMonth, byClass, salesByMonth] = await Promise.all([
+    fetchAggregate({ module: 'customer', groupBy: ['source'], metrics: ['count()'], filter: customers }),
+    fetchAggregate({ module: 'customer', groupBy: ['month(enquiryDate)'], metrics: ['count()'], filter: customers }),
+    fetchAggregate({ module: 'customer', groupBy: ['month(enquiryDate)'], metrics: ['count()'], filter: enrolled }),
+    fetchAggregate({ module: 'enrollment', groupBy: classGroup, metrics: ['count()'], filter: approved }),
+    fetchAggregate({ module: 'payment', groupBy: ['month(paidOn)'], metrics: ['sum(amount)'], filter: payments }),
+  ]);
+
+  const total = bySource.reduce((s, r) => s + toNumber(r['count()']), 0);
+  const all = sumsByKey(byMonth, 'month(enquiryDate)', 'count()');
+  const won = sumsByKey(enrolledByMonth, 'month(enquiryDate)', 'count()');
+  return {
+    months,
+    sources: bySource
+      .map((r) => ({ source: r.source as string | null, count: toNumber(r['count()']), share: rate(toNumber(r['count()']), total) }))
+      .sort((a, b) => b.count - a.count),
+    conversion: months.map((month) => {
+      const n = all.get(month) ?? 0;
+      const e = won.get(month) ?? 0;
+      return { month, customers: n, enrolled: e, rate: rate(e, n) };
+    }),
+    classes: byClass
+      .map((r) => ({ id: r.class, name: r['class.name'] ?? (r.class === null ? '' : `#${r.class}`), count: toNumber(r['count()']) }))
+      .sort((a, b) => b.count - a.count || String(a.name).localeCompare(String(b.name))),
+    sales: monthOverMonth(sumsByKey(salesByMonth, 'month(paidOn)', 'sum(amount)'), months),
+  };
+}
