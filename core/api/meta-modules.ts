@@ -6,6 +6,8 @@
  */
 import { ACTIONS, type Access, type Action } from '../data/access.js';
 import type { Field, FieldKind, Module, ModuleGraph, Relation } from '../schema/module.js';
+import { scopePath } from '../schema/scope-paths.js';
+import { isOwnRecords } from '../rules/own-records.js';
 
 export interface FieldMeta {
   name: string;
@@ -71,6 +73,12 @@ export interface ModuleMeta {
   /** `x-owner`: the reference to the user who owns a record; a new record's form starts with the caller there. */
   owner?: string;
   softDelete: boolean;
+  /**
+   * The reference path along which department visibility reaches the module
+   * (`consultant.department`), when the caller may read and group by every step of it: the list
+   * then shows record counts per department (V-6, `aggregate?groupBy=<path>.code`).
+   */
+  departmentPath?: string;
 }
 
 const UNSORTABLE: ReadonlySet<FieldKind> = new Set(['text', 'json', 'password']);
@@ -78,12 +86,15 @@ const NAMING: ReadonlySet<FieldKind> = new Set(['string', 'enum']);
 /** Fields that name a record better than whatever column comes first (a user's name, not their login). */
 const NAME_FIELDS = ['name', 'title'];
 
-/** The modules `access.actor` may read at `graph.generation`, by name. */
+/**
+ * The modules `access.actor` may read at `graph.generation`, by name. Personal modules (saved
+ * views) are left out: everyone may use them, and they are no menu entry but part of each list.
+ */
 export function metaModules(graph: ModuleGraph, access: Access): ModuleMeta[] {
   const granted = new Map([...graph.modules.values()].map((m) => [m.name, grantedActions(access, m)]));
   const readable = (name: string) => granted.get(name)?.includes('read') ?? false;
   return [...graph.modules.values()]
-    .filter((m) => readable(m.name))
+    .filter((m) => readable(m.name) && !isOwnRecords(m))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((m) => moduleMeta(m, access, granted.get(m.name)!, readable, graph));
 }
@@ -166,7 +177,18 @@ function moduleMeta(m: Module, access: Access, actions: Action[], readable: (nam
     label,
     ...(typeof m.definition['x-owner'] === 'string' && fields.some((f) => f.name === m.definition['x-owner']) ? { owner: m.definition['x-owner'] } : {}),
     softDelete: m.softDelete ?? false,
+    ...departmentPathOf(graph, access, m, readable),
   };
+}
+
+/** See ModuleMeta.departmentPath: only a path the API would let this caller group by. */
+function departmentPathOf(graph: ModuleGraph, access: Access, m: Module, readable: (name: string) => boolean): { departmentPath?: string } {
+  const path = graph.modules.has('department') ? scopePath(graph, m, 'department') : undefined;
+  if (!path?.ok || path.refs.length === 0) return {};
+  const first = access.filterable?.(m);
+  if (first && !first.has(path.refs[0]!)) return {};
+  const joined = path.refs.join('.');
+  return pathReadable(graph, access, m, `${joined}.code`, readable) ? { departmentPath: joined } : {};
 }
 
 function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable: boolean; i18n: Record<string, string> }): FieldMeta {

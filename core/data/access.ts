@@ -3,6 +3,7 @@ import { TRUE } from '../query/ast.js';
 import type { FieldAccess } from '../query/field-access.js';
 import type { VariableContext } from '../query/variables.js';
 import type { Field, Module, Relation } from '../schema/module.js';
+import { isOwnRecords, ownRecordsCondition } from '../rules/own-records.js';
 
 export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -34,13 +35,13 @@ export interface Access extends FieldAccess {
   filterable?(module: Module): ReadonlySet<string> | undefined;
 }
 
-/** The built-in admin: every action, every record, every field but write-only ones. */
+/** The built-in admin: every action, every record but others' personal ones (saved views), every field but write-only ones. */
 export function adminAccess(actor: Actor, now = new Date()): Access {
   return {
     actor,
     variables: { now, user: { id: actor.id, username: actor.username } },
     require: () => undefined,
-    scope: () => TRUE,
+    scope: (module) => (isOwnRecords(module) ? ownRecordsCondition() : TRUE),
     canRead: (_m, f) => !f.writeOnly && !f.internal,
     canWrite: (_m, f) => !f.system && !f.readOnly,
   };

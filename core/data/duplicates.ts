@@ -50,6 +50,8 @@ async function effectiveValues(ctx: DataContext, module: Module, body: Record<st
   const values: Record<string, unknown> = {};
   const missing = new Set(module.uniques.flat().filter((name) => body[name] === undefined));
   for (const name of missing) values[name] = id === undefined ? module.fields.get(name)?.default : undefined;
+  // A create's creator is the caller (`x-unique: [["createdBy", "module", "name"]]` on saved views).
+  if (id === undefined && missing.has('createdBy')) values.createdBy = ctx.access.actor.id;
   if (id !== undefined && missing.size > 0) {
     const q = (s: string) => ctx.db.quote(s);
     const names = [...missing];

@@ -2,8 +2,8 @@ import type { Condition, FieldRef } from '../query/ast.js';
 import { and, compare, refKey, shiftParams, TRUE } from '../query/ast.js';
 import { parseFilterParam } from '../query/parse-filter.js';
 import { parseAggregate } from '../query/parse-aggregate.js';
-import { parseFields, parseList, type ListParams } from '../query/parse-list.js';
-import { badRequest, notFound } from '../errors.js';
+import { parseFields, parseList, parseSearch, type ListParams } from '../query/parse-list.js';
+import { badRequest, notFound, type ErrorDetail } from '../errors.js';
 import type { Field, Module } from '../schema/module.js';
 import type { Row } from '../db/database.js';
 import type { DataContext } from './context.js';
@@ -193,10 +193,13 @@ export async function inScope(ctx: DataContext, module: Module, id: number, acti
 export async function aggregateRecords(
   ctx: DataContext,
   module: Module,
-  params: { filter?: string | undefined; groupBy?: string | undefined; metrics?: string | undefined; limit?: string | undefined },
+  params: { filter?: string | undefined; q?: string | undefined; groupBy?: string | undefined; metrics?: string | undefined; limit?: string | undefined },
 ): Promise<{ data: Record<string, unknown>[] }> {
   ctx.access.require(module, 'read');
-  const own = parseFilterParam(params.filter, module, ctx.graph, ctx.access);
+  // `q` as in a list, so that counts per group add up to the list's total (V-6 navigation counts).
+  const searchErrors: ErrorDetail[] = [];
+  const own = and(parseFilterParam(params.filter, module, ctx.graph, ctx.access), parseSearch(params.q, module, ctx.graph, ctx.access, searchErrors));
+  if (searchErrors.length > 0) throw badRequest('invalid_aggregate', 'The aggregate parameters are not valid; see details', searchErrors);
   const query = parseAggregate(params, own, module, ctx.graph, ctx.access);
   checkFilterFields(ctx.access, module, own, query.groupBy.map((g) => g.target));
   const where = visibleWhere(module, 'read', own, ctx.access, ctx.graph);

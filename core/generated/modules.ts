@@ -684,6 +684,27 @@ export interface Rule {
 }
 
 /**
+ * A user's named list state (filter, search, sort, columns, page size) for one module. Personal: every user, admins included, reads and writes only the views they created (core/rules/own-records.ts).
+ */
+export interface SavedView {
+  id: number;
+  module: string;
+  name: string;
+  /**
+   * The list's URL query string without the leading ?, e.g. f=…&sort=-createdAt
+   */
+  query: string;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: number | null;
+  updatedBy: number | null;
+  /**
+   * Send it back on update: the optimistic-lock token.
+   */
+  version: number;
+}
+
+/**
  * A customer who enrolled, with their login (E-4). Sales see the students of their department's customers; teachers and students see them through their rules.
  */
 export interface Student {
@@ -963,6 +984,7 @@ export interface Modules {
   referral: Referral;
   role: Role;
   rule: Rule;
+  saved_view: SavedView;
   student: Student;
   survey: Survey;
   survey_answer: SurveyAnswer;

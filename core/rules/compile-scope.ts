@@ -8,6 +8,7 @@ import { departmentScope, type DepartmentScope } from './department-condition.js
 import type { Grants, RuleGrant } from './grants.js';
 import { reachableBases, scopePath } from '../schema/scope-paths.js';
 import { missingUserVariables, userVariables } from './user-variables.js';
+import { isOwnRecords, ownRecordsCondition } from './own-records.js';
 
 /** Why a base module restricts a module the way it does: what explain shows. */
 export interface BaseScope {
@@ -38,6 +39,8 @@ export interface CompiledScope {
  * becomes FALSE: fail closed.
  */
 export function compileScope(grants: Grants, graph: ModuleGraph, module: Module, action: Action): CompiledScope {
+  // Before the admin role: a personal module's records are their creator's alone (own-records.ts).
+  if (isOwnRecords(module)) return { module: module.name, action, condition: ownRecordsCondition(), bases: [] };
   if (grants.isAdmin) return { module: module.name, action, condition: TRUE, bases: [], unrestricted: 'the admin role sees every record' };
   const own = scopeFor(grants, graph, module, action);
   if (action === 'read' || action === 'create') return own;

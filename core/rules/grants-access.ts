@@ -5,6 +5,7 @@ import type { Access, Action, Actor } from '../data/access.js';
 import { compileScope, type CompiledScope } from './compile-scope.js';
 import type { Grants, PermissionGrant } from './grants.js';
 import { userVariables } from './user-variables.js';
+import { isOwnRecords } from './own-records.js';
 
 export interface ScopeCache {
   get(key: string): CompiledScope | undefined;
@@ -20,7 +21,8 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
   explain(module: Module, action: Action): CompiledScope;
 } {
   const permissionsOn = (module: Module) => grants.permissions.filter((p) => p.module === module.name);
-  const allows = (module: Module, action: Action) => grants.isAdmin || permissionsOn(module).some((p) => p.actions.includes(action));
+  // A personal module needs no permission: its scope (compileScope) already limits it to the caller's own records.
+  const allows = (module: Module, action: Action) => grants.isAdmin || isOwnRecords(module) || permissionsOn(module).some((p) => p.actions.includes(action));
   const explain = (module: Module, action: Action) => {
     // Plugin variables change without the generation moving: their values are part of the key.
     const key = `${grants.userId}:${graph.generation}:${module.name}:${action}${grants.variables ? `:${JSON.stringify(grants.variables)}` : ''}`;
@@ -45,7 +47,7 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
     scope: (module, action): Condition => explain(module, action).condition,
     canRead(module, field) {
       if (field.writeOnly || field.internal) return false;
-      if (grants.isAdmin) return true;
+      if (grants.isAdmin || isOwnRecords(module)) return true;
       if (!allows(module, 'read')) return false;
       return field.system || fieldAllowed(permissionsOn(module).filter((p) => p.actions.includes('read')), 'readFields', field.name);
     },
@@ -56,7 +58,7 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
     },
     canWrite(module, field) {
       if (field.system || field.readOnly) return false;
-      if (grants.isAdmin) return true;
+      if (grants.isAdmin || isOwnRecords(module)) return true;
       const writers = permissionsOn(module).filter((p) => p.actions.includes('create') || p.actions.includes('update'));
       return fieldAllowed(writers, 'writeFields', field.name);
     },
@@ -66,7 +68,7 @@ export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, c
       return fieldAllowed(writers, 'writeFields', relation.name);
     },
     filterable(module) {
-      if (grants.isAdmin) return undefined;
+      if (grants.isAdmin || isOwnRecords(module)) return undefined;
       const readers = permissionsOn(module).filter((p) => p.actions.includes('read'));
       if (readers.length === 0 || readers.some((p) => !p.filterFields)) return undefined;
       return new Set(readers.flatMap((p) => p.filterFields ?? []));

@@ -107,7 +107,7 @@ describeEachDialect('OpenAPI document', (dialect) => {
     const list = doc.paths['/api/data/order']!.get;
     const params = (list.parameters as { $ref?: string; name?: string }[]).map((p) => p.name ?? p.$ref!.split('/').pop());
     expect(params).toEqual(['filter', 'q', 'sort', 'page', 'pageSize', 'fields', 'total', 'totalCap', 'after']);
-    expect(doc.paths['/api/data/order/aggregate']!.get.parameters.map((p: { $ref: string }) => p.$ref.split('/').pop())).toEqual(['groupBy', 'metrics', 'filter', 'limit']);
+    expect(doc.paths['/api/data/order/aggregate']!.get.parameters.map((p: { $ref?: string; name?: string }) => p.name ?? p.$ref!.split('/').pop())).toEqual(['groupBy', 'metrics', 'filter', 'q', 'limit']);
     expect(doc.paths['/api/data/order/{id}']!.patch.parameters.map((p: { $ref: string }) => p.$ref.split('/').pop())).toEqual(['id', 'ifMatch']);
     expect(Object.keys(doc.paths['/api/data/order']!.post.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415']);
   });
@@ -171,7 +171,8 @@ describeEachDialect('OpenAPI document', (dialect) => {
       const doc = await documentOf(rita);
       await expectValidOpenApi(doc);
       const dataPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/data/'));
-      expect(dataPaths.map((p) => p.split('/')[3]).filter((m, i, all) => all.indexOf(m) === i).sort()).toEqual(['customer', 'order']);
+      // saved_view: everyone's own saved list views (core/rules/own-records.ts), needing no permission.
+      expect(dataPaths.map((p) => p.split('/')[3]).filter((m, i, all) => all.indexOf(m) === i).sort()).toEqual(['customer', 'order', 'saved_view']);
       for (const hidden of ['user', 'salesman', 'permission', 'tag']) expect(doc.components.schemas[hidden]).toBeUndefined();
       expect(Object.keys(doc.paths).some((p) => p.startsWith('/api/modules'))).toBe(false);
       expect(dataPaths.some((p) => p.endsWith('/explain'))).toBe(false);

@@ -95,7 +95,7 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
   }
   paths[`${base}/aggregate`] = {
     get: op('aggregate', `Group and aggregate ${m} records`, {
-      parameters: aggregateParameters(),
+      parameters: aggregateParameters(module),
       responses: { 200: ok('One row per group', ref('AggregateResult')), ...errors(400, 401, 403) },
     }),
   };

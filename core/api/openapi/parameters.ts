@@ -65,7 +65,8 @@ export function exportParameters(module: Module): JsonSchema[] {
   return [shared('filter'), q, sort, shared('fields')];
 }
 
-export const aggregateParameters = (): JsonSchema[] => [shared('groupBy'), shared('metrics'), shared('filter'), shared('limit')];
+/** The parameters of an aggregate: `q` narrows like a list's, so that counts per group add up to its total. */
+export const aggregateParameters = (module: Module): JsonSchema[] => [shared('groupBy'), shared('metrics'), shared('filter'), moduleParameters(module).q, shared('limit')];
 export const idParameter = () => shared('id');
 export const ifMatchParameter = () => shared('ifMatch');
 export const explainUserParameter = () => shared('explainUser');

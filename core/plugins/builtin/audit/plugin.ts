@@ -8,6 +8,7 @@
 import { definePlugin, forbidden } from '../../define-plugin.js';
 import type { HookContext } from '../../types.js';
 import type { Module } from '../../../schema/module.js';
+import { isOwnRecords } from '../../../rules/own-records.js';
 import { appendEntry, HISTORY, notes, recorded, snapshot, writeOnlyChanges, writeOnlySent, type Changes } from './entries.js';
 
 type AnyRecord = Record<string, unknown>;
@@ -15,9 +16,13 @@ type Ctx = HookContext<Record<string, AnyRecord>>;
 
 export const AUDIT = 'audit';
 
-/** The module a hook runs for, unless it is `history` itself (its entries are not audited again). */
+/**
+ * The module a hook runs for, unless it is `history` itself (its entries are not audited again)
+ * or a personal module (saved views): history is readable beyond the owner, their records are not.
+ */
 function audited(ctx: Ctx): Module | undefined {
-  return ctx.module === HISTORY ? undefined : ctx.data.graph.modules.get(ctx.module);
+  const module = ctx.module === HISTORY ? undefined : ctx.data.graph.modules.get(ctx.module);
+  return module && !isOwnRecords(module) ? module : undefined;
 }
 
 const appendOnly = (): never => {
