@@ -126,6 +126,19 @@ describe('S-6 sales report and module charts (browser)', () => {
     await page.context().close();
   });
 
+  it('V-6 a CRM module charted by a reference shows each record by its name, counted as the API counts for the manager', async () => {
+    const page = await ui.loginAs('manager', demo.password);
+    await page.goto('/m/customer/chart?by=consultant');
+    const counts = (await ok(manager.get('/api/data/customer/aggregate?groupBy=consultant&metrics=count()'), 200)).data;
+    const users = (await ok(manager.get('/api/data/user?fields=name&pageSize=100'), 200)).data;
+    const nameOf = new Map(users.map((u: any) => [String(u.id), u.name]));
+    await eventually(async () => Object.keys(await tableRows(page, 'chart-table')).length).toBe(counts.length);
+    const labels = await page.getByTestId('chart-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-key'), (r.querySelector('td') as HTMLElement).innerText, (r.querySelector('td[data-column]') as HTMLElement).innerText]));
+    expect(new Map(labels.map(([key, , n]) => [key, Number(n)]))).toEqual(new Map(counts.map((r: any) => [String(r.consultant), r['count()']])));
+    for (const [key, label] of labels) expect(label).toBe(nameOf.get(key!));
+    await page.context().close();
+  });
+
   it('S-6 the report is not offered to those who may not read what it counts', async () => {
     const page = await ui.loginAs('teacher', demo.password);
     expect(await page.getByTestId('menu-sales-report').count()).toBe(0);
