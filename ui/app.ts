@@ -17,6 +17,8 @@ import { designerPage } from './designers/routes.js';
 import { ChartPage } from './reports/chart-page.js';
 import { reportPage } from './reports/routes.js';
 import { META_CHANGED } from './designers/module-designer.js';
+import { publicPage } from './public/public-routes.js';
+import { portalPage } from './portal/portal-routes.js';
 
 export function App() {
   const location = useLocation();
@@ -52,16 +54,20 @@ export function App() {
     if (session) void loadMeta().then((meta) => setSession((s) => (s ? { ...s, meta } : s)), onUnauthenticated);
   }, [location.path]);
 
+  // A public page (the enrollment link, E-2) needs no session: no login redirect, no menu.
+  const open = publicPage(location.path);
   const next = location.query.get('next');
   const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
   // Logged in on the login page: on to where they wanted to go. Logged out elsewhere: to the login, and back after it.
-  const redirect = session && location.path === '/login' ? safeNext
+  const redirect = open ? undefined
+    : session && location.path === '/login' ? safeNext
     : session === null && location.path !== '/login' ? `/login${location.path === '/' ? '' : `?next=${encodeURIComponent(location.path + window.location.search)}`}`
     : undefined;
   useEffect(() => {
     if (redirect) navigate(redirect, { replace: true });
   }, [redirect]);
 
+  if (open) return open;
   if (failure) return html`<div class="center"><${ErrorPanel} message=${failure} onRetry=${load} /></div>`;
   if (session === undefined || redirect) return html`<div class="center"><${Loading} /></div>`;
   if (session === null) {
@@ -88,6 +94,7 @@ function page(session: Session, location: Location) {
   if (path === '/' || path === '') return html`<${HomePage} session=${session} />`;
   if (path.startsWith('/admin/')) return designerPage(session, location);
   if (path.startsWith('/reports/')) return reportPage(session, location);
+  if (path === '/portal' || path.startsWith('/portal/')) return portalPage(session, location);
   let p: Record<string, string> | undefined;
   if ((p = match('/m/:module', path))) return html`<${ListPage} key=${p.module} session=${session} module=${p.module} location=${location} />`;
   if ((p = match('/m/:module/chart', path))) return html`<${ChartPage} key=${`${p.module}/chart`} session=${session} module=${p.module} location=${location} />`;

@@ -1,9 +1,18 @@
 import { html } from 'htm/preact';
-import { Breadcrumbs } from '../components/feedback.js';
+import { useEffect } from 'preact/hooks';
+import { Breadcrumbs, Loading } from '../components/feedback.js';
 import { currentLang, moduleTitle, t } from '../i18n.js';
 import type { Session } from '../session.js';
+import { navigate } from '../router.js';
+import { isStudent } from '../portal/student.js';
 
 export function HomePage({ session }: { session: Session }) {
+  // Students have pages made for them (S-8..S-12); the modules stay in the menu.
+  const student = isStudent(session.me);
+  useEffect(() => {
+    if (student) navigate('/portal', { replace: true });
+  }, [student]);
+  if (student) return html`<${Loading} />`;
   const modules = [...session.meta.values()].filter((m) => !m.builtin).sort((a, b) => moduleTitle(a).localeCompare(moduleTitle(b), currentLang()));
   const admin = [...session.meta.values()].filter((m) => m.builtin);
   const card = (m: (typeof modules)[number]) => html`<li><a class="card" href=${`/m/${m.name}`}>

@@ -1,9 +1,11 @@
 import { DESIGNERS_EN } from './designers.js';
+import { PORTAL_EN } from './portal.js';
 import { REPORTS_EN } from './reports.js';
 
 /** The UI's own words in English; every key here must exist in zh.ts too (the compiler checks). */
 export const EN = {
   ...DESIGNERS_EN,
+  ...PORTAL_EN,
   ...REPORTS_EN,
   'app.name': 'Stratum',
   'nav.home': 'Home',

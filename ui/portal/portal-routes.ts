@@ -1,0 +1,50 @@
+/**
+ * The student portal (S-8..S-12): pages made for a student, under /portal. Each page loads the
+ * student record linked to the login first; a login without one is told so instead of seeing
+ * empty pages.
+ */
+import { html } from 'htm/preact';
+import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
+import { t } from '../i18n.js';
+import { match, type Location } from '../router.js';
+import type { Session } from '../session.js';
+import { ClassPage } from './class-page.js';
+import { HelpPage } from './help-page.js';
+import { OverviewPage } from './overview-page.js';
+import { ReferralPage } from './referral-page.js';
+import { loadSelf, type StudentSelf } from './student.js';
+import { useLoad } from './use-load.js';
+
+type Tab = 'overview' | 'referral' | 'help';
+
+export function portalPage(session: Session, location: Location) {
+  const { path } = location;
+  let p: Record<string, string> | undefined;
+  if (path === '/portal' || path === '/portal/') return html`<${Portal} key="overview" session=${session} tab="overview" page=${(self: StudentSelf) => html`<${OverviewPage} self=${self} />`} />`;
+  if ((p = match('/portal/classes/:id', path))) {
+    const id = Number(p.id);
+    return html`<${Portal} key=${`class/${id}`} session=${session} tab="overview" page=${(self: StudentSelf) => html`<${ClassPage} self=${self} classId=${id} />`} />`;
+  }
+  if (path === '/portal/referral') return html`<${Portal} key="referral" session=${session} tab="referral" page=${(self: StudentSelf) => html`<${ReferralPage} self=${self} />`} />`;
+  if (path === '/portal/help') return html`<${Portal} key="help" session=${session} tab="help" page=${(self: StudentSelf) => html`<${HelpPage} self=${self} session=${session} location=${location} />`} />`;
+  return html`<${ErrorPanel} message=${`No page at ${path}`} />`;
+}
+
+const TABS: readonly { tab: Tab; href: string; label: () => string }[] = [
+  { tab: 'overview', href: '/portal', label: () => t('portal.tab.overview') },
+  { tab: 'referral', href: '/portal/referral', label: () => t('portal.tab.referral') },
+  { tab: 'help', href: '/portal/help', label: () => t('portal.tab.help') },
+];
+
+function Portal({ session, tab, page }: { session: Session; tab: Tab; page: (self: StudentSelf) => unknown }) {
+  const self = useLoad(() => loadSelf(session.me), [session.me.id]);
+  const current = TABS.find((x) => x.tab === tab)!;
+  return html`<${Breadcrumbs} items=${[{ label: t('portal.title'), href: '/portal' }, ...(tab === 'overview' ? [] : [{ label: current.label() }])]} />
+    <nav class="portal-tabs" aria-label=${t('portal.title')} data-testid="portal-tabs">
+      ${TABS.map((x) => html`<a href=${x.href} class=${x.tab === tab ? 'active' : ''} aria-current=${x.tab === tab ? 'page' : undefined}>${x.label()}</a>`)}
+    </nav>
+    ${self.error ? html`<${ErrorPanel} message=${self.error} onRetry=${self.reload} />`
+      : self.data === undefined ? html`<${Loading} />`
+      : self.data === null ? html`<${Alert} kind="info" testid="portal-no-student">${t('portal.noStudent')}</${Alert}>`
+      : page(self.data)}`;
+}
