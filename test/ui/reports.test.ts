@@ -85,7 +85,10 @@ describe('S-6 sales report and module charts (browser)', () => {
     const sources = await tableRows(page, 'report-sources');
     const bySource = (await ok(manager.get(`/api/data/customer/aggregate?groupBy=source&metrics=count()&${q({ enquiryDate: { between: ['2021-07-01', '2022-06-30'] } })}`), 200)).data;
     expect(Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, Number(v.count)]))).toEqual(Object.fromEntries(bySource.map((r: any) => [r.source, r['count()']])));
-    expect(sources.baidu).toEqual({ count: '2', share: '50.0%' });
+    // Conversion by source: of the two Baidu leads one enrolled; the referral did.
+    expect(sources.baidu).toEqual({ count: '2', share: '50.0%', enrolled: '1', rate: '50.0%' });
+    expect(sources.referral).toEqual({ count: '1', share: '25.0%', enrolled: '1', rate: '100.0%' });
+    expect(sources.website).toEqual({ count: '1', share: '25.0%', enrolled: '0', rate: '0.0%' });
 
     const conversion = await tableRows(page, 'report-conversion');
     expect(conversion['2022-03']).toEqual({ customers: '3', enrolled: '1', rate: '33.3%' });
@@ -117,7 +120,7 @@ describe('S-6 sales report and module charts (browser)', () => {
     expect(sales['2022-04']).toEqual({ amount: '0.00', mom: '−100.0%', yoy: '—' });
     const mine = (await ok(salesB.get('/api/data/payment/aggregate?groupBy=month(paidOn)&metrics=sum(amount)'), 200)).data;
     expect(sumsByKey(mine, 'month(paidOn)', 'sum(amount)').get('2022-03')).toBe(4000);
-    expect(await tableRows(page, 'report-sources')).toEqual({ website: { count: '1', share: '100.0%' } });
+    expect(await tableRows(page, 'report-sources')).toEqual({ website: { count: '1', share: '100.0%', enrolled: '0', rate: '0.0%' } });
     // The same report in Chinese: 环比 and 同比.
     await page.getByTestId('lang').selectOption('zh');
     await page.getByRole('heading', { name: '销售报表' }).waitFor();

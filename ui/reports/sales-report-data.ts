@@ -32,7 +32,8 @@ export interface ReportParams {
 
 export interface SalesReport {
   months: string[];
-  sources: { source: string | null; count: number; share: number | null }[];
+  /** Customers by source, and how many of them enrolled (conversion by source). */
+  sources: { source: string | null; count: number; share: number | null; enrolled: number; rate: number | null }[];
   conversion: { month: string; customers: number; enrolled: number; rate: number | null }[];
   classes: { id: unknown; name: string; count: number }[];
   sales: MonthRow[];
@@ -52,8 +53,9 @@ export async function loadSalesReport(p: ReportParams, meta: ReadonlyMap<string,
   const classLabel = meta.get('class')?.fields.find((f) => f.name === 'name')?.filterable;
   const classGroup = classLabel ? ['class', 'class.name'] : ['class'];
 
-  const [bySource, byMonth, enrolledByMonth, byClass, salesByMonth] = await Promise.all([
+  const [bySource, enrolledBySource, byMonth, enrolledByMonth, byClass, salesByMonth] = await Promise.all([
     fetchAggregate({ module: 'customer', groupBy: ['source'], metrics: ['count()'], filter: customers }),
+    fetchAggregate({ module: 'customer', groupBy: ['source'], metrics: ['count()'], filter: enrolled }),
     fetchAggregate({ module: 'customer', groupBy: ['month(enquiryDate)'], metrics: ['count()'], filter: customers }),
     fetchAggregate({ module: 'customer', groupBy: ['month(enquiryDate)'], metrics: ['count()'], filter: enrolled }),
     fetchAggregate({ module: 'enrollment', groupBy: classGroup, metrics: ['count()'], filter: approved }),
@@ -63,10 +65,15 @@ export async function loadSalesReport(p: ReportParams, meta: ReadonlyMap<string,
   const total = bySource.reduce((s, r) => s + toNumber(r['count()']), 0);
   const all = sumsByKey(byMonth, 'month(enquiryDate)', 'count()');
   const won = sumsByKey(enrolledByMonth, 'month(enquiryDate)', 'count()');
+  const wonBySource = sumsByKey(enrolledBySource, 'source', 'count()');
   return {
     months,
     sources: bySource
-      .map((r) => ({ source: r.source as string | null, count: toNumber(r['count()']), share: rate(toNumber(r['count()']), total) }))
+      .map((r) => {
+        const count = toNumber(r['count()']);
+        const enrolled = r.source === null ? 0 : (wonBySource.get(String(r.source)) ?? 0);
+        return { source: r.source as string | null, count, share: rate(count, total), enrolled, rate: rate(enrolled, count) };
+      })
       .sort((a, b) => b.count - a.count),
     conversion: months.map((month) => {
       const n = all.get(month) ?? 0;

@@ -117,8 +117,9 @@ function SourcesSection({ report }: { report: SalesReport }) {
       <${ChartCanvas} kind="pie" labels=${report.sources.map((s) => label(s.source))} title=${t('report.sources')}
         series=${[{ label: t('report.customers'), values: report.sources.map((s) => s.count) }]} />
       <table class="records report-table">
-        <thead><tr><th scope="col">${t('report.source')}</th><th scope="col" class="num">${t('report.customers')}</th><th scope="col" class="num">${t('report.share')}</th></tr></thead>
-        <tbody>${report.sources.map((s) => html`<tr data-key=${s.source ?? ''}><td>${label(s.source)}</td><td class="num" data-column="count">${whole(s.count)}</td><td class="num" data-column="share">${formatPercent(s.share, false)}</td></tr>`)}</tbody>
+        <thead><tr><th scope="col">${t('report.source')}</th><th scope="col" class="num">${t('report.customers')}</th><th scope="col" class="num">${t('report.share')}</th><th scope="col" class="num">${t('report.enrolled')}</th><th scope="col" class="num">${t('report.rate')}</th></tr></thead>
+        <tbody>${report.sources.map((s) => html`<tr data-key=${s.source ?? ''}><td>${label(s.source)}</td><td class="num" data-column="count">${whole(s.count)}</td><td class="num" data-column="share">${formatPercent(s.share, false)}</td>
+          <td class="num" data-column="enrolled">${whole(s.enrolled)}</td><td class="num" data-column="rate">${formatPercent(s.rate, false)}</td></tr>`)}</tbody>
       </table>`}
   </${Section}>`;
 }
