@@ -139,6 +139,18 @@ describe('public enrollment page', () => {
     await page.goto(second);
     await page.getByTestId('enroll-form').waitFor();
     await ui.screenshot(page, 'enrollment-page');
+
+    // A Chinese reader gets the server's refusal in Chinese, on its field.
+    await page.getByTestId('lang').selectOption('zh');
+    await page.getByLabel('姓名（与证件一致）').fill('李小龙');
+    await page.getByLabel('电话').fill('13800002222');
+    await page.getByLabel('电子邮箱').fill('li-at-example');
+    await page.getByLabel('证件号码').fill('110101199003075678');
+    await page.getByLabel('身份证件（照片或扫描件）').setInputFiles(file('id-li.png', PNG));
+    await page.getByLabel('我已阅读并同意以上合同。').check();
+    await page.getByRole('button', { name: '提交报名' }).click();
+    await eventually(() => page.locator('#f-email-error').textContent()).toBe('格式不正确，请检查输入。');
+    await page.getByTestId('lang').selectOption('en');
     await page.context().close();
   });
 });

@@ -4,7 +4,8 @@
  * a wrong file is named at once; the server checks again, and its refusals come back on the field.
  */
 import { StratumError } from '../api.js';
-import { t } from '../i18n.js';
+import { currentLang, t } from '../i18n.js';
+import type { UiKey } from '../strings/en.js';
 
 /** The server's limit (modules/crm/files/read-upload.ts) where an answer does not give it. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
@@ -50,6 +51,9 @@ export async function postForm<T>(path: string, form: FormData): Promise<T> {
   return body as T;
 }
 
+/** The server's checks a reader can act on, in words for readers of other languages than its English. */
+const TRANSLATED: Readonly<Record<string, UiKey>> = { format: 'public.badFormat', pattern: 'public.badFormat', 'too-long': 'public.tooLong', enum: 'public.badFormat' };
+
 /**
  * The API's refusal as messages per field (`/phone` → `phone`), in the reader's language for the
  * codes a person can act on; anything not on a known field is returned in `other`.
@@ -59,7 +63,8 @@ export function fieldErrors(e: StratumError, known: readonly string[]): { fields
   const other: string[] = [];
   for (const d of e.details) {
     const name = d.path.split('/')[1] ?? '';
-    const message = d.code === 'required' ? t('public.required') : d.code === 'file_type' ? t('upload.wrongTypeServer') : d.message;
+    const translated = d.code && currentLang() !== 'en' ? TRANSLATED[d.code] : undefined;
+    const message = d.code === 'required' ? t('public.required') : d.code === 'file_type' ? t('upload.wrongTypeServer') : translated ? t(translated) : d.message;
     if (known.includes(name)) fields[name] ??= message;
     else other.push(d.path ? `${d.path}: ${d.message}` : d.message);
   }

@@ -1,6 +1,8 @@
 /** The words of the public enrollment page (ui/public) and the student portal (ui/portal); en.ts and zh.ts spread them in. */
 export const PORTAL_EN = {
   'public.required': 'This field is required.',
+  'public.badFormat': 'This does not look right: check what you typed.',
+  'public.tooLong': 'This is too long.',
   'upload.required': 'Choose a file.',
   'upload.tooLarge': 'This file is {size}; the largest accepted is {max}.',
   'upload.wrongType': 'This file is not a {kinds} file (told by its content, not its name).',
@@ -119,6 +121,8 @@ export const PORTAL_EN = {
 
 export const PORTAL_ZH: Record<keyof typeof PORTAL_EN, string> = {
   'public.required': '此项必填。',
+  'public.badFormat': '格式不正确，请检查输入。',
+  'public.tooLong': '内容过长。',
   'upload.required': '请选择文件。',
   'upload.tooLarge': '该文件大小为 {size}，最大只接受 {max}。',
   'upload.wrongType': '该文件不是 {kinds} 文件（按文件内容判断，而非文件名）。',
