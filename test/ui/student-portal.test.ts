@@ -14,7 +14,7 @@ import crmPlugin from '../../modules/crm/plugin.js';
 import { installDemo, type Demo } from '../../core/demo/install-demo.js';
 import { CRM_METADATA } from '../crm/demo-app.js';
 import { filterParam } from '../support/app.js';
-import { eventually, ok, startUi, type UiHarness } from './browser.js';
+import { ADMIN, eventually, ok, startUi, type UiHarness } from './browser.js';
 
 const S5 = 'Python FULLSTACK S5';
 const ZIP = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(400)]);
@@ -191,5 +191,14 @@ describe('student portal', () => {
     expect(await page.getByTestId('rank').innerText()).toMatch(/^班级排名 \d+ \/ \d+$/);
     await ui.screenshot(page, 'portal-overview-zh');
     await page.getByTestId('lang').selectOption('en');
+  });
+
+  it('S-8 a login without a student record is told so on /portal, and its home page stays the usual one', async () => {
+    const admin = await ui.loginAs(ADMIN.username, ADMIN.password);
+    expect(new URL(admin.url()).pathname).toBe('/');
+    await admin.goto('/portal');
+    await admin.getByTestId('portal-no-student').waitFor();
+    expect(await admin.getByTestId('portal-class').count()).toBe(0);
+    await admin.context().close();
   });
 });
