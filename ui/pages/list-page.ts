@@ -6,11 +6,15 @@ import { resolveColumn } from '../columns.js';
 import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
 import { FilterBuilder, parseRows, rowsToFilter, type FilterRow } from '../components/filter-builder.js';
 import { RecordTable } from '../components/record-table.js';
+import { SavedViews } from '../components/saved-views.js';
+import { DepartmentTree, departmentFilter } from '../components/department-tree.js';
 import { fieldTitle, moduleTitle, t } from '../i18n.js';
 import { navigate, withQuery, type Location } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
 
 const PAGE_SIZE = 25;
+/** The page sizes offered; `pageSize` in the URL, so that a saved view keeps it. */
+const PAGE_SIZES = [10, 25, 50, 100];
 
 export function ListPage({ session, module: name, location }: { session: Session; module: string; location: Location }) {
   const m = session.meta.get(name);
@@ -23,8 +27,13 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
   const sortParam = location.query.get('sort') ?? '';
   const sort = sortParam || m.list.sort;
   const page = Math.max(1, Number(location.query.get('page') ?? 1) || 1);
+  const pageSize = PAGE_SIZES.find((n) => String(n) === location.query.get('pageSize')) ?? PAGE_SIZE;
   const rows = parseRows(location.query.get('f'), m);
-  const filter = rowsToFilter(rows, m, session.meta);
+  const ownFilter = rowsToFilter(rows, m, session.meta);
+  // V-6: the department node chosen in the tree (`dept=0010`) narrows the list to its code range.
+  const dept = m.departmentPath ? location.query.get('dept') || undefined : undefined;
+  const deptFilter = dept ? departmentFilter(m.departmentPath!, dept) : undefined;
+  const filter = ownFilter && deptFilter ? { and: [ownFilter, deptFilter] } : ownFilter ?? deptFilter;
   const columns = (m.list.columns.length > 0 ? m.list.columns : [m.label]).map((c) => resolveColumn(m, c, session.meta));
   const fields = [...new Set(columns.map((c) => c.fetch))];
 
@@ -36,13 +45,14 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
   const [showFilters, setShowFilters] = useState(rows.length > 0);
   const [search, setSearch] = useState(q);
   const [reloads, setReloads] = useState(0);
+  const [showTree, setShowTree] = useState(true);
 
   const query = {
     ...(filter ? { filter } : {}),
     ...(q ? { q } : {}),
     ...(sortParam ? { sort: sortParam } : {}),
     page,
-    pageSize: PAGE_SIZE,
+    pageSize,
     fields,
   };
   useEffect(() => {
@@ -74,7 +84,7 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
     fields: fields.join(','),
   }).toString()}`;
   const total = result?.total ?? null;
-  const pages = total === null ? page : Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const pages = total === null ? page : Math.max(1, Math.ceil(total / pageSize));
   // P-1: a role limited to some filter fields may search only when the search fields are among them.
   const searchable = m.list.search.map((s) => fieldOf(m, s.split('.')[0]!)).filter((f) => f?.filterable);
   const searchFields = searchable.map((f) => fieldTitle(f!)).join(', ');
@@ -108,6 +118,7 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
       ${can('create') && html`<a class="button button-primary" href=${`/m/${m.name}/new`}>${t('list.new', { module: title })}</a>`}
     </div>
     ${m.description && html`<p class="muted">${m.description}</p>`}
+    <${SavedViews} module=${m.name} location=${location} />
     <div class="toolbar">
       ${searchable.length > 0 && html`<form class="search" role="search" onSubmit=${(e: Event) => { e.preventDefault(); navigate(withQuery(location, { q: search, page: undefined })); }}>
         <input type="search" value=${search} onInput=${(e: Event) => setSearch((e.target as HTMLInputElement).value)}
@@ -115,6 +126,7 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
       </form>`}
       <button type="button" class=${`button${showFilters ? ' pressed' : ''}`} aria-expanded=${showFilters} onClick=${() => setShowFilters(!showFilters)} data-testid="toggle-filters">
         ${rows.length > 0 ? t('list.filtersCount', { n: rows.length }) : t('list.filters')}</button>
+      ${m.departmentPath && html`<button type="button" class=${`button${showTree ? ' pressed' : ''}`} aria-expanded=${showTree} onClick=${() => setShowTree(!showTree)} data-testid="toggle-tree">${t('tree.toggle')}</button>`}
       <span class="spacer"></span>
       ${can('create') && html`<a class="button" href=${`/m/${m.name}/import`}>${t('list.import')}</a>`}
       <a class="button" href=${`/m/${m.name}/chart${rows.length > 0 ? `?f=${encodeURIComponent(location.query.get('f')!)}` : ''}`} data-testid="chart-link">${t('list.chart')}</a>
@@ -131,6 +143,10 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
         : html`<span>${t('list.selected', { n: selected.size })}</span>
           <button type="button" class="button button-danger" onClick=${() => setConfirming(true)}>${t('list.deleteSelected')}</button>`}
     </div>`}
+    <div class=${m.departmentPath && showTree ? 'with-tree' : ''}>
+    ${m.departmentPath && showTree && html`<${DepartmentTree} module=${m} path=${m.departmentPath} filter=${ownFilter} q=${q} selected=${dept}
+      departmentsReadable=${session.meta.has('department')} onSelect=${(code: string | undefined) => navigate(withQuery(location, { dept: code, page: undefined }))} />`}
+    <div class="list-main">
     ${!result && !error ? html`<${Loading} />` : result && result.data.length === 0
       ? html`<div class="empty" data-testid="empty">
           ${page > 1
@@ -143,10 +159,15 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
           onSort=${(key: string) => navigate(withQuery(location, { sort: key, page: undefined }))}
           selected=${can('delete') ? selected : undefined} onSelect=${can('delete') ? onSelect : undefined} />
         <div class="pager" data-testid="pager">
-          <span>${total === null ? '' : t('list.total', { from: (page - 1) * PAGE_SIZE + 1, to: (page - 1) * PAGE_SIZE + result.data.length, total })}</span>
+          <span>${total === null ? '' : t('list.total', { from: (page - 1) * pageSize + 1, to: (page - 1) * pageSize + result.data.length, total })}</span>
           <span class="spacer"></span>
+          <select value=${pageSize} aria-label=${t('list.pageSize')} data-testid="page-size"
+            onChange=${(e: Event) => navigate(withQuery(location, { pageSize: Number((e.target as HTMLSelectElement).value) === PAGE_SIZE ? undefined : (e.target as HTMLSelectElement).value, page: undefined }))}>
+            ${PAGE_SIZES.map((n) => html`<option value=${n}>${t('list.perPage', { n })}</option>`)}
+          </select>
           ${page > 1 ? html`<a class="button" href=${withQuery(location, { page: page - 1 === 1 ? undefined : page - 1 })} rel="prev">${t('list.prev')}</a>` : html`<span class="button disabled" aria-disabled="true">${t('list.prev')}</span>`}
           <span class="muted">${t('list.page', { page, pages })}</span>
           ${page < pages ? html`<a class="button" href=${withQuery(location, { page: page + 1 })} rel="next">${t('list.next')}</a>` : html`<span class="button disabled" aria-disabled="true">${t('list.next')}</span>`}
-        </div>`}`;
+        </div>`}
+    </div></div>`;
 }

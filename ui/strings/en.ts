@@ -1,10 +1,12 @@
 import { DESIGNERS_EN } from './designers.js';
+import { VIEWS_EN } from './views.js';
 import { PORTAL_EN } from './portal.js';
 import { REPORTS_EN } from './reports.js';
 
 /** The UI's own words in English; every key here must exist in zh.ts too (the compiler checks). */
 export const EN = {
   ...DESIGNERS_EN,
+  ...VIEWS_EN,
   ...PORTAL_EN,
   ...REPORTS_EN,
   'app.name': 'Stratum',

@@ -1,11 +1,13 @@
 import type { UiKey } from './en.js';
 import { DESIGNERS_ZH } from './designers.js';
+import { VIEWS_ZH } from './views.js';
 import { PORTAL_ZH } from './portal.js';
 import { REPORTS_ZH } from './reports.js';
 
 /** The UI's own words in Chinese. */
 export const ZH: Record<UiKey, string> = {
   ...DESIGNERS_ZH,
+  ...VIEWS_ZH,
   ...PORTAL_ZH,
   ...REPORTS_ZH,
   'app.name': 'Stratum',
