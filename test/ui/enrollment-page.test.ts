@@ -122,7 +122,7 @@ describe('public enrollment page', () => {
     await page.context().close();
   });
 
-  it('E-2 an unknown or replaced link shows what to do, not a login', async () => {
+  it('E-2 an unknown, replaced or expired link shows what to do, not a login', async () => {
     const page = await anonymous();
     await page.goto(`/enroll/${randomBytes(32).toString('base64url')}`);
     await page.getByTestId('enroll-closed').waitFor();
@@ -151,6 +151,16 @@ describe('public enrollment page', () => {
     await page.getByRole('button', { name: '提交报名' }).click();
     await eventually(() => page.locator('#f-email-error').textContent()).toBe('格式不正确，请检查输入。');
     await page.getByTestId('lang').selectOption('en');
+
+    // A link past its week: expired, with what to do.
+    const late = await linkFor('赵小六', '13800003333');
+    const [form] = (await ok(ui.admin.get(`/api/data/enrollment_form?filter=${encodeURIComponent(JSON.stringify({ enrollment: late.enrollment, revokedAt: { isNull: true } }))}`), 200)).data;
+    await ok(ui.admin.patch(`/api/data/enrollment_form/${form.id}`, { expiresAt: new Date(Date.now() - 60_000).toISOString() }), 200);
+    await page.goto(late.page);
+    await page.getByTestId('enroll-closed').waitFor();
+    expect(await page.getByTestId('enroll-closed').getAttribute('data-code')).toBe('link_expired');
+    expect(await page.getByTestId('enroll-closed').innerText()).toContain('This link has expired. Ask your consultant for a new one.');
+    await ui.screenshot(page, 'enrollment-page-expired');
     await page.context().close();
   });
 });
