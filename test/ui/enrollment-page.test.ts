@@ -139,6 +139,11 @@ describe('public enrollment page', () => {
     await page.goto(second);
     await page.getByTestId('enroll-form').waitFor();
     await ui.screenshot(page, 'enrollment-page');
+    // Customers open links on their phones: the page fits without sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await ui.screenshot(page, 'enrollment-page-phone');
+    await page.setViewportSize({ width: 1000, height: 900 });
 
     // A Chinese reader gets the server's refusal in Chinese, on its field.
     await page.getByTestId('lang').selectOption('zh');
