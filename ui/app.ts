@@ -14,6 +14,7 @@ import { LoginPage } from './pages/login-page.js';
 import { match, navigate, useLocation, type Location } from './router.js';
 import { onUnauthenticated, SESSION_ENDED, type Session } from './session.js';
 import { designerPage } from './designers/routes.js';
+import { teacherPage } from './teacher/routes.js';
 import { ChartPage } from './reports/chart-page.js';
 import { reportPage } from './reports/routes.js';
 import { META_CHANGED } from './designers/module-designer.js';
@@ -93,6 +94,7 @@ function page(session: Session, location: Location) {
   const { path } = location;
   if (path === '/' || path === '') return html`<${HomePage} session=${session} />`;
   if (path.startsWith('/admin/')) return designerPage(session, location);
+  if (path.startsWith('/teach/')) return teacherPage(session, location);
   if (path.startsWith('/reports/')) return reportPage(session, location);
   if (path === '/portal' || path.startsWith('/portal/')) return portalPage(session, location);
   let p: Record<string, string> | undefined;

@@ -82,14 +82,15 @@ async function asset(c: Context<AppEnv>, kind: 'js' | 'css') {
 }
 
 /**
- * `/`, `/login`, `/m/…`, the designers' `/admin/…`, the student portal's `/portal/…` and the
- * public enrollment page `/enroll/<token>` answer the shell; `/ui/app.js` and `/ui/app.css` are the bundle.
+ * `/`, `/login`, `/m/…`, the designers' `/admin/…`, the teacher pages' `/teach/…`, the student
+ * portal's `/portal/…` and the public enrollment page `/enroll/<token>` answer the shell; `/ui/app.js` and `/ui/app.css` are the bundle.
  */
 export const uiRoutes = new Hono<AppEnv>()
   .get('/', shell)
   .get('/login', shell)
   .get('/m/*', shell)
   .get('/admin/*', shell)
+  .get('/teach/*', shell)
   .get('/reports/*', shell)
   .get('/portal/*', shell)
   .get('/enroll/:token', shell)

@@ -97,6 +97,12 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expect(shell).toEqual(String(expectStatus(await s2.get('/admin/rules'), 200).body));
       expect(shell).toMatch(/<div id="app">/);
     },
+    // The teacher pages (their data comes from the API as the teacher): the same shell, no data in it.
+    'GET /teach/*': async () => {
+      const shell = String(expectStatus(await app.client().get('/teach/classes/1'), 200).body);
+      expect(shell).toEqual(String(expectStatus(await s2.get('/teach/lessons/1/attendance'), 200).body));
+      expect(shell).toMatch(/<div id="app">/);
+    },
     // The student portal (its data comes from the API as the student) and the public enrollment
     // page (its data comes from the link's own API route): the same shell, no data in it.
     'GET /portal/*': async () => {

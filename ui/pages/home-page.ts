@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { Breadcrumbs, Loading } from '../components/feedback.js';
 import { currentLang, moduleTitle, t } from '../i18n.js';
 import type { Session } from '../session.js';
+import { MyClasses } from '../teacher/my-classes.js';
 import { navigate } from '../router.js';
 import { isStudent } from '../portal/student.js';
 
@@ -23,7 +24,8 @@ export function HomePage({ session }: { session: Session }) {
     <h1>${t('home.welcome', { name: session.me.name ?? session.me.username })}</h1>
     ${session.meta.size === 0
       ? html`<p class="empty">${t('home.empty')}</p>`
-      : html`<p class="muted">${t('home.intro')}</p>
+      : html`<${MyClasses} session=${session} />
+        <p class="muted">${t('home.intro')}</p>
         ${modules.length > 0 && html`<ul class="cards">${modules.map(card)}</ul>`}
         ${admin.length > 0 && html`<h2 class="section-heading">${t('nav.admin')}</h2><ul class="cards">${admin.map(card)}</ul>`}`}`;
 }

@@ -1,4 +1,5 @@
 import { DESIGNERS_EN } from './designers.js';
+import { TEACHER_EN } from './teacher.js';
 import { VIEWS_EN } from './views.js';
 import { PORTAL_EN } from './portal.js';
 import { REPORTS_EN } from './reports.js';
@@ -6,6 +7,7 @@ import { REPORTS_EN } from './reports.js';
 /** The UI's own words in English; every key here must exist in zh.ts too (the compiler checks). */
 export const EN = {
   ...DESIGNERS_EN,
+  ...TEACHER_EN,
   ...VIEWS_EN,
   ...PORTAL_EN,
   ...REPORTS_EN,

@@ -1,5 +1,6 @@
 import type { UiKey } from './en.js';
 import { DESIGNERS_ZH } from './designers.js';
+import { TEACHER_ZH } from './teacher.js';
 import { VIEWS_ZH } from './views.js';
 import { PORTAL_ZH } from './portal.js';
 import { REPORTS_ZH } from './reports.js';
@@ -7,6 +8,7 @@ import { REPORTS_ZH } from './reports.js';
 /** The UI's own words in Chinese. */
 export const ZH: Record<UiKey, string> = {
   ...DESIGNERS_ZH,
+  ...TEACHER_ZH,
   ...VIEWS_ZH,
   ...PORTAL_ZH,
   ...REPORTS_ZH,
