@@ -6,10 +6,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crm from '../../modules/crm/plugin.js';
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
+import type { Demo } from '../../core/demo/install-demo.js';
 import { monthOverMonth, monthsUntil, sumsByKey } from '../../ui/reports/period-change.js';
 import type { Client } from '../support/app.js';
 import { CRM_METADATA } from '../crm/demo-app.js';
+import { installKnownSales } from '../reports/known-sales.js';
 import { eventually, ok, startUi, type UiHarness } from './browser.js';
 
 /** The rows of a report table: the row's key and its cells by `data-column`. */
@@ -35,27 +36,10 @@ describe('S-6 sales report and module charts (browser)', () => {
   let demo: Demo;
   let manager: Client, salesB: Client;
 
-  // The demo's history ends in June 2024 (2023-04..2024-06); the known dataset below is in
-  // 2021-2022, so a report up to 2022-06 shows it alone, and its MoM/YoY are fixed numbers.
+  // The known dataset of test/reports/known-sales.ts: a report up to 2022-06 shows it alone.
   beforeAll(async () => {
     ui = await startUi({ metadataDir: CRM_METADATA, plugins: [crm] });
-    demo = await installDemo(ui.app.stratum, { customers: 10, today: new Date('2024-06-15T00:00:00Z') });
-    const { admin } = ui;
-    const customer = async (name: string, consultant: number, source: string, status: string, enquiryDate: string) =>
-      (await ok(admin.post('/api/data/customer', { name, consultant, source, status, enquiryDate }))).id as number;
-    const a1 = await customer('Known A1', demo.users.sales_a, 'baidu', 'enrolled', '2022-03-02');
-    await customer('Known A2', demo.users.sales_a, 'baidu', 'following', '2022-03-20');
-    const a3 = await customer('Known A3', demo.users.sales_a, 'referral', 'enrolled', '2022-05-05');
-    const b1 = await customer('Known B1', demo.users.sales_b, 'website', 'new', '2022-03-09');
-    const pay = (customer: number, amount: number, paidOn: string, kind = 'tuition') => ok(admin.post('/api/data/payment', { customer, amount, paidOn, kind }));
-    await pay(a1, 1000, '2021-03-10');
-    await pay(a1, 2000, '2022-02-10');
-    await pay(a1, 3000, '2022-03-10');
-    await pay(a3, 1500, '2022-05-10');
-    await pay(a3, -500, '2022-05-20', 'refund');
-    await pay(b1, 4000, '2022-03-15');
-    const classId = Object.values(demo.catalogue.classes)[0]!.id;
-    for (const c of [a1, a3]) await ok(admin.post('/api/data/enrollment', { customer: c, class: classId, status: 'approved', approvedAt: '2022-04-01' }));
+    demo = await installKnownSales(ui.app.stratum, ui.admin);
     [manager, salesB] = await Promise.all([ui.app.client().login('manager', demo.password), ui.app.client().login('sales_b', demo.password)]);
   }, 120_000);
   afterAll(async () => ui?.close());

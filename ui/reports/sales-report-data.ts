@@ -5,7 +5,7 @@
  * twelve months before the period, for year-over-year.
  */
 import type { ModuleMeta, Rec } from '../api.js';
-import { allOf, fetchAggregate } from './fetch-aggregate.js';
+import { allOf, fetchAggregate, type AggregateRequest } from './fetch-aggregate.js';
 import { monthOverMonth, monthSpan, monthsUntil, rate, shiftMonth, sumsByKey, toNumber, type MonthRow } from './period-change.js';
 
 /** The modules and fields the report reads; without them (no CRM, or no grant) it is not offered. */
@@ -42,7 +42,8 @@ export interface SalesReport {
 /** The department condition, reached from each module through the customer's consultant. */
 const inDepartment = (path: string, code: string | undefined): Rec | undefined => (code ? { [path]: { startsWith: code } } : undefined);
 
-export async function loadSalesReport(p: ReportParams, meta: ReadonlyMap<string, ModuleMeta>): Promise<SalesReport> {
+/** The report's six aggregates, by name; pure, so that a test runs them on every dialect. */
+export function salesReportRequests(p: ReportParams, meta: ReadonlyMap<string, ModuleMeta>): { months: string[]; requests: Record<ReportQuery, AggregateRequest> } {
   const months = monthsUntil(p.until, p.months);
   const [from, to] = monthSpan(months);
   const customers = allOf({ enquiryDate: { between: [from, to] } }, inDepartment('consultant.department.code', p.department));
@@ -51,24 +52,30 @@ export async function loadSalesReport(p: ReportParams, meta: ReadonlyMap<string,
   const [yearBefore] = monthSpan([shiftMonth(months[0]!, -12)]);
   const payments = allOf({ paidOn: { between: [yearBefore, to] } }, inDepartment('customer.consultant.department.code', p.department));
   const classLabel = meta.get('class')?.fields.find((f) => f.name === 'name')?.filterable;
-  const classGroup = classLabel ? ['class', 'class.name'] : ['class'];
-
-  const [bySource, enrolledBySource, byMonth, enrolledByMonth, byClass, salesByMonth] = await Promise.all([
-    fetchAggregate({ module: 'customer', groupBy: ['source'], metrics: ['count()'], filter: customers }),
-    fetchAggregate({ module: 'customer', groupBy: ['source'], metrics: ['count()'], filter: enrolled }),
-    fetchAggregate({ module: 'customer', groupBy: ['month(enquiryDate)'], metrics: ['count()'], filter: customers }),
-    fetchAggregate({ module: 'customer', groupBy: ['month(enquiryDate)'], metrics: ['count()'], filter: enrolled }),
-    fetchAggregate({ module: 'enrollment', groupBy: classGroup, metrics: ['count()'], filter: approved }),
-    fetchAggregate({ module: 'payment', groupBy: ['month(paidOn)'], metrics: ['sum(amount)'], filter: payments }),
-  ]);
-
-  const total = bySource.reduce((s, r) => s + toNumber(r['count()']), 0);
-  const all = sumsByKey(byMonth, 'month(enquiryDate)', 'count()');
-  const won = sumsByKey(enrolledByMonth, 'month(enquiryDate)', 'count()');
-  const wonBySource = sumsByKey(enrolledBySource, 'source', 'count()');
   return {
     months,
-    sources: bySource
+    requests: {
+      bySource: { module: 'customer', groupBy: ['source'], metrics: ['count()'], filter: customers },
+      enrolledBySource: { module: 'customer', groupBy: ['source'], metrics: ['count()'], filter: enrolled },
+      byMonth: { module: 'customer', groupBy: ['month(enquiryDate)'], metrics: ['count()'], filter: customers },
+      enrolledByMonth: { module: 'customer', groupBy: ['month(enquiryDate)'], metrics: ['count()'], filter: enrolled },
+      byClass: { module: 'enrollment', groupBy: classLabel ? ['class', 'class.name'] : ['class'], metrics: ['count()'], filter: approved },
+      salesByMonth: { module: 'payment', groupBy: ['month(paidOn)'], metrics: ['sum(amount)'], filter: payments },
+    },
+  };
+}
+
+export type ReportQuery = 'bySource' | 'enrolledBySource' | 'byMonth' | 'enrolledByMonth' | 'byClass' | 'salesByMonth';
+
+/** The report from the aggregates' rows: missing months count as 0, rates over nothing are unknown. */
+export function assembleSalesReport(months: string[], rows: Record<ReportQuery, Rec[]>): SalesReport {
+  const total = rows.bySource.reduce((s, r) => s + toNumber(r['count()']), 0);
+  const all = sumsByKey(rows.byMonth, 'month(enquiryDate)', 'count()');
+  const won = sumsByKey(rows.enrolledByMonth, 'month(enquiryDate)', 'count()');
+  const wonBySource = sumsByKey(rows.enrolledBySource, 'source', 'count()');
+  return {
+    months,
+    sources: rows.bySource
       .map((r) => {
         const count = toNumber(r['count()']);
         const enrolled = r.source === null ? 0 : (wonBySource.get(String(r.source)) ?? 0);
@@ -80,9 +87,15 @@ export async function loadSalesReport(p: ReportParams, meta: ReadonlyMap<string,
       const e = won.get(month) ?? 0;
       return { month, customers: n, enrolled: e, rate: rate(e, n) };
     }),
-    classes: byClass
+    classes: rows.byClass
       .map((r) => ({ id: r.class, name: r['class.name'] ?? (r.class === null ? '' : `#${r.class}`), count: toNumber(r['count()']) }))
       .sort((a, b) => b.count - a.count || String(a.name).localeCompare(String(b.name))),
-    sales: monthOverMonth(sumsByKey(salesByMonth, 'month(paidOn)', 'sum(amount)'), months),
+    sales: monthOverMonth(sumsByKey(rows.salesByMonth, 'month(paidOn)', 'sum(amount)'), months),
   };
+}
+
+export async function loadSalesReport(p: ReportParams, meta: ReadonlyMap<string, ModuleMeta>): Promise<SalesReport> {
+  const { months, requests } = salesReportRequests(p, meta);
+  const rows = await Promise.all(Object.entries(requests).map(async ([name, request]) => [name, await fetchAggregate(request)] as const));
+  return assembleSalesReport(months, Object.fromEntries(rows) as Record<ReportQuery, Rec[]>);
 }
