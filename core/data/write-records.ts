@@ -14,6 +14,7 @@ import { grantRecordErrors } from '../rules/validate-grant-records.js';
 import { ScopeColumns } from './scope-column.js';
 import { ScopeCounts } from './scope-counts.js';
 import { endOtherSessions } from '../auth/end-sessions.js';
+import { deleteOwnRecordsOf } from './own-records.js';
 import { checkPurge, markDeleted } from './soft-delete.js';
 import type { Written } from './write-hooks.js';
 
@@ -132,6 +133,7 @@ async function deleteRow(ctx: DataContext, module: Module, id: number, outer: Tr
     await columns.beforeDelete(module, id, tx);
     const removed = await columns.deleting(module, id, tx, () => ctx.db.delete(ctx.writer.delete(module, id, guard), tx));
     if (removed === 0) throw notFound(`${module.name} ${id}`);
+    if (module.builtin && module.name === 'user') await deleteOwnRecordsOf(ctx.db, ctx.graph, id, tx);
     await afterAccessChange(ctx, module, tx);
   }, outer);
 }

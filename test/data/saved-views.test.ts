@@ -112,6 +112,17 @@ describeEachDialect('Saved views are private to the user who saved them', (diale
     expect(await tableCount(app, 'saved_view')).toBe(before);
   });
 
+  it('a deleted user\'s views go with them', async () => {
+    const carol = (await ok(admin.post('/api/data/user', { username: 'carol', password: PASSWORD }))).id;
+    const client = await app.client().login('carol', PASSWORD);
+    await ok(client.post(VIEW, { module: 'customer', name: 'Mine', query: '' }));
+    const before = await tableCount(app, 'saved_view');
+    const alices = await listNames(alice);
+    expectStatus(await admin.delete(`/api/data/user/${carol}`), 204);
+    expect(await tableCount(app, 'saved_view')).toBe(before - 1);
+    expect(await listNames(alice)).toEqual(alices);
+  });
+
   it('views leave no history entries that others could read', async () => {
     expect(await tableCount(app, 'history')).toBeGreaterThan(0);
     const rows = await app.stratum.db.all({ sql: `SELECT COUNT(*) AS n FROM ${app.stratum.db.quote('history')} WHERE ${app.stratum.db.quote('module')} = $1`, params: ['saved_view'] });
