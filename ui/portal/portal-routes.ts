@@ -19,14 +19,15 @@ type Tab = 'overview' | 'referral' | 'help';
 
 export function portalPage(session: Session, location: Location) {
   const { path } = location;
+  const portal = (key: string, tab: Tab, page: (self: StudentSelf) => unknown) => html`<${Portal} key=${key} session=${session} tab=${tab} page=${page} />`;
   let p: Record<string, string> | undefined;
-  if (path === '/portal' || path === '/portal/') return html`<${Portal} key="overview" session=${session} tab="overview" page=${(self: StudentSelf) => html`<${OverviewPage} self=${self} />`} />`;
+  if (path === '/portal' || path === '/portal/') return portal('overview', 'overview', (self) => html`<${OverviewPage} self=${self} />`);
   if ((p = match('/portal/classes/:id', path))) {
     const id = Number(p.id);
-    return html`<${Portal} key=${`class/${id}`} session=${session} tab="overview" page=${(self: StudentSelf) => html`<${ClassPage} self=${self} classId=${id} />`} />`;
+    return portal(`class/${id}`, 'overview', (self) => html`<${ClassPage} self=${self} classId=${id} />`);
   }
-  if (path === '/portal/referral') return html`<${Portal} key="referral" session=${session} tab="referral" page=${(self: StudentSelf) => html`<${ReferralPage} self=${self} />`} />`;
-  if (path === '/portal/help') return html`<${Portal} key="help" session=${session} tab="help" page=${(self: StudentSelf) => html`<${HelpPage} self=${self} session=${session} location=${location} />`} />`;
+  if (path === '/portal/referral') return portal('referral', 'referral', (self) => html`<${ReferralPage} self=${self} />`);
+  if (path === '/portal/help') return portal('help', 'help', (self) => html`<${HelpPage} self=${self} session=${session} location=${location} />`);
   return html`<${ErrorPanel} message=${`No page at ${path}`} />`;
 }
 
