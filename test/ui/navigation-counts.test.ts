@@ -45,6 +45,10 @@ describe('admin UI: V-6 navigation counts per department', () => {
 
   it('the manager of 0010 sees sales and its three departments, each count the list total after a click', async () => {
     const manager = await ui.loginAs('manager', demo.password);
+    const aggregates: string[] = [];
+    manager.on('request', (r) => {
+      if (r.url().includes('/aggregate')) aggregates.push(r.url());
+    });
     await manager.goto('/m/customer');
     await eventually(async () => (await nodeCounts(manager)).size).toBe(5);
     const counts = await nodeCounts(manager);
@@ -53,6 +57,9 @@ describe('admin UI: V-6 navigation counts per department', () => {
     expect(counts.get('')).toBe(counts.get('0010'));
     await ui.screenshot(manager, 'navigation-counts-manager');
     await expectTotalsMatch(manager, counts);
+    // One aggregate for the whole tree, not one per node; choosing a node does not count again.
+    expect(aggregates).toHaveLength(1);
+    expect(decodeURIComponent(aggregates[0]!)).toContain('groupBy=consultant.department.code');
     await clickNode(manager, '001002');
     await ui.screenshot(manager, 'navigation-counts-manager-001002');
 
