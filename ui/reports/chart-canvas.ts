@@ -58,6 +58,8 @@ function config(kind: ChartKind, labels: readonly string[], series: readonly Ser
         data: [...s.values],
         backgroundColor: pie ? labels.map((_, j) => PALETTE[j % PALETTE.length]) : PALETTE[i % PALETTE.length],
         borderColor: pie ? '#fff' : PALETTE[i % PALETTE.length],
+        // A pie of one slice would show its white seam as a stray line.
+        ...(pie && labels.length === 1 ? { borderWidth: 0 } : {}),
         // A rate line is drawn over the bars it describes, not hidden behind them.
         ...(twoAxes && s.line ? { yAxisID: 'y1', order: 0 } : { order: 1 }),
         // A month without a rate is a gap in the line, not a slope to the next one.
