@@ -74,7 +74,7 @@ export const TEACHER_ZH: Record<keyof typeof TEACHER_EN, string> = {
   'teacher.member.status': '状态',
   'teacher.member.score': '总成绩',
   'teacher.lesson.number': '节次',
-  'teacher.lesson.rollCall': '考勤',
+  'teacher.lesson.rollCall': '点名',
   'teacher.lesson.homework': '作业',
   'teacher.lesson.called': '已点名 {n}/{total}',
   'teacher.lesson.notCalled': '尚未点名',

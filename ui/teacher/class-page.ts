@@ -23,7 +23,7 @@ interface Loaded {
 
 async function load(id: number): Promise<Loaded> {
   const [cls, members, lessons] = await Promise.all([
-    api.data('class').get(id, { fields: CLASS_FIELDS as never }),
+    api.data('class').get(id, { fields: CLASS_FIELDS }),
     classMembers(id),
     allRecords('lesson', { class: id }, ['number', 'date', 'title'], 'number'),
   ]);

@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import { lessonName } from './teacher-words.js';
 
 export const loadLesson = (id: number): Promise<Rec> =>
-  api.data('lesson').get(id, { fields: ['class.name', 'number', 'date', 'title', 'homework'] as never });
+  api.data('lesson').get(id, { fields: ['class.name', 'number', 'date', 'title', 'homework'] });
 
 export function LessonHead({ lesson, page }: { lesson: Rec; page: 'attendance' | 'homework' }) {
   const cls = lesson.class as Rec;

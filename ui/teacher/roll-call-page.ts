@@ -30,7 +30,8 @@ interface RowErrors {
   student?: string;
 }
 
-async function loadRows(lesson: Rec): Promise<Row[]> {
+/** The class's rows, each as stored or, before its first save, with attendance's default status. */
+async function loadRows(lesson: Rec, initial: string): Promise<Row[]> {
   const [members, attendance] = await Promise.all([
     classMembers((lesson.class as Rec).id),
     allRecords('attendance', { lesson: lesson.id }, ['student.name', 'status', 'note']),
@@ -38,9 +39,9 @@ async function loadRows(lesson: Rec): Promise<Row[]> {
   const stored = new Map(attendance.map((a) => [a.student.id as number, a]));
   const rows: Row[] = members
     .filter((m) => m.status === 'studying' || stored.has(m.student.id))
-    .map((m) => ({ student: m.student.id, name: m.student.name ?? `#${m.student.id}`, status: 'present', note: '' }));
+    .map((m) => ({ student: m.student.id, name: m.student.name ?? `#${m.student.id}`, status: initial, note: '' }));
   // A row for someone no longer a member is still shown, so that nothing saved is hidden.
-  for (const a of attendance) if (!rows.some((r) => r.student === a.student.id)) rows.push({ student: a.student.id, name: a.student.name, status: 'present', note: '' });
+  for (const a of attendance) if (!rows.some((r) => r.student === a.student.id)) rows.push({ student: a.student.id, name: a.student.name, status: initial, note: '' });
   return rows.map((r) => {
     const a = stored.get(r.student);
     return a ? { ...r, status: a.status, note: a.note ?? '', saved: a } : r;
@@ -48,7 +49,10 @@ async function loadRows(lesson: Rec): Promise<Row[]> {
 }
 
 export function RollCallPage({ session, id }: { session: Session; id: number }) {
-  const statuses = session.meta.get('attendance')?.fields.find((f) => f.name === 'status')?.enum ?? [];
+  const statusField = session.meta.get('attendance')?.fields.find((f) => f.name === 'status');
+  const statuses = statusField?.enum ?? [];
+  // "present" in the CRM's definition: the usual case, so that only the exceptions need a click.
+  const initial = String(statusField?.default ?? statuses[0] ?? '');
   const [lesson, setLesson] = useState<Rec>();
   const [rows, setRows] = useState<Row[]>();
   const [loadError, setLoadError] = useState<string>();
@@ -63,7 +67,7 @@ export function RollCallPage({ session, id }: { session: Session; id: number }) 
   const reload = async () => {
     const l = await loadLesson(id);
     setLesson(l);
-    setRows(await loadRows(l));
+    setRows(await loadRows(l, initial));
   };
   useEffect(() => {
     reload().catch((e) => !onUnauthenticated(e) && setLoadError(e instanceof StratumError && e.status === 404 ? t('error.notFound') : messageOf(e)));
@@ -140,7 +144,7 @@ export function RollCallPage({ session, id }: { session: Session; id: number }) 
       <p class="tally muted" data-testid="tally">${tally}</p>
       ${editable && rows.length > 0 && html`<div class="actions">
         <button type="submit" class="button button-primary" disabled=${busy}>${busy ? t('form.saving') : t('teacher.saveRollCall')}</button>
-        <button type="button" class="button" disabled=${busy} onClick=${() => setRows(rows.map((r) => ({ ...r, status: 'present' })))}>${t('teacher.allPresent')}</button>
+        <button type="button" class="button" disabled=${busy} onClick=${() => setRows(rows.map((r) => ({ ...r, status: initial })))}>${t('teacher.allPresent')}</button>
       </div>`}
     </form>`;
 }

@@ -2,22 +2,23 @@
  * What the teacher pages read, all through the ordinary data API: the server's rules decide what
  * a teacher sees (the classes they teach, their students, lessons, roll calls and homework).
  */
+import type { Filter } from '../../core/client/index.js';
 import { api, type Rec } from '../api.js';
 
 /** Every record of a list, page by page (a class's students may pass one page). */
-export async function allRecords(module: string, filter: unknown, fields: readonly string[], sort?: string): Promise<Rec[]> {
+export async function allRecords(module: string, filter: Filter<Rec> | undefined, fields: readonly string[], sort?: string): Promise<Rec[]> {
   const out: Rec[] = [];
   for (let page = 1; ; page++) {
-    const { data } = await api.data(module).list({ filter: filter as never, fields: fields as never, ...(sort ? { sort: sort as never } : {}), page, pageSize: 500, total: 'none' });
+    const { data } = await api.data(module).list({ filter: filter, fields, ...(sort ? { sort } : {}), page, pageSize: 500, total: 'none' });
     out.push(...data);
     if (data.length < 500) return out;
   }
 }
 
 /** `{ "group value": count }` of one aggregate grouped by one field. */
-export async function countBy(module: string, groupBy: string, filter: unknown): Promise<Map<unknown, number>> {
-  const rows = await api.data(module).aggregate({ groupBy: [groupBy as never], metrics: ['count()'], filter: filter as never });
-  return new Map(rows.map((r) => [r[groupBy as never], Number(r['count()'])]));
+export async function countBy(module: string, groupBy: string, filter: Filter<Rec>): Promise<Map<unknown, number>> {
+  const rows = await api.data(module).aggregate({ groupBy: [groupBy], metrics: ['count()'], filter: filter });
+  return new Map(rows.map((r) => [r[groupBy], Number(r['count()'])]));
 }
 
 export const CLASS_FIELDS = ['name', 'course.name', 'campus.name', 'startDate', 'endDate', 'status', 'teachers'] as const;
