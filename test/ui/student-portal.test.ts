@@ -125,11 +125,16 @@ describe('student portal', () => {
     expect(posts).toEqual([`/api/plugins/crm/lessons/${lesson3}/homework`]);
 
     // Stored as student A's, with the file itself under DATA_DIR.
-    const stored = await all('homework', { lesson: lesson3 }, '&fields=student,file,content,createdBy,score');
+    const stored = await all('homework', { lesson: lesson3 }, '&fields=id,student,file,content,createdBy,score');
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ student: studentA(), content: 'Bank account class, with tests', createdBy: demo.users.student, score: null });
     expect(stored[0].file).toMatch(/^uploads\/homework\/[0-9a-f]{32}\.zip$/);
     expect(readFileSync(path.join(dataDir, stored[0].file)).equals(ZIP)).toBe(true);
+    // What they handed in, the file itself too; the demo's older homework names no stored upload, so no link.
+    const href = await lesson.getByTestId('homework-file').getAttribute('href');
+    expect(href).toBe(`/api/plugins/crm/homework/${stored[0].id}/file`);
+    expect((await (await page.request.get(href!)).body()).equals(ZIP)).toBe(true);
+    expect(await page.locator('[data-testid="lesson"][data-number="1"]').getByTestId('homework-file').count()).toBe(0);
     await ui.screenshot(page, 'portal-class');
   });
 

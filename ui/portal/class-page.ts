@@ -66,9 +66,12 @@ function Lesson({ lesson, handedIn, onDone }: { lesson: Rec; handedIn: Rec | und
 
 function HandedIn({ homework }: { homework: Rec }) {
   const kind = /\.([a-z]{3})$/.exec(String(homework.file ?? ''))?.[1]?.toUpperCase();
+  // Only an upload kept by the server (modules/crm/files) can be downloaded; older records may name other paths.
+  const stored = /^uploads\/homework\//.test(String(homework.file ?? ''));
   return html`<div class="handed-in" data-testid="handed-in">
     <${Alert} kind="success">
-      <p>${t('portal.homework.handedIn', { at: homework.submittedAt ? formatDateTime(homework.submittedAt) : '—' })}${kind && ` (${kind})`}</p>
+      <p>${t('portal.homework.handedIn', { at: homework.submittedAt ? formatDateTime(homework.submittedAt) : '—' })}${kind && ` (${kind})`}
+        ${stored && html` · <a href=${`/api/plugins/crm/homework/${homework.id}/file`} download data-testid="homework-file">${t('portal.homework.download')}</a>`}</p>
       ${homework.content && html`<p class="pre">${homework.content}</p>`}
     </${Alert}>
     <dl class="facts">
