@@ -23,7 +23,8 @@ export function MyClasses({ session }: { session: Session }) {
       })
       .catch((e) => !onUnauthenticated(e) && setError(messageOf(e)));
   }, [teaches, session.me.id]);
-  if (!teaches || (classes?.length === 0 && !error)) return null;
+  // Nothing until the classes are known, so that one who may record lessons but teaches no class (an admin) never sees the heading flash.
+  if (!teaches || (!error && !classes?.length)) return null;
   return html`<section class="my-classes" data-testid="my-classes" aria-labelledby="my-classes-heading">
     <h2 class="section-heading" id="my-classes-heading">${t('teacher.myClasses')}</h2>
     ${error && html`<${Alert}>${error}</${Alert}>`}
