@@ -1,11 +1,11 @@
 /**
  * Saved views on the generated list: Sam filters and sorts the customers, saves that as a view,
  * and after a reload opens it from its tab to the same rows; he renames it, is told when a name is
- * taken, and deletes it. Dana, in the same role and department, never sees Sam's views.
+ * taken, and deletes it; page size and chosen columns are kept too. Dana, in the same role and department, never sees Sam's views.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { eventually, ok, rowIds, startUi, type UiHarness } from './browser.js';
+import { eventually, headers, ok, rowIds, startUi, type UiHarness } from './browser.js';
 import { buildWorld, PASSWORD } from './crm-world.js';
 
 describe('admin UI: saved views per user', () => {
@@ -110,5 +110,26 @@ describe('admin UI: saved views per user', () => {
     expect(await sam.getByTestId('save-view').innerText()).toBe('保存视图');
     await ui.screenshot(sam, 'saved-views-zh');
     await sam.getByTestId('lang').selectOption('en');
+  });
+
+  it('keeps the chosen columns in the view', async () => {
+    await sam.goto('/m/customer');
+    await eventually(() => headers(sam)).toEqual(['Name', 'Phone', 'Grade', 'Region', 'First contact', 'Tags']);
+    const chooser = sam.getByTestId('columns');
+    await chooser.locator('summary').click();
+    await chooser.getByLabel('Phone').uncheck();
+    await chooser.getByLabel('Visits').check();
+    await eventually(() => headers(sam)).toEqual(['Name', 'Grade', 'Region', 'First contact', 'Tags', 'Visits']);
+    await ui.screenshot(sam, 'saved-views-columns');
+    await chooser.locator('summary').click();
+    await sam.getByTestId('save-view').click();
+    await sam.getByTestId('view-name').fill('With visits');
+    await sam.getByRole('button', { name: 'Save', exact: true }).click();
+    await eventually(() => tabs(sam)).toEqual(['All records', 'Ten a page', 'With visits']);
+    await sam.getByRole('link', { name: 'All records' }).click();
+    await eventually(() => headers(sam)).toEqual(['Name', 'Phone', 'Grade', 'Region', 'First contact', 'Tags']);
+    await sam.getByRole('link', { name: 'With visits' }).click();
+    await eventually(() => headers(sam)).toEqual(['Name', 'Grade', 'Region', 'First contact', 'Tags', 'Visits']);
+    await eventually(() => sam.getByTestId('records').locator('tbody td[data-column="visits"]').first().innerText()).toMatch(/^\d+$/);
   });
 });

@@ -7,6 +7,7 @@ import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.
 import { FilterBuilder, parseRows, rowsToFilter, type FilterRow } from '../components/filter-builder.js';
 import { RecordTable } from '../components/record-table.js';
 import { SavedViews } from '../components/saved-views.js';
+import { ColumnChooser, chosenColumns } from '../components/column-chooser.js';
 import { DepartmentTree, departmentFilter } from '../components/department-tree.js';
 import { fieldTitle, moduleTitle, t } from '../i18n.js';
 import { navigate, withQuery, type Location } from '../router.js';
@@ -34,7 +35,9 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
   const dept = m.departmentPath ? location.query.get('dept') || undefined : undefined;
   const deptFilter = dept ? departmentFilter(m.departmentPath!, dept) : undefined;
   const filter = ownFilter && deptFilter ? { and: [ownFilter, deptFilter] } : ownFilter ?? deptFilter;
-  const columns = (m.list.columns.length > 0 ? m.list.columns : [m.label]).map((c) => resolveColumn(m, c, session.meta));
+  // `cols` in the URL (the column chooser) so that a saved view keeps its columns.
+  const chosen = chosenColumns(m, location.query.get('cols'));
+  const columns = chosen.map((c) => resolveColumn(m, c, session.meta));
   const fields = [...new Set(columns.map((c) => c.fetch))];
 
   const [result, setResult] = useState<{ data: Rec[]; total: number | null }>();
@@ -127,6 +130,7 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
       <button type="button" class=${`button${showFilters ? ' pressed' : ''}`} aria-expanded=${showFilters} onClick=${() => setShowFilters(!showFilters)} data-testid="toggle-filters">
         ${rows.length > 0 ? t('list.filtersCount', { n: rows.length }) : t('list.filters')}</button>
       ${m.departmentPath && html`<button type="button" class=${`button${showTree ? ' pressed' : ''}`} aria-expanded=${showTree} onClick=${() => setShowTree(!showTree)} data-testid="toggle-tree">${t('tree.toggle')}</button>`}
+      <${ColumnChooser} module=${m} meta=${session.meta} chosen=${chosen} onChange=${(cols: string | undefined) => navigate(withQuery(location, { cols }), { replace: true })} />
       <span class="spacer"></span>
       ${can('create') && html`<a class="button" href=${`/m/${m.name}/import`}>${t('list.import')}</a>`}
       <a class="button" href=${`/m/${m.name}/chart${rows.length > 0 ? `?f=${encodeURIComponent(location.query.get('f')!)}` : ''}`} data-testid="chart-link">${t('list.chart')}</a>

@@ -1,4 +1,4 @@
-/** The words of saved views, the page size and the department tree beside a list (V-6); en.ts and zh.ts spread them in. */
+/** The words of saved views, the columns and page size, and the department tree beside a list (V-6); en.ts and zh.ts spread them in. */
 export const VIEWS_EN = {
   'views.label': 'Views',
   'views.all': 'All records',
@@ -13,6 +13,8 @@ export const VIEWS_EN = {
   'views.saved': 'Saved the view "{name}".',
   'views.deleted': 'Deleted the view "{name}".',
   'views.duplicate': 'You already have a view named "{name}" here. Choose another name.',
+  'list.columns': 'Columns',
+  'list.columnsDefault': 'Default columns',
   'list.pageSize': 'Records per page',
   'list.perPage': '{n} per page',
   'tree.title': 'Departments',
@@ -38,6 +40,8 @@ export const VIEWS_ZH: Record<keyof typeof VIEWS_EN, string> = {
   'views.saved': '已保存视图“{name}”。',
   'views.deleted': '已删除视图“{name}”。',
   'views.duplicate': '这里已经有名为“{name}”的视图，请换一个名称。',
+  'list.columns': '列',
+  'list.columnsDefault': '默认列',
   'list.pageSize': '每页记录数',
   'list.perPage': '每页 {n} 条',
   'tree.title': '部门',
