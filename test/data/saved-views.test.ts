@@ -5,7 +5,7 @@
  * unique per user and module (409), and bad input is a 400 naming the field.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { filterParam, startTestApp, type Client, type TestApp } from '../support/app.js';
+import { filterParam, openSecondStratum, startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
 import { expectStatus, ok, tableCount, tableRow } from '../access/helpers.js';
 
@@ -110,6 +110,21 @@ describeEachDialect('Saved views are private to the user who saved them', (diale
     const bad = expectStatus(await alice.post(VIEW, { module: 'Not A Module', name: '   ', query: 'x'.repeat(4001) }), 400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['/module', '/name', '/query']);
     expect(await tableCount(app, 'saved_view')).toBe(before);
+  });
+
+  it('another server process on the same database serves the same views, as privately', async () => {
+    const second = await openSecondStratum(app, { builtinPlugins: true });
+    try {
+      const bobThere = await second.client().login('bob', PASSWORD);
+      expect((expectStatus(await bobThere.get(`${VIEW}?sort=id`), 200).body.data as { name: string }[]).map((v) => v.name)).toEqual(['Gold']);
+      expectStatus(await bobThere.get(`${VIEW}/${ids.aliceGold}`), 404);
+      const made = (await ok(bobThere.post(VIEW, { module: 'order', name: 'From the other process', query: 'sort=id' }))).id;
+      expectStatus(await bob.get(`${VIEW}/${made}`), 200);
+      expectStatus(await alice.get(`${VIEW}/${made}`), 404);
+      expectStatus(await bob.delete(`${VIEW}/${made}`), 204);
+    } finally {
+      await second.stratum.close();
+    }
   });
 
   it('a deleted user\'s views go with them', async () => {
