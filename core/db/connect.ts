@@ -19,10 +19,14 @@ export function connect(url: string): Sequelize {
       timezone: '+00:00',
       pool: { max: 10, min: 0, idle: 10_000 },
       // Dates travel as text in UTC and decimals as numbers: the engine converts them itself.
+      // `typeCast: true` replaces sequelize's per-field cast function, which made mysql2 build a
+      // wrapper object for every field of every row and parse each DATETIME with moment-timezone
+      // into a Date the engine then turned back into text (issue 4, Q1/Q4 profiles). Only DATETIME
+      // changes (text, as on SQLite); every reader of dates already takes text.
       // mysql2 keeps every distinct statement prepared on its connection (up to 16000 each), but the
       // server allows 16382 in all (max_prepared_stmt_count): filters make many shapes of SQL, so
       // a few busy connections would exhaust it and every query would fail. Evicted ones are closed.
-      dialectOptions: { dateStrings: true, decimalNumbers: true, supportBigNumbers: true, charset: 'utf8mb4', maxPreparedStatements: 256 },
+      dialectOptions: { typeCast: true, dateStrings: true, decimalNumbers: true, supportBigNumbers: true, charset: 'utf8mb4', maxPreparedStatements: 256 },
       define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
     });
   }
