@@ -7,6 +7,7 @@ import { ACTIONS } from '../data/access.js';
 import { compare, prefix, type Condition } from '../query/ast.js';
 import { resolveVariables } from '../query/variables.js';
 import type { DataContext } from '../data/context.js';
+import { isOwnRecords } from '../rules/own-records.js';
 
 /**
  * For admins: what a user's visibility on a module compiles to (`/explain`), and whether and why
@@ -50,6 +51,8 @@ export const explainRoutes = new Hono<AppEnv>()
     const { access, user } = await accessOf(data, c.req.query('user'), (await c.get('stratum').plugins.active(data.graph.generation)).variables);
     const module = data.module(c.req.param('module'));
     const id = Number(c.req.param('id'));
+    // A personal record (a saved view) is its creator's alone: not even whose it is is told.
+    if (isOwnRecords(module)) throw notFound(`${module.name} ${id}`);
     const scope = access.explain(module, 'read');
     const resolve = (cond: Condition) => resolveVariables(cond, module.name, data.graph, access.variables);
     const flags: { name: string; when: Condition }[] = [{ name: 'visible', when: resolve(scope.condition) }];

@@ -59,6 +59,8 @@ describeEachDialect('Saved views are private to the user who saved them', (diale
     expectStatus(await alice.get(`${VIEW}/${ids.aliceGold}`), 200);
     expectStatus(await bob.get(`${VIEW}/${ids.aliceGold}`), 404);
     expectStatus(await admin.get(`${VIEW}/${ids.aliceGold}`), 404);
+    // An admin's "why does this user see it" does not tell whose a view is either.
+    expectStatus(await admin.get(`${VIEW}/${ids.aliceGold}/explain?user=${userIds.alice}`), 404);
     expectStatus(await bob.patch(`${VIEW}/${ids.aliceGold}`, { name: 'Stolen' }), 404);
     expectStatus(await admin.patch(`${VIEW}/${ids.aliceGold}`, { query: 'q=admin' }), 404);
     expectStatus(await bob.delete(`${VIEW}/${ids.aliceGold}`), 404);
