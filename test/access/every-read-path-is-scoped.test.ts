@@ -109,6 +109,12 @@ describeEachDialect('every route is classified, and every data route is scoped',
       const shell = String(expectStatus(await app.client().get('/portal'), 200).body);
       expect(shell).toEqual(String(expectStatus(await s2.get('/portal/classes/1'), 200).body));
     },
+    // The reports (their numbers come from the aggregate API as the reader): the same shell, no data in it.
+    'GET /reports/*': async () => {
+      const shell = String(expectStatus(await app.client().get('/reports/sales'), 200).body);
+      expect(shell).toEqual(String(expectStatus(await s2.get('/reports/sales'), 200).body));
+      expect(shell).toMatch(/<div id="app">/);
+    },
     'GET /enroll/:token': async () => {
       expect(String(expectStatus(await app.client().get('/enroll/some-token'), 200).body)).toMatch(/<div id="app">/);
     },
