@@ -12,6 +12,7 @@ import { takeFlash } from '../flash.js';
 import { navigate } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
 import { RecordExplain } from '../designers/record-explain.js';
+import { RecordActions } from '../record-actions.js';
 
 export function DetailPage({ session, module: name, id }: { session: Session; module: string; id: number }) {
   const m = session.meta.get(name);
@@ -32,14 +33,15 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
     return target && target.label !== 'id' ? `${f.name}.${target.label}` : f.name;
   });
   const manyToMany = m.relations.filter((r) => r.kind === 'many-to-many');
-  useEffect(() => {
+  const load = () => {
     api.data(m.name).get(id, { fields: [...fetchFields, ...manyToMany.map((r) => r.name)] }).then(async (r) => {
       setRecord(r);
       const labels = new Map<string, Map<number, string>>();
       for (const rel of manyToMany) labels.set(rel.name, await fetchLabels(session.meta.get(rel.target)!, (r[rel.name] ?? []) as number[]).catch(() => new Map()));
       setMany(labels);
     }, (e) => !onUnauthenticated(e) && setError(e instanceof StratumError && e.status === 404 ? t('error.notFound') : messageOf(e)));
-  }, []);
+  };
+  useEffect(load, []);
 
   const title = moduleTitle(m);
   const label = record ? recordLabel(record, m) : `#${id}`;
@@ -97,6 +99,7 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
         <dl class="fields">${system.map((f) => html`<div class="pair"><dt>${fieldTitle(f)}</dt><dd>${value(f.name)}</dd></div>`)}</dl>
       </details>
     </section>
+    <${RecordActions} session=${session} module=${m} record=${record} reload=${load} />
     ${relatedLists.map((r) => html`<${RelatedList} key=${r.name} session=${session} relation=${r} id=${id} />`)}
     ${session.me.isAdmin && html`<${RecordExplain} session=${session} module=${m.name} id=${id} />`}`;
 }

@@ -3,6 +3,7 @@ import { TEACHER_EN } from './teacher.js';
 import { VIEWS_EN } from './views.js';
 import { PORTAL_EN } from './portal.js';
 import { REPORTS_EN } from './reports.js';
+import { CRM_EN } from './crm.js';
 
 /** The UI's own words in English; every key here must exist in zh.ts too (the compiler checks). */
 export const EN = {
@@ -11,6 +12,7 @@ export const EN = {
   ...VIEWS_EN,
   ...PORTAL_EN,
   ...REPORTS_EN,
+  ...CRM_EN,
   'app.name': 'Stratum',
   'nav.home': 'Home',
   'nav.modules': 'Modules',

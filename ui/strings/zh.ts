@@ -4,6 +4,7 @@ import { TEACHER_ZH } from './teacher.js';
 import { VIEWS_ZH } from './views.js';
 import { PORTAL_ZH } from './portal.js';
 import { REPORTS_ZH } from './reports.js';
+import { CRM_ZH } from './crm.js';
 
 /** The UI's own words in Chinese. */
 export const ZH: Record<UiKey, string> = {
@@ -12,6 +13,7 @@ export const ZH: Record<UiKey, string> = {
   ...VIEWS_ZH,
   ...PORTAL_ZH,
   ...REPORTS_ZH,
+  ...CRM_ZH,
   'app.name': 'Stratum',
   'nav.home': '首页',
   'nav.modules': '模块',
