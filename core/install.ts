@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { ensureSessionTable } from './auth/session-adapter.js';
 import { ensureTokenTable } from './auth/tokens.js';
+import { ensureFilesTable } from './files/files-table.js';
 import { hashPassword, randomPassword } from './auth/password.js';
 import type { Database } from './db/database.js';
 import type { Registry, StoredDefinition } from './db/registry.js';
@@ -40,6 +41,7 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   await registry.ensureTables();
   await ensureSessionTable(db.sequelize);
   await ensureTokenTable(db.sequelize);
+  await ensureFilesTable(db);
 
   const builtin = await loadMetadataDir(SYSTEM_MODULES_DIR);
   const existing = new Map<string, unknown>(builtin.definitions.map((d) => [String((d as JsonSchema).$id), d]));

@@ -13,6 +13,7 @@ import { pluginRoutes } from '../plugins/routes.js';
 import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
 import { metaRoutes } from './meta-routes.js';
 import { uiRoutes } from './ui-routes.js';
+import { downloadRoutes, UPLOAD_PATH, uploadRoutes } from '../files/file-routes.js';
 
 /** The HTTP application: `/api/auth` is open, everything else under `/api` needs a session. */
 export function createApp(stratum: Stratum): Hono<AppEnv> {
@@ -25,12 +26,14 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
     c.set('stratum', stratum);
     await next();
   });
-  app.use('/api/*', bodyLimit({
+  const apiBodyLimit = bodyLimit({
     maxSize: 2 * 1024 * 1024,
     onError: () => {
       throw new HttpError(413, 'too_large', 'The request body is larger than 2 MiB');
     },
-  }));
+  });
+  // A file upload has its own limit: 2 MiB of file plus its multipart framing (core/files/limits.ts).
+  app.use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH ? next() : apiBodyLimit(c, next)));
   app.use('/api/*', async (c, next) => {
     const path = c.req.path;
     if (path === '/api/auth/login' || path === '/api/auth/logout' || isPublicDocsPath(path)) return next();
@@ -40,6 +43,8 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   });
   app.route('/api/auth', authRoutes);
   app.route('/api/data', explainRoutes);
+  app.route('/api/data', downloadRoutes);
+  app.route(UPLOAD_PATH, uploadRoutes);
   app.route('/api/data', dataRoutes);
   app.route('/api/modules', moduleRoutes);
   app.route('/api/plugins', pluginRoutes);

@@ -8,6 +8,7 @@ import { ACTIONS, type Access, type Action } from '../data/access.js';
 import type { Field, FieldKind, Module, ModuleGraph, Relation } from '../schema/module.js';
 import { scopePath } from '../schema/scope-paths.js';
 import { isOwnRecords } from '../rules/own-records.js';
+import { MAX_FILE_BYTES } from '../files/limits.js';
 
 export interface FieldMeta {
   name: string;
@@ -42,6 +43,8 @@ export interface FieldMeta {
   items?: readonly string[];
   /** A JSON array of strings (`permission.readFields`): edited as a comma list. */
   stringList?: boolean;
+  /** A file: the largest upload `POST /api/files` accepts, for a form to check before sending. */
+  maxBytes?: number;
 }
 
 export interface RelationMeta {
@@ -81,7 +84,7 @@ export interface ModuleMeta {
   departmentPath?: string;
 }
 
-const UNSORTABLE: ReadonlySet<FieldKind> = new Set(['text', 'json', 'password']);
+const UNSORTABLE: ReadonlySet<FieldKind> = new Set(['text', 'json', 'file', 'password']);
 const NAMING: ReadonlySet<FieldKind> = new Set(['string', 'enum']);
 /** Fields that name a record better than whatever column comes first (a user's name, not their login). */
 const NAME_FIELDS = ['name', 'title'];
@@ -219,6 +222,7 @@ function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable:
     ...(f.ref ? { ref: f.ref } : {}),
     ...(Array.isArray(items.enum) ? { items: items.enum.map(String) } : {}),
     ...(f.kind === 'json' && s.type === 'array' && items.type === 'string' && !Array.isArray(items.enum) ? { stringList: true } : {}),
+    ...(f.kind === 'file' ? { maxBytes: MAX_FILE_BYTES } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ export function decodeValue(field: Field, value: unknown): unknown {
     case 'date':
       return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
     case 'json':
+    case 'file':
       try {
         return typeof value === 'string' ? JSON.parse(value) : value;
       } catch {

@@ -19,6 +19,7 @@ async function encodeValue(field: Field, value: unknown): Promise<unknown> {
     case 'password':
       return hashPassword(String(value));
     case 'json':
+    case 'file': // the handle checkFileHandles made canonical (core/files)
       return JSON.stringify(value);
     case 'number':
       return typeof value === 'number' ? roundToScale(value, field.scale ?? 4) : value;

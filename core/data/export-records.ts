@@ -2,7 +2,8 @@ import type { ListParams } from '../query/parse-list.js';
 import { MAX_PAGE_SIZE, parseFields } from '../query/parse-list.js';
 import type { Module } from '../schema/module.js';
 import type { DataContext } from './context.js';
-import { listRecords } from './read-records.js';
+import { fieldOf, listRecords } from './read-records.js';
+import type { FieldRef } from '../query/ast.js';
 
 export const MAX_EXPORT_ROWS = 100_000;
 
@@ -18,12 +19,14 @@ export async function exportCsv(ctx: DataContext, module: Module, params: ListPa
   let page = 1;
   let header: string[] | undefined;
   let sent = 0;
+  // A file shows as its name: the bytes are for the download route, the id means nothing to a reader.
+  const files = parseFields(params.fields, module, ctx.graph, ctx.access, []).columns.filter((c) => fieldOf(ctx, module, c).kind === 'file');
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const result = next ?? (await fetchPage(page));
         next = undefined;
-        const rows = result.data.map((r) => flatten(r));
+        const rows = result.data.map((r) => flatten(withFileNames(r, files)));
         if (!header) {
           // From the requested columns, not from the first row: a first record whose embedded
           // reference is absent (null, or invisible to the caller) would drop those columns for all.
@@ -49,6 +52,19 @@ export async function exportCsv(ctx: DataContext, module: Module, params: ListPa
       }
     },
   });
+}
+
+/** The record with each file handle at `files` replaced by the file's name. */
+function withFileNames(record: Record<string, unknown>, files: readonly FieldRef[]): Record<string, unknown> {
+  if (files.length === 0) return record;
+  const out = structuredClone(record);
+  for (const c of files) {
+    let target: Record<string, unknown> | undefined = out;
+    for (const r of c.refs) target = typeof target?.[r] === 'object' && target[r] !== null ? (target[r] as Record<string, unknown>) : undefined;
+    const handle = target?.[c.field] as { name?: unknown } | null | undefined;
+    if (target && handle && typeof handle === 'object') target[c.field] = handle.name;
+  }
+  return out;
 }
 
 /** `{ customer: { id: 1, name: 'A' } }` → `{ 'customer.id': 1, 'customer.name': 'A' }`. */

@@ -17,6 +17,7 @@ import { endOtherSessions } from '../auth/end-sessions.js';
 import { deleteOwnRecordsOf } from './own-records.js';
 import { checkPurge, markDeleted } from './soft-delete.js';
 import type { Written } from './write-hooks.js';
+import { attachFiles, withFileHandles } from '../files/file-handles.js';
 
 type Payload = Record<string, unknown>;
 
@@ -31,7 +32,7 @@ export async function createRecord(ctx: DataContext, module: Module, payload: un
 
 async function createWritten(ctx: DataContext, module: Module, payload: unknown, outer?: Transaction): Promise<Written> {
   ctx.access.require(module, 'create');
-  const body = checkPayload(ctx, module, payload, 'create');
+  const body = await withFileHandles(ctx, module, checkPayload(ctx, module, payload, 'create'));
   const grantErrors = grantRecordErrors(module, body, ctx.graph);
   if (grantErrors.length > 0) throw invalidInput(grantErrors);
   const values = await encodeValues(module, withDefaults(module, stripManyToMany(module, body)));
@@ -72,7 +73,7 @@ async function updateWritten(
   ctx: DataContext, module: Module, id: number, payload: unknown, ifMatch?: string, outer?: Transaction,
 ): Promise<Written> {
   ctx.access.require(module, 'update');
-  const body = checkPayload(ctx, module, payload, 'update');
+  const body = await withFileHandles(ctx, module, checkPayload(ctx, module, payload, 'update'), id);
   const version = expectedVersion(body.version, ifMatch);
   delete body.version;
   if (module.builtin && (module.name === 'rule' || module.name === 'permission')) {
@@ -186,7 +187,11 @@ async function write<T>(ctx: DataContext, module: Module, body: Payload, fn: (tx
   const refDetails = await checkReferences(ctx, module, body);
   if (refDetails.length > 0) throw invalidInput(refDetails);
   try {
-    return await ctx.db.transaction(fn, outer);
+    return await ctx.db.transaction(async (tx) => {
+      const result = await fn(tx);
+      await attachFiles(ctx, module, body, tx);
+      return result;
+    }, outer);
   } catch (e) {
     if (e instanceof UniqueConstraintError) throw (await duplicateError(ctx, module, body, id)) ?? conflict('duplicate', `A ${module.name} with these values already exists`);
     if (e instanceof ForeignKeyConstraintError) throw badRequest('invalid_reference', 'A referenced record does not exist; nothing was written');

@@ -26,7 +26,7 @@ export function columnFor(field: Field, dialect: 'sqlite' | 'mysql'): ModelAttri
     }
   }
   const base: ModelAttributeColumnOptions = { type: withCollation(field, dialect), allowNull: !field.required };
-  if (field.default !== undefined && field.kind !== 'json') base.defaultValue = field.default as never;
+  if (field.default !== undefined && field.kind !== 'json' && field.kind !== 'file') base.defaultValue = field.default as never;
   return base;
 }
 
@@ -75,5 +75,8 @@ function typeOf(field: Field, dialect: 'sqlite' | 'mysql') {
       return DataTypes.DATE(3);
     case 'json':
       return text('long');
+    case 'file':
+      // The handle (id, name, type, size) as JSON; the bytes are in _stratum_files.
+      return DataTypes.TEXT;
   }
 }

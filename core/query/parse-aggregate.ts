@@ -33,8 +33,8 @@ export function parseAggregate(
     else if (r.kind === 'field') {
       if (bucket && r.field.kind !== 'date' && r.field.kind !== 'datetime') {
         details.push({ path: '/groupBy', message: `${expr}: date buckets apply to date and date-time fields` });
-      } else if (r.field.kind === 'json' || r.field.kind === 'text') {
-        details.push({ path: '/groupBy', message: `${expr}: long text and JSON fields cannot be grouped` });
+      } else if (r.field.kind === 'json' || r.field.kind === 'text' || r.field.kind === 'file') {
+        details.push({ path: '/groupBy', message: `${expr}: long text, JSON and file fields cannot be grouped` });
       } else groupBy.push({ name: expr, target: r.ref, ...(bucket ? { bucket } : {}) });
     }
   }
@@ -60,7 +60,7 @@ export function parseAggregate(
       const ordered = numeric || ['date', 'datetime', 'string', 'enum'].includes(r.field.kind);
       if ((fn === 'sum' || fn === 'avg') && !numeric) details.push({ path: '/metrics', message: `${expr}: ${fn} needs a number field` });
       else if ((fn === 'min' || fn === 'max') && !ordered) details.push({ path: '/metrics', message: `${expr}: ${fn} needs a number, date or short text field` });
-      else if (r.field.kind === 'json' || r.field.kind === 'text') details.push({ path: '/metrics', message: `${expr}: not on long text or JSON` });
+      else if (r.field.kind === 'json' || r.field.kind === 'text' || r.field.kind === 'file') details.push({ path: '/metrics', message: `${expr}: not on long text, JSON or files` });
       else metrics.push({ name: expr, fn: fn!, target: r.ref });
     }
   }

@@ -133,8 +133,8 @@ class FilterParser {
     if (Array.isArray(value)) return this.compare(target, module, 'in', value, at);
     const entries = Object.entries(value);
     if (entries.length === 0) return this.fail(at, 'give a value or an operator such as {"eq": …}');
-    if (field.kind === 'json' && entries.some(([op]) => op !== 'isNull')) {
-      return this.fail(at, 'a JSON field can only be tested with isNull');
+    if ((field.kind === 'json' || field.kind === 'file') && entries.some(([op]) => op !== 'isNull')) {
+      return this.fail(at, `a ${field.kind === 'file' ? 'file' : 'JSON'} field can only be tested with isNull`);
     }
     return and(...entries.map(([op, v]) => {
       if (!(COMPARE_OPS as readonly string[]).includes(op)) {

@@ -126,7 +126,7 @@ export function parseSort(text: string, module: Module, graph: ModuleGraph, acce
     const r = resolvePath(desc ? part.slice(1) : part, module, graph, access, '/sort');
     if (isDetail(r)) details.push({ ...r, message: `${part}: ${r.message}` });
     else if (r.kind === 'field') {
-      if (r.field.kind === 'json' || r.field.kind === 'text') details.push({ path: '/sort', message: `${part}: long text and JSON fields cannot be sorted` });
+      if (r.field.kind === 'json' || r.field.kind === 'text' || r.field.kind === 'file') details.push({ path: '/sort', message: `${part}: long text, JSON and file fields cannot be sorted` });
       else orderBy.push({ target: r.ref, desc });
     }
   }

@@ -31,6 +31,7 @@ export function toStored(field: Field, value: unknown): { value: Scalar } | { er
     case 'enum':
       return typeof value === 'string' || typeof value === 'number' ? { value: String(value) } : { error: 'must be text' };
     case 'json':
+    case 'file':
     case 'password':
       return { error: 'cannot be compared' };
   }

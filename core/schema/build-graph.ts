@@ -34,7 +34,7 @@ function withScopeColumn(m: Module, graph: ModuleGraph): Module {
   };
   const sortName = m.list.sort.split(',')[0]!.replace(/^-/, '');
   const sort = m.fields.get(sortName);
-  const sortable = sort && fitsIndexKey(sort) && !sort.system && sort.kind !== 'text' && sort.kind !== 'json' && !sortName.includes('.');
+  const sortable = sort && fitsIndexKey(sort) && !sort.system && sort.kind !== 'text' && sort.kind !== 'json' && sort.kind !== 'file' && !sortName.includes('.');
   // `(sort, id, _scope)`, not `(sort, _scope)`: InnoDB appends the id to every secondary index, so
   // only this order serves `ORDER BY sort, id` while checking the department inside the index.
   const indexes = sortable ? [[SCOPE_COLUMN, sortName], [sortName, 'id', SCOPE_COLUMN]] : [[SCOPE_COLUMN]];
@@ -145,6 +145,7 @@ export function buildModule(def: JsonSchema, builtin = false): Module {
 /** The dialect-independent kind of a stored property; see the definition format in API.md. */
 export function fieldKind(schema: JsonSchema): FieldKind {
   if (schema['x-type'] === 'json') return 'json';
+  if (schema['x-type'] === 'file') return 'file';
   switch (schema.type) {
     case 'string':
       if (schema.format === 'password') return 'password';

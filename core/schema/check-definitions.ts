@@ -168,7 +168,7 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
       code: 'property.bad-type',
       pointer: e.instancePath,
       message: describe(e),
-      hint: `use "type": string, integer, number, boolean, object or array (or "x-type": "json"${fieldTypeNames().length > 0 ? `, or a field type of a plugin with no other "type": ${fieldTypeNames().join(', ')}` : ''})`,
+      hint: `use "type": string, integer, number, boolean, object or array (or "x-type": "json" or "file"${fieldTypeNames().length > 0 ? `, or a field type of a plugin with no other "type": ${fieldTypeNames().join(', ')}` : ''})`,
     };
   }
   if (e.instancePath === '/$id' && e.keyword === 'pattern') {
@@ -253,6 +253,7 @@ function at(root: unknown, ptr: string): unknown {
 function describeKind(prop: unknown): string {
   if (!isObj(prop)) return 'this';
   if (prop['x-type'] === 'json' || prop.type === 'object') return 'a json';
+  if (prop['x-type'] === 'file') return 'a file';
   if (prop.type === 'array') {
     return typeof prop['x-ref'] === 'string'
       ? 'a many-to-many'
@@ -536,11 +537,11 @@ class Graph {
       // The default sort applies to every list and q to every search: a field they cannot use
       // would make each list request fail (400), or each search a server error.
       const kind = SYSTEM.includes(r.last) ? 'system' : storedKind(propertiesOf(r.def)[r.last]);
-      if (key === 'sort' && (kind === 'relation' || kind === 'json' || kind === 'text' || kind === 'password')) {
+      if (key === 'sort' && (kind === 'relation' || kind === 'json' || kind === 'file' || kind === 'text' || kind === 'password')) {
         out.push({
           code: 'list.unsortable',
           pointer: ptr,
-          message: `'${path}' cannot be sorted: it is ${kind === 'relation' ? 'a to-many relation' : kind === 'json' ? 'a JSON field' : kind === 'password' ? 'a password, which no one may read' : 'long text (a string without maxLength)'}`,
+          message: `'${path}' cannot be sorted: it is ${kind === 'relation' ? 'a to-many relation' : kind === 'json' ? 'a JSON field' : kind === 'file' ? 'a file' : kind === 'password' ? 'a password, which no one may read' : 'long text (a string without maxLength)'}`,
           hint: 'sort by a number, date, reference or a string with maxLength',
         });
       }

@@ -31,8 +31,8 @@ const registered = new Map<string, FieldType & { readonly owner: string }>();
  * no-op (several Stratum instances in one process); two owners of one name are refused.
  */
 export function registerFieldType(name: string, type: FieldType, owner: string): void {
-  if (!FIELD_TYPE_NAME.test(name) || name === 'json') {
-    throw new Error(`Field type "${name}" of ${owner}: a name is lowercase letters, digits and -, and not "json"`);
+  if (!FIELD_TYPE_NAME.test(name) || name === 'json' || name === 'file') {
+    throw new Error(`Field type "${name}" of ${owner}: a name is lowercase letters, digits and -, and not "json" or "file" (built in)`);
   }
   const before = registered.get(name);
   if (before && before.owner !== owner) throw new Error(`Field type "${name}" is registered by both ${before.owner} and ${owner}`);
@@ -58,7 +58,7 @@ export function fieldTypeNames(): string[] {
  */
 export function expandProperty(prop: JsonSchema): JsonSchema {
   const name = prop['x-type'];
-  if (typeof name !== 'string' || name === 'json') return prop;
+  if (typeof name !== 'string' || name === 'json' || name === 'file') return prop;
   const type = registered.get(name);
   // Unknown, or at odds with its own `type`: left as written, for the checks to refuse.
   if (!type || (prop.type !== undefined && prop.type !== type.schema.type)) return prop;

@@ -52,7 +52,7 @@ const specific: Record<string, Schema | boolean> = {
   'x-on-delete': { enum: ['restrict', 'cascade', 'set-null'] },
   'x-scope': { type: 'boolean' },
   'x-inverse': { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}\\.[a-z][a-zA-Z0-9_]{0,62}$' },
-  'x-type': { const: 'json' },
+  'x-type': { enum: ['json', 'file'] },
   items: true,
   uniqueItems: { type: 'boolean' },
   minItems: { type: 'integer', minimum: 0 },
@@ -89,7 +89,13 @@ const json: Schema = { properties: notForJson };
 const property: Schema = {
   type: 'object',
   if: has('x-type'),
-  then: { properties: { ...notForJson, 'x-type': specific['x-type'], type: { enum: ['object', 'array'] } } },
+  then: {
+    // A file is a handle the engine fills in (core/files): no schema of its own, no default,
+    // and nothing to index or make unique.
+    if: { properties: { 'x-type': { const: 'file' } } },
+    then: variant({ 'x-type': { const: 'file' }, type: { const: 'object' }, default: false, 'x-unique': false, 'x-index': false }),
+    else: { properties: { ...notForJson, 'x-type': specific['x-type'], type: { enum: ['object', 'array'] } } },
+  },
   else: {
     required: ['type'],
     properties: { type: { enum: ['string', 'integer', 'number', 'boolean', 'object', 'array'] } },

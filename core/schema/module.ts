@@ -18,6 +18,7 @@ export type FieldKind =
   | 'datetime' // ISO 8601, stored in UTC
   | 'enum'
   | 'json'
+  | 'file' // `"x-type": "file"`: a handle { id, name, type, size } to bytes in _stratum_files (core/files)
   | 'ref'; // many-to-one: an integer foreign key
 
 export type OnDelete = 'restrict' | 'cascade' | 'set-null';

@@ -12,6 +12,7 @@ import type { ErrorDetail } from '../errors.js';
 import { pointerSegment } from './finding.js';
 import { fieldType } from './field-types.js';
 import type { Field, JsonSchema, Module } from './module.js';
+import { FILE_HANDLE_INPUT } from './file-handle.js';
 
 export interface RecordValidator {
   create(payload: unknown): ErrorDetail[];
@@ -150,6 +151,8 @@ function valueSchema(f: Field): JsonSchema {
       return { type: 'integer', minimum: 1 };
     case 'json':
       return Object.fromEntries(Object.entries(s).filter(([k]) => !k.startsWith('x-') && k !== 'default'));
+    case 'file':
+      return FILE_HANDLE_INPUT;
   }
 }
 
@@ -176,6 +179,11 @@ function explain(
   known: readonly string[],
 ): ErrorDetail | undefined {
   const p = e.params as Record<string, unknown>;
+  // Anything wrong inside a file handle is one fault of the field (not of `/doc/id`).
+  const head = unescape(e.instancePath.split('/')[1] ?? '');
+  if (e.instancePath !== '' && module.fields.get(head)?.kind === 'file' && payload[head] !== null) {
+    return { path: `/${pointerSegment(head)}`, message: 'must be a file as POST /api/files answers it: { "id": "<32 hexadecimal digits>" }', code: 'file' };
+  }
   switch (e.keyword) {
     case 'required':
       // Inside a JSON field the pointer keeps the field's own path: `/address/city`.

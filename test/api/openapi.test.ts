@@ -50,7 +50,7 @@ async function expectValidOpenApi(doc: unknown) {
 }
 
 /** The parts of the app this document covers (plugins' own routes are not among them yet). */
-const DOCUMENTED = /^\/api\/(data|auth|modules|openapi\.json|docs)(\/|$)/;
+const DOCUMENTED = /^\/api\/(data|auth|modules|files|openapi\.json|docs)(\/|$)/;
 
 /** `GET /api/data/:module/:id{[1-9][0-9]{0,14}}` → the document's `get /api/data/<module>/{id}` for each module. */
 function documentedOperations(routes: readonly { method: string; path: string }[], modules: readonly string[], softDelete: readonly string[] = []): string[] {
@@ -59,7 +59,8 @@ function documentedOperations(routes: readonly { method: string; path: string }[
     if (r.method === 'ALL' || !DOCUMENTED.test(r.path)) continue;
     const path = r.path.replace(/:([a-zA-Z]+)\{[^/]*\}/g, '{$1}');
     // Restore is documented only where it applies: modules with x-soft-delete.
-    const owners = path.endsWith('/restore') ? modules.filter((m) => softDelete.includes(m)) : modules;
+    // A download is documented only where there is a file field (none in this CRM).
+    const owners = path.endsWith('/restore') ? modules.filter((m) => softDelete.includes(m)) : path.endsWith('/files/:field') ? [] : modules;
     const forEach = path.startsWith('/api/data/:module') ? owners.map((m) => path.replace(':module', m)) : [path.replace(/:([a-zA-Z]+)/g, '{$1}')];
     for (const p of forEach) out.add(`${r.method.toLowerCase()} ${p}`);
   }

@@ -19,6 +19,8 @@ const query = (name: string, description: string, schema: JsonSchema): JsonSchem
 export interface Allowed {
   readonly allowed: ReadonlySet<Action>;
   readonly admin: boolean;
+  /** The file fields (`"x-type": "file"`) the caller may read: each has a download path. */
+  readonly files?: readonly string[];
 }
 
 /** The path items of one readable module, keyed by path. */
@@ -90,6 +92,18 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
         parameters: [idParameter(), ifMatchParameter()],
         requestBody: body({ type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 1 } } }),
         responses: { 200: ok(`The ${m} as reverted`, ref(names.record(m)), etag), ...errors(...bodyErrors, 404, 409) },
+      }),
+    };
+  }
+  if (grants.files && grants.files.length > 0) {
+    paths[`${base}/{id}/files/{field}`] = {
+      get: op('download', `Download the file a ${m} holds`, {
+        description: 'The bytes of the file in a file field, as an attachment (its name in Content-Disposition, nosniff). 404 when you may not read the record or the field, or the field is empty. Upload a file with `POST /api/files`, then set the field to the handle it answers.',
+        parameters: [idParameter(), { name: 'field', in: 'path', required: true, description: 'A file field', schema: { type: 'string', enum: [...grants.files] } }],
+        responses: {
+          200: { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }, headers: { 'Content-Disposition': { schema: { type: 'string' } } } },
+          ...errors(401, 403, 404),
+        },
       }),
     };
   }

@@ -12,6 +12,7 @@ import { errorResponses, errorSchemas } from './responses.js';
 import { moduleSchemas, type View } from './schemas.js';
 import { sharedSchemas } from './shared-schemas.js';
 import { AUTH_TAG, DOCS_TAG, MODULES_TAG, authPaths, docsPaths, modulePaths } from './system-paths.js';
+import { filePaths, FILES_TAG } from './file-paths.js';
 
 const DESCRIPTION = `Every module is a JSON Schema definition; each gets the same REST API under
 \`/api/data/<module>\`. This document is generated from the definitions the server runs now, and
@@ -41,11 +42,12 @@ export function openApiDocument(graph: ModuleGraph, access: Access): JsonSchema 
   const view: View = { access, readable: (name) => granted.get(name)?.has('read') ?? false };
   const admin = access.actor.isAdmin;
 
-  const paths: Record<string, JsonSchema> = { ...authPaths(), ...docsPaths(), ...(admin ? modulePaths() : {}) };
+  const paths: Record<string, JsonSchema> = { ...authPaths(), ...docsPaths(), ...filePaths(), ...(admin ? modulePaths() : {}) };
   const schemas: Record<string, JsonSchema> = { ...errorSchemas, ...filterSchemas(), ...sharedSchemas() };
   for (const module of readable) {
     const allowed = granted.get(module.name)!;
-    Object.assign(paths, dataPaths(module, { allowed, admin }));
+    const files = [...module.fields.values()].filter((f) => f.kind === 'file' && access.canRead(module, f)).map((f) => f.name);
+    Object.assign(paths, dataPaths(module, { allowed, admin, files }));
     Object.assign(schemas, moduleSchemas(module, view, { create: allowed.has('create'), update: allowed.has('update') }));
   }
 
@@ -65,6 +67,7 @@ export function openApiDocument(graph: ModuleGraph, access: Access): JsonSchema 
         ...(m.builtin ? { 'x-builtin': true } : {}),
       })),
       { name: AUTH_TAG },
+      { name: FILES_TAG },
       ...(admin ? [{ name: MODULES_TAG }] : []),
       { name: DOCS_TAG },
     ],

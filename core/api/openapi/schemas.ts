@@ -7,6 +7,7 @@ import type { Access } from '../../data/access.js';
 import { payloadSchema, type Mode } from '../../schema/record-validator.js';
 import type { Field, JsonSchema, Module } from '../../schema/module.js';
 import { names, ref } from './refs.js';
+import { FILE_HANDLE_OUTPUT } from '../../schema/file-handle.js';
 
 /** What the caller may see of the graph, decided once per document. */
 export interface View {
@@ -102,6 +103,9 @@ function storedValue(field: Field, view: View): JsonSchema {
       break;
     case 'json':
       value = Object.fromEntries(Object.entries(s).filter(([k]) => !k.startsWith('x-') && k !== 'default'));
+      break;
+    case 'file':
+      value = FILE_HANDLE_OUTPUT;
       break;
     case 'ref': {
       const target = field.ref!;
