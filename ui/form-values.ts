@@ -23,6 +23,8 @@ export function toRaw(field: FieldMeta, value: unknown): Raw {
   if (field.kind === 'json' && field.stringList && Array.isArray(value)) return value.join(', ');
   if (field.kind === 'json') return field.items && Array.isArray(value) ? value.map(String) : JSON.stringify(value, null, 2);
   if (field.kind === 'password') return '';
+  // A file's raw input is its handle as JSON text: compared as text, like every other raw value.
+  if (field.kind === 'file') return typeof value === 'object' ? JSON.stringify(value) : '';
   return String(value);
 }
 
@@ -55,6 +57,10 @@ export function parseRaw(field: FieldMeta, raw: Raw): { value: unknown } | { err
     }
     case 'ref':
       return { value: raw };
+    case 'file': {
+      const handle = fileOfRaw(raw);
+      return handle ? { value: handle } : { error: t('valid.file') };
+    }
     case 'date':
       return DATE.test(String(raw)) && !Number.isNaN(Date.parse(String(raw))) ? { value: raw } : { error: t('valid.date') };
     case 'datetime': {
@@ -90,6 +96,17 @@ function safeTest(pattern: string, text: string): boolean {
     return new RegExp(pattern, 'u').test(text);
   } catch {
     return true;
+  }
+}
+
+/** The file handle a file field's raw input holds (see toRaw), or undefined. */
+export function fileOfRaw(raw: Raw): { id: string; name: string; type: string; size: number } | undefined {
+  if (typeof raw !== 'string' || !raw.startsWith('{')) return undefined;
+  try {
+    const handle = JSON.parse(raw) as { id?: unknown };
+    return typeof handle.id === 'string' ? (handle as { id: string; name: string; type: string; size: number }) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

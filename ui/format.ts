@@ -34,11 +34,20 @@ export function formatValue(value: unknown, field: FieldMeta | undefined, target
       return typeof value === 'number' ? value.toLocaleString(undefined, { maximumFractionDigits: field.scale ?? 4 }) : String(value);
     case 'json':
       return Array.isArray(value) && value.every((v) => typeof v !== 'object') ? value.join(', ') : JSON.stringify(value);
+    case 'file':
+      return typeof value === 'object' ? String((value as Rec).name ?? '') : String(value);
     default:
       if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? recordLabel(v, target) : `#${v}`)).join(', ');
       if (typeof value === 'object') return recordLabel(value, target);
       return String(value);
   }
+}
+
+/** `1536` → `1.5 KB`: a file's size as people read it. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const [size, unit] = n < 1024 * 1024 ? [n / 1024, 'KB'] : [n / 1024 / 1024, 'MB'];
+  return `${size.toLocaleString(undefined, { maximumFractionDigits: 1 })} ${unit}`;
 }
 
 /** The value at a path of a record as the API returns it (`customer.name` → record.customer.name). */

@@ -4,6 +4,7 @@ import type { FieldMeta, ModuleMeta, RelationMeta } from '../api.js';
 import type { Raw } from '../form-values.js';
 import { fieldTitle, t } from '../i18n.js';
 import { MultiRefPicker, RefPicker } from './ref-picker.js';
+import { FileInput } from './file-input.js';
 
 interface Props {
   field: FieldMeta;
@@ -29,6 +30,8 @@ export function FieldInput({ field: f, value, onChange, error, meta, editing }: 
       return html`<input type="number" step="1" min="1" value=${value ?? ''} onInput=${(e: Event) => { const v = (e.target as HTMLInputElement).value; onChange(v === '' ? null : Number(v)); }} ...${aria} />`;
     }
     switch (f.kind) {
+      case 'file':
+        return html`<${FileInput} field=${f} value=${value} onChange=${onChange} id=${id} invalid=${!!error} describedBy=${aria['aria-describedby']} />`;
       case 'boolean':
         return html`<input type="checkbox" class="checkbox" checked=${value === true} onChange=${(e: Event) => onChange((e.target as HTMLInputElement).checked)} ...${aria} />`;
       case 'enum':

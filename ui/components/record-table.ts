@@ -6,6 +6,7 @@ import type { Column } from '../columns.js';
 import { formatValue, valueAt } from '../format.js';
 import { t } from '../i18n.js';
 import { fetchLabels } from './ref-picker.js';
+import { FileLink } from './file-link.js';
 
 interface Props {
   module: ModuleMeta;
@@ -38,6 +39,8 @@ export function RecordTable({ module, columns, rows, sort, onSort, selected, onS
     if (c.many) return ((row[c.path] ?? []) as number[]).map((id) => labels.get(c.path)?.get(id) ?? `#${id}`).join(', ');
     const text = formatValue(valueAt(row, c.path), c.field, c.target);
     if (i === 0) return html`<a href=${`/m/${module.name}/${row.id}`}>${text || `#${row.id}`}</a>`;
+    // A file of the listed record itself downloads from here; one through a reference is only named.
+    if (c.field?.kind === 'file' && text && !c.path.includes('.')) return html`<${FileLink} module=${module.name} id=${row.id} field=${c.path} handle=${valueAt(row, c.path)} />`;
     const id = c.link ? valueAt(row, c.link.idPath) ?? (c.field?.ref ? valueAt(row, c.path) : undefined) : undefined;
     if (c.link && text && (typeof id === 'number')) return html`<a href=${`/m/${c.link.module}/${id}`} class="ref-link">${text}</a>`;
     return text;

@@ -220,10 +220,10 @@ function FieldRow({ field: f, index, targets, errors, onChange, onRemove }: RowP
     </div>
     <div class="checks">
       ${check('required', t('field.required'), kept && f.original?.['x-inverse'])}
-      ${check('unique', t('field.unique'), f.type === 'many' || kept)}
+      ${check('unique', t('field.unique'), f.type === 'many' || f.type === 'file' || kept)}
       ${check('inList', t('field.inList'), kept)}
       ${check('search', t('field.search'), f.type !== 'string' && f.type !== 'text')}
-      ${check('filter', t('field.filter'), kept)}
+      ${check('filter', t('field.filter'), kept || f.type === 'file')}
       ${f.type === 'ref' && html`<span title=${t('field.scopedHint')}>${check('scoped', t('field.scoped'))}</span>`}
       <span class="spacer"></span>
       ${kept && html`<span class="muted">${t('field.kept')}</span>`}

@@ -8,7 +8,7 @@
 
 export type Json = Record<string, any>;
 
-export const FIELD_TYPES = ['string', 'text', 'number', 'integer', 'boolean', 'date', 'datetime', 'enum', 'ref', 'many'] as const;
+export const FIELD_TYPES = ['string', 'text', 'number', 'integer', 'boolean', 'date', 'datetime', 'enum', 'file', 'ref', 'many'] as const;
 /** `kept`: a kind the designer does not edit (JSON, password, one-to-many): sent as it was. */
 export type FieldType = (typeof FIELD_TYPES)[number] | 'kept';
 
@@ -57,6 +57,7 @@ export function emptyField(): FieldDraft {
 export const emptyModule = (): ModuleDraft => ({ name: '', title: '', zh: '', description: '', fields: [emptyField()], sort: '' });
 
 function typeOf(p: Json): FieldType {
+  if (p['x-type'] === 'file') return 'file';
   if (p['x-inverse'] || p['x-password'] || p.format === 'password') return 'kept';
   if (p.type === 'array') return p['x-ref'] && p.items?.type === 'integer' ? 'many' : 'kept';
   if (p['x-ref']) return 'ref';
@@ -102,7 +103,7 @@ export const splitOptions = (text: string): string[] => text.split(/[,，]/).map
 function propertyOf(f: FieldDraft): Json {
   const base: Json = { ...(f.original ?? {}) };
   if (f.type === 'kept') return base;
-  for (const k of ['type', 'enum', 'x-ref', 'items', 'title', 'x-unique']) delete base[k];
+  for (const k of ['type', 'enum', 'x-ref', 'items', 'title', 'x-unique', 'x-type']) delete base[k];
   const typeChanged = f.original && typeOf(f.original) !== f.type;
   // An e-mail or URL format stays with a text field; any other type sets its own or none.
   if (typeChanged || (f.type !== 'string' && f.type !== 'text')) delete base.format;
@@ -124,9 +125,11 @@ function propertyOf(f: FieldDraft): Json {
       delete base['x-scope'];
       break;
     case 'many': Object.assign(p, { type: 'array', items: { type: 'integer' }, 'x-ref': f.target }); break;
+    // A file is a handle the engine stores (core/files): nothing to size, index or make unique.
+    case 'file': p['x-type'] = 'file'; break;
   }
   if (f.title.trim()) p.title = f.title.trim();
-  if (f.unique) p['x-unique'] = true;
+  if (f.unique && f.type !== 'file') p['x-unique'] = true;
   return { ...p, ...base };
 }
 

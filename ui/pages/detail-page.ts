@@ -12,6 +12,7 @@ import { takeFlash } from '../flash.js';
 import { navigate } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
 import { RecordExplain } from '../designers/record-explain.js';
+import { FileLink } from '../components/file-link.js';
 import { RecordActions } from '../record-actions.js';
 
 export function DetailPage({ session, module: name, id }: { session: Session; module: string; id: number }) {
@@ -66,6 +67,7 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
     const text = formatValue(record[name], f, target);
     const refId = f.ref && record[name] !== null && record[name] !== undefined ? (typeof record[name] === 'object' ? record[name].id : record[name]) : undefined;
     if (!text) return html`<span class="muted">—</span>`;
+    if (f.kind === 'file') return html`<${FileLink} module=${m.name} id=${id} field=${name} handle=${record[name]} size=${true} />`;
     return target && refId !== undefined ? html`<a href=${`/m/${target.name}/${refId}`}>${text}</a>` : text;
   };
   const relatedLists = m.relations.filter((r) => r.kind === 'one-to-many' && r.via && session.meta.has(r.target));

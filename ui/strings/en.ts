@@ -4,6 +4,7 @@ import { VIEWS_EN } from './views.js';
 import { PORTAL_EN } from './portal.js';
 import { REPORTS_EN } from './reports.js';
 import { CRM_EN } from './crm.js';
+import { FILES_EN } from './files.js';
 
 /** The UI's own words in English; every key here must exist in zh.ts too (the compiler checks). */
 export const EN = {
@@ -13,6 +14,7 @@ export const EN = {
   ...PORTAL_EN,
   ...REPORTS_EN,
   ...CRM_EN,
+  ...FILES_EN,
   'app.name': 'Stratum',
   'nav.home': 'Home',
   'nav.modules': 'Modules',

@@ -5,6 +5,7 @@ import { VIEWS_ZH } from './views.js';
 import { PORTAL_ZH } from './portal.js';
 import { REPORTS_ZH } from './reports.js';
 import { CRM_ZH } from './crm.js';
+import { FILES_ZH } from './files.js';
 
 /** The UI's own words in Chinese. */
 export const ZH: Record<UiKey, string> = {
@@ -14,6 +15,7 @@ export const ZH: Record<UiKey, string> = {
   ...PORTAL_ZH,
   ...REPORTS_ZH,
   ...CRM_ZH,
+  ...FILES_ZH,
   'app.name': 'Stratum',
   'nav.home': '首页',
   'nav.modules': '模块',
