@@ -19,7 +19,8 @@ export interface RowProblem {
 }
 
 export function mapHeader(header: readonly string[], m: ModuleMeta): Mapping {
-  const writable = [...m.fields.filter((f) => f.writable), ...m.relations.filter((r) => r.writable)];
+  // A CSV cannot carry a file (an export writes only its name): file columns are ignored and reported.
+  const writable = [...m.fields.filter((f) => f.writable && f.kind !== 'file'), ...m.relations.filter((r) => r.writable)];
   const norm = (s: string) => s.trim().toLowerCase();
   const columns = header.map((h) => {
     const name = norm(h).replace(/\.id$/, '');

@@ -4,7 +4,8 @@
  * through the record that holds them, as whoever may read that record and that field.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type Client, type Reply, type TestApp } from '../support/app.js';
+import { openSecondStratum, startTestApp, type Client, type Reply, type TestApp } from '../support/app.js';
+import { storedDateTime } from '../../core/query/values.js';
 import { describeEachDialect } from '../support/databases.js';
 import { FILES_TABLE } from '../../core/files/files-table.js';
 import { MAX_FILE_BYTES } from '../../core/files/limits.js';
@@ -150,6 +151,36 @@ describeEachDialect('file fields (issue 7.3)', (dialect) => {
     // The handle, as the record holds it: a few dozen bytes, never the file.
     expect(JSON.stringify(history)).toContain(JSON.stringify(handle));
     expect(JSON.stringify(history).length).toBeLessThan(BINARY.length);
+  });
+
+  it('serves a file uploaded through one server process from another: the bytes are in the database, not on a disk', async () => {
+    const second = await openSecondStratum(app);
+    try {
+      const handle = (await upload(users.ann!, form(BINARY, 'shared.bin', 'application/octet-stream'))).body;
+      const record = await ok(users.ann!.post('/api/data/contract', { title: 'two processes', scan: handle }));
+      const elsewhere = await second.client().login('ann', PASSWORD);
+      const res = await second.app.request(`/api/data/contract/${record.id}/files/scan`, { headers: { cookie: elsewhere.cookie } });
+      expect(res.status).toBe(200);
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(BINARY);
+    } finally {
+      await second.stratum.close();
+    }
+  });
+
+  it('deletes uploads that no record took for a day, at the next upload; keeps the ones a record took', async () => {
+    const db = app.stratum.db;
+    const q = (s: string) => db.quote(s);
+    const left = (await upload(users.ann!, form(BINARY))).body;
+    const taken = (await upload(users.ann!, form(BINARY))).body;
+    await ok(users.ann!.post('/api/data/contract', { title: 'kept', scan: taken }));
+    const twoDaysAgo = storedDateTime(new Date(Date.now() - 2 * 24 * 3600 * 1000));
+    await db.update({ sql: `UPDATE ${q(FILES_TABLE)} SET ${q('createdAt')} = $1 WHERE ${q('id')} IN ($2, $3)`, params: [twoDaysAgo, left.id, taken.id] });
+    await upload(users.ann!, form(BINARY));
+    const ids = (await db.all({ sql: `SELECT ${q('id')} AS id FROM ${q(FILES_TABLE)} WHERE ${q('id')} IN ($1, $2)`, params: [left.id, taken.id] })).map((r) => r.id);
+    expect(ids).toEqual([taken.id]);
+    // The swept upload can no longer be attached.
+    const r = expectStatus(await users.ann!.post('/api/data/contract', { title: 'late', scan: left }), 400);
+    expect(r.body.error.details).toMatchObject([{ path: '/scan', code: 'file_unknown' }]);
   });
 
   it('refuses file fields that would be sorted, searched, given a default or made unique', async () => {
