@@ -4,6 +4,8 @@
  * through the record that holds them, as whoever may read that record and that field.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { openSecondStratum, startTestApp, type Client, type Reply, type TestApp } from '../support/app.js';
 import { storedDateTime } from '../../core/query/values.js';
 import { describeEachDialect } from '../support/databases.js';
@@ -181,6 +183,24 @@ describeEachDialect('file fields (issue 7.3)', (dialect) => {
     // The swept upload can no longer be attached.
     const r = expectStatus(await users.ann!.post('/api/data/contract', { title: 'late', scan: left }), 400);
     expect(r.body.error.details).toMatchObject([{ path: '/scan', code: 'file_unknown' }]);
+  });
+
+  it('documents the upload and the download in OpenAPI, and a record with a file matches its schema', async () => {
+    const doc = expectStatus(await users.ann!.get('/api/openapi.json'), 200).body;
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(Object.keys(doc.paths['/api/files'])).toEqual(['post']);
+    expect(doc.paths['/api/data/contract/{id}/files/{field}'].get.parameters[1].schema.enum).toEqual(['scan', 'annex']);
+    // A reader without the file fields has no download path for this module.
+    const limited = expectStatus(await users.titles!.get('/api/openapi.json'), 200).body;
+    expect(limited.paths['/api/data/contract/{id}/files/{field}']).toBeUndefined();
+    const handle = (await upload(users.ann!, form(BINARY))).body;
+    const record = await ok(users.ann!.post('/api/data/contract', { title: 'documented', scan: handle }));
+    const ajv = new Ajv2020.default({ strict: false });
+    ajv.addSchema({ $id: 'https://stratum.test/openapi.json', components: doc.components });
+    const validate = ajv.getSchema('https://stratum.test/openapi.json#/components/schemas/contract')!;
+    expect(validate(record), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...record, scan: { id: 'not-a-file' } })).toBe(false);
   });
 
   it('refuses file fields that would be sorted, searched, given a default or made unique', async () => {

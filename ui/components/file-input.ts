@@ -5,7 +5,7 @@
  */
 import { html } from 'htm/preact';
 import { useRef, useState } from 'preact/hooks';
-import type { FieldMeta } from '../api.js';
+import { StratumError, type FieldMeta } from '../api.js';
 import { fileOfRaw, type Raw } from '../form-values.js';
 import { formatBytes } from '../format.js';
 import { fieldTitle, t } from '../i18n.js';
@@ -43,7 +43,9 @@ export function FileInput({ field: f, value, onChange, id, invalid, describedBy 
       setFresh(uploaded.id);
       onChange(JSON.stringify(uploaded));
     } catch (err) {
-      setProblem(t('file.uploadFailed', { message: err instanceof Error ? err.message : String(err) }));
+      // The server's limit, should it differ from the one the form knows, in the reader's language.
+      if (err instanceof StratumError && err.code === 'file_too_large') setProblem(t('file.tooLarge', { size: formatBytes(file.size), max: formatBytes(f.maxBytes ?? 0) }));
+      else setProblem(t('file.uploadFailed', { message: err instanceof Error ? err.message : String(err) }));
     } finally {
       setUploading(undefined);
     }
