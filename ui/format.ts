@@ -1,6 +1,6 @@
 /** How values look on screen: dates in the reader's time zone, references by their label. */
 import type { FieldMeta, ModuleMeta, Rec } from './api.js';
-import { t } from './i18n.js';
+import { enumTitle, t } from './i18n.js';
 
 /** `2024-03-05T06:30:00.000Z` → `2024-03-05 14:30` in the browser's time zone. */
 export function formatDateTime(iso: string): string {
@@ -32,8 +32,10 @@ export function formatValue(value: unknown, field: FieldMeta | undefined, target
       return formatDateTime(String(value));
     case 'number':
       return typeof value === 'number' ? value.toLocaleString(undefined, { maximumFractionDigits: field.scale ?? 4 }) : String(value);
+    case 'enum':
+      return enumTitle(field, String(value));
     case 'json':
-      return Array.isArray(value) && value.every((v) => typeof v !== 'object') ? value.join(', ') : JSON.stringify(value);
+      return Array.isArray(value) && value.every((v) => typeof v !== 'object') ? value.map((v) => (field.items ? enumTitle(field, String(v)) : String(v))).join(', ') : JSON.stringify(value);
     case 'file':
       return typeof value === 'object' ? String((value as Rec).name ?? '') : String(value);
     default:

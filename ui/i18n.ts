@@ -44,6 +44,14 @@ export const moduleTitle = (m: ModuleMeta): string => pick(m.i18n, m.title);
 
 const SYSTEM_KEYS: Record<string, Key> = { id: 'field.id', createdAt: 'field.createdAt', updatedAt: 'field.updatedAt', createdBy: 'field.createdBy', updatedBy: 'field.updatedBy', version: 'field.version' };
 
+/** An enum value (or an item of an enum list) as it is called on screen: its title in this language, else as stored. */
+export function enumTitle(f: FieldMeta | undefined, value: string): string {
+  const titles = f?.enumTitles;
+  if (!titles) return value;
+  const tags = Object.keys(titles).filter((tag) => tag !== '' && (tag === lang || tag.startsWith(`${lang}-`))).sort();
+  return (tags.length > 0 ? titles[tags[0]!]![value] : undefined) ?? titles['']?.[value] ?? value;
+}
+
 export function fieldTitle(f: FieldMeta | RelationMeta): string {
   if ('system' in f && f.system && SYSTEM_KEYS[f.name]) return t(SYSTEM_KEYS[f.name]!);
   return pick(f.i18n, f.title);

@@ -29,6 +29,12 @@ export interface FieldMeta {
   /** Write-only (a password): never read back, so a form leaves it empty. */
   writeOnly: boolean;
   enum?: readonly string[];
+  /**
+   * What the enum values (or `items`) are called on screen, per language tag, with the default
+   * language under `""`: `{"": {"walk_in": "Walk-in"}, "zh": {"walk_in": "上门"}}`. A value
+   * without a title is shown as it is stored.
+   */
+  enumTitles?: Record<string, Record<string, string>>;
   maxLength?: number;
   minLength?: number;
   pattern?: string;
@@ -127,7 +133,13 @@ function pathReadable(graph: ModuleGraph, access: Access, from: Module, path: st
 function moduleMeta(m: Module, access: Access, actions: Action[], readable: (name: string) => boolean, graph: ModuleGraph): ModuleMeta {
   const writes = actions.includes('create') || actions.includes('update');
   const filterable = access.filterable?.(m);
-  const translations = (m.definition['x-i18n'] ?? {}) as Record<string, { title?: string; properties?: Record<string, string> }>;
+  const translations = (m.definition['x-i18n'] ?? {}) as Record<string, { title?: string; properties?: Record<string, string>; enums?: Record<string, Record<string, string>> }>;
+  const enumTitlesOf = (name: string, own: unknown): { enumTitles?: FieldMeta['enumTitles'] } => {
+    const out: Record<string, Record<string, string>> = {};
+    if (own && typeof own === 'object') out[''] = own as Record<string, string>;
+    for (const [lang, t] of Object.entries(translations)) if (t?.enums?.[name]) out[lang] = t.enums[name]!;
+    return Object.keys(out).length > 0 ? { enumTitles: out } : {};
+  };
   const labelsOf = (name: string, own: unknown): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const [lang, t] of Object.entries(translations)) if (typeof t?.properties?.[name] === 'string') out[lang] = t.properties[name]!;
@@ -140,6 +152,7 @@ function moduleMeta(m: Module, access: Access, actions: Action[], readable: (nam
       writable: writes && access.canWrite(m, f),
       filterable: !f.writeOnly && (filterable === undefined || filterable.has(f.name)),
       i18n: labelsOf(f.name, f.schema['x-i18n']),
+      ...enumTitlesOf(f.name, f.schema['x-enum-titles']),
     }));
   const readableField = new Set(fields.filter((f) => !f.writeOnly).map((f) => f.name));
   const relations = [...m.relations.values()]
@@ -194,7 +207,7 @@ function departmentPathOf(graph: ModuleGraph, access: Access, m: Module, readabl
   return pathReadable(graph, access, m, `${joined}.code`, readable) ? { departmentPath: joined } : {};
 }
 
-function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable: boolean; i18n: Record<string, string> }): FieldMeta {
+function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable: boolean; i18n: Record<string, string>; enumTitles?: FieldMeta['enumTitles'] }): FieldMeta {
   const s = f.schema;
   const items = (s.items ?? {}) as { enum?: unknown; type?: unknown };
   return {
@@ -211,6 +224,7 @@ function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable:
     unique: f.unique || m.uniques.some((u) => u.length === 1 && u[0] === f.name),
     writeOnly: f.writeOnly,
     ...(f.enum ? { enum: f.enum } : {}),
+    ...(access.enumTitles ? { enumTitles: access.enumTitles } : {}),
     ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),
     ...(typeof s.minLength === 'number' ? { minLength: s.minLength } : {}),
     ...(typeof s.pattern === 'string' ? { pattern: s.pattern } : {}),

@@ -14,6 +14,7 @@ import { MODULE_NAME, metaSchema } from './meta-schema.js';
 import { SOFT_DELETE_FIELDS, SYSTEM_FIELDS } from './module.js';
 import { fieldKind } from './build-graph.js';
 import { expandDefinition, fieldTypeNames } from './field-types.js';
+import { enumTitleFindings } from './enum-titles.js';
 
 export interface CheckOptions {
   /** Modules defined elsewhere (definitions or Module objects), so that refs to them resolve. */
@@ -148,7 +149,7 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
       hint: e.instancePath.startsWith('/x-list')
         ? 'x-list accepts columns, search, filters and sort'
         : e.instancePath.startsWith('/x-i18n')
-          ? 'a translation accepts title and properties'
+          ? 'a translation accepts title, properties and enums'
           : 'remove it, or start a keyword of your own with x-',
     };
   }
@@ -330,7 +331,7 @@ class Graph {
       const faulty = shape.some((f) => f.pointer === here || f.pointer.startsWith(here + '/'));
       out.push(...this.propertyFindings(name, field, prop, faulty));
     }
-    out.push(...caseClashes(props), ...ownerFindings(def, props), ...softDeleteFindings(def, props));
+    out.push(...caseClashes(props), ...ownerFindings(def, props), ...softDeleteFindings(def, props), ...enumTitleFindings(def, props));
     out.push(...this.nameListFindings(def, props));
     const self = name ?? 'this module';
     out.push(...this.listFindings(self, def), ...this.scopePathFindings(self, def));

@@ -44,6 +44,8 @@ const specific: Record<string, Schema | boolean> = {
   pattern: { type: 'string', format: 'regex' },
   format: { enum: ['date', 'date-time', 'email', 'uri', 'password'] },
   enum: { type: 'array', items: { type: 'string' }, minItems: 1, uniqueItems: true },
+  // What each enum value is called on screen (`{"walk_in": "Walk-in"}`); translations in x-i18n.<lang>.enums.
+  'x-enum-titles': { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
   minimum: { type: 'number' },
   maximum: { type: 'number' },
   'x-precision': { type: 'integer', minimum: 1, maximum: 38 },
@@ -100,7 +102,7 @@ const property: Schema = {
     required: ['type'],
     properties: { type: { enum: ['string', 'integer', 'number', 'boolean', 'object', 'array'] } },
     allOf: [
-      { if: typeIs('string'), then: variant(pick('maxLength', 'minLength', 'pattern', 'format', 'enum')) },
+      { if: typeIs('string'), then: variant(pick('maxLength', 'minLength', 'pattern', 'format', 'enum', 'x-enum-titles')) },
       {
         if: typeIs('integer'),
         then: variant(pick('minimum', 'maximum', 'x-ref', 'x-on-delete', 'x-scope'), {
@@ -161,6 +163,8 @@ export const metaSchema = {
         properties: {
           title: { type: 'string' },
           properties: { type: 'object', additionalProperties: { type: 'string' } },
+          // Enum values' titles per property: `{"status": {"new": "新线索"}}`.
+          enums: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } },
         },
         additionalProperties: false,
       },

@@ -153,8 +153,8 @@ describe('sales enrollment pages', () => {
     await eventually(() => outcome.locator('[data-created]').count()).toBe(3);
     expect(approvals).toEqual(['POST', 'POST']);
     expect(await page.getByTestId('student-login').innerText()).toBe('The student logs in as qian.duoduo@example.com. The mail with their first password is kept in the outbox for an admin to send.');
-    // The record above follows: approved, with its student.
-    await eventually(() => page.getByTestId('fields').locator('[data-field="status"] dd').innerText()).toBe('approved');
+    // The record above follows: approved (its status by its title), with its student.
+    await eventually(() => page.getByTestId('fields').locator('[data-field="status"] dd').innerText()).toBe('Approved');
     expect(await page.getByTestId('enrollment-actions').getAttribute('data-status')).toBe('approved');
     await ui.screenshot(page, 'sales-enrollment-approved');
 

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import type { FieldMeta, ModuleMeta, RelationMeta } from '../api.js';
 import type { Raw } from '../form-values.js';
-import { fieldTitle, t } from '../i18n.js';
+import { enumTitle, fieldTitle, t } from '../i18n.js';
 import { MultiRefPicker, RefPicker } from './ref-picker.js';
 import { FileInput } from './file-input.js';
 
@@ -37,7 +37,7 @@ export function FieldInput({ field: f, value, onChange, error, meta, editing }: 
       case 'enum':
         return html`<select value=${value ?? ''} onChange=${text} ...${aria}>
           <option value="">${f.required ? t('form.choose') : t('form.none')}</option>
-          ${f.enum!.map((v) => html`<option value=${v}>${v}</option>`)}
+          ${f.enum!.map((v) => html`<option value=${v}>${enumTitle(f, v)}</option>`)}
         </select>`;
       case 'text':
         return html`<textarea rows="4" value=${value ?? ''} onInput=${text} ...${aria}></textarea>`;
@@ -54,7 +54,7 @@ export function FieldInput({ field: f, value, onChange, error, meta, editing }: 
         if (f.items) {
           const chosen = Array.isArray(value) ? (value as string[]) : [];
           return html`<div class="checks" role="group" aria-labelledby=${`${id}-label`} id=${id}>${f.items.map((item) => html`<label class="check-label">
-            <input type="checkbox" checked=${chosen.includes(item)} onChange=${(e: Event) => onChange((e.target as HTMLInputElement).checked ? [...chosen, item] : chosen.filter((c) => c !== item))} /> ${item}</label>`)}</div>`;
+            <input type="checkbox" checked=${chosen.includes(item)} onChange=${(e: Event) => onChange((e.target as HTMLInputElement).checked ? [...chosen, item] : chosen.filter((c) => c !== item))} /> ${enumTitle(f, item)}</label>`)}</div>`;
         }
         if (f.stringList) return html`<input type="text" value=${value ?? ''} onInput=${text} placeholder=${t('form.commaList')} ...${aria} />`;
         return html`<textarea rows="4" class="mono" value=${value ?? ''} onInput=${text} placeholder=${t('form.json')} ...${aria}></textarea>`;

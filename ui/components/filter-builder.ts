@@ -10,7 +10,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import type { FieldMeta, ModuleMeta, Rec, RelationMeta } from '../api.js';
 import { fieldOf } from '../api.js';
-import { fieldTitle, t } from '../i18n.js';
+import { enumTitle, fieldTitle, t } from '../i18n.js';
 import { RefPicker } from './ref-picker.js';
 
 export interface FilterRow {
@@ -167,7 +167,7 @@ export function FilterBuilder({ module, meta, rows: applied, onApply }: Props) {
           <option value="">${t('filter.any')}</option>
           ${f.kind === 'boolean'
             ? html`<option value="true">${t('filter.yes')}</option><option value="false">${t('filter.no')}</option>`
-            : (f.enum ?? []).map((v) => html`<option value=${v}>${v}</option>`)}
+            : (f.enum ?? []).map((v) => html`<option value=${v}>${enumTitle(f, v)}</option>`)}
         </select>`;
       case 'range': {
         const type = f.kind === 'date' || f.kind === 'datetime' ? 'date' : 'number';

@@ -1,9 +1,9 @@
 /** `/reports/sales` (S-6): the sales manager's monthly report, scoped by the viewer's rules (V-6). */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, type Rec } from '../api.js';
+import { api, messageOf, type FieldMeta, type Rec } from '../api.js';
 import { Alert, Breadcrumbs, Loading } from '../components/feedback.js';
-import { t } from '../i18n.js';
+import { enumTitle, t } from '../i18n.js';
 import { navigate, withQuery, type Location } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
 import { ChartCanvas } from './chart-canvas.js';
@@ -78,7 +78,7 @@ export function SalesReportPage({ session, location }: { session: Session; locat
     ${error && html`<${Alert}>${error}</${Alert}>`}
     ${!report && !error ? html`<${Loading} />` : report && html`<div class="report-grid">
       <${SalesSection} report=${report} />
-      <${SourcesSection} report=${report} />
+      <${SourcesSection} report=${report} source=${session.meta.get('customer')?.fields.find((f) => f.name === 'source')} />
       <${ConversionSection} report=${report} />
       <${ClassesSection} report=${report} />
     </div>`}`;
@@ -110,8 +110,8 @@ function SalesSection({ report }: { report: SalesReport }) {
   </${Section}>`;
 }
 
-function SourcesSection({ report }: { report: SalesReport }) {
-  const label = (s: string | null) => s ?? t('chart.none');
+function SourcesSection({ report, source }: { report: SalesReport; source: FieldMeta | undefined }) {
+  const label = (s: string | null) => (s === null ? t('chart.none') : enumTitle(source, s));
   return html`<${Section} title=${t('report.sources')} testid="report-sources">
     ${report.sources.length === 0 ? html`<p class="muted">${t('report.noData')}</p>` : html`
       <${ChartCanvas} kind="pie" labels=${report.sources.map((s) => label(s.source))} title=${t('report.sources')}
