@@ -70,6 +70,26 @@ describeEachDialect('every route is classified, and every data route is scoped',
 
   const visibleVisits = () => visits.filter((v) => v.dept === '001002');
 
+  /** File fields (core/files): a module whose records hold a file and reach the department through salesman. */
+  const withDossier = async (probe: (writer: number) => Promise<void>) => {
+    await ok(admin.post('/api/modules', { $id: 'dossier', type: 'object', properties: { salesman: { type: 'integer', 'x-ref': 'salesman' }, scan: { 'x-type': 'file' } } }));
+    const writer = (await ok(admin.get(`/api/data/role?${filterParam({ name: 'writer' })}`), 200)).data[0].id;
+    const perm = await ok(admin.post('/api/data/permission', { role: writer, module: 'dossier', actions: ['read', 'create', 'update'] }));
+    try {
+      await probe(writer);
+    } finally {
+      expectStatus(await admin.delete(`/api/data/permission/${perm.id}`), 204);
+      expectStatus(await admin.delete('/api/modules/dossier'), 204);
+    }
+  };
+  const upload = async (client: Client, text: string) => {
+    const body = new FormData();
+    body.append('file', new File([text], 'note.txt', { type: 'text/plain' }));
+    const headers: Record<string, string> = client.bearer ? { authorization: `Bearer ${client.bearer}` } : { cookie: client.cookie };
+    const res = await app.app.request('/api/files', { method: 'POST', headers, body });
+    return { status: res.status, body: await res.json() };
+  };
+
   /** Each probe proves the route answers sales_001002 only with what they may see (or refuses). */
   const probes: Record<string, (() => Promise<void>) | null> = {
     // Middleware: stratum in context, body limit, login required under /api, admin only under /api/modules.
@@ -351,6 +371,24 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expectStatus(await admin.delete(`/api/data/permission/${perm.id}`), 204);
       expectStatus(await admin.delete('/api/modules/memo'), 204);
     },
+
+    // File fields (test/files/): a file is read only through its record, with the record's visibility.
+    [`GET /api/data/:module/${ID}/files/:field`]: () => withDossier(async () => {
+      const handle = (await upload(admin, 'the file of every dossier')).body;
+      const theirs = await ok(admin.post('/api/data/dossier', { salesman: foreign.salesman(), scan: handle }));
+      const own = await ok(admin.post('/api/data/dossier', { salesman: mine.salesmen()[0], scan: handle }));
+      expectStatus(await s2.get(`/api/data/dossier/${theirs.id}/files/scan`), 404);
+      expect(expectStatus(await s2.get(`/api/data/dossier/${own.id}/files/scan`), 200).body).toBe('the file of every dossier');
+    }),
+    // An upload is the uploader's own: it is attached only by them, and served by no route of its own.
+    'POST /api/files': () => withDossier(async () => {
+      const theirs = (await upload(admin, 'admin upload')).body;
+      const mineFile = expectStatus(await upload(s2, 'my upload'), 201).body;
+      const refused = expectStatus(await s2.post('/api/data/dossier', { salesman: mine.salesmen()[0], scan: theirs }), 400);
+      expect(refused.body.error.details).toMatchObject([{ path: '/scan', code: 'file_unknown' }]);
+      expect((await ok(s2.post('/api/data/dossier', { salesman: mine.salesmen()[0], scan: mineFile }))).scan).toEqual(mineFile);
+      expectStatus(await s2.get(`/api/files/${theirs.id}`), 404);
+    }),
 
     // Audit history (test/history/): a record's history and revert have the record's own visibility.
     [`GET /api/data/:module/${ID}/history`]: async () => {
