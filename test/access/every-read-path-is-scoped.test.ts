@@ -87,7 +87,7 @@ describeEachDialect('every route is classified, and every data route is scoped',
     body.append('file', new File([text], 'note.txt', { type: 'text/plain' }));
     const headers: Record<string, string> = client.bearer ? { authorization: `Bearer ${client.bearer}` } : { cookie: client.cookie };
     const res = await app.app.request('/api/files', { method: 'POST', headers, body });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: await res.json(), headers: res.headers };
   };
 
   /** Each probe proves the route answers sales_001002 only with what they may see (or refuses). */
