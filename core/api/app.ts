@@ -33,7 +33,10 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
     },
   });
   // A file upload has its own limit: 2 MiB of file plus its multipart framing (core/files/limits.ts).
-  app.use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH ? next() : apiBodyLimit(c, next)));
+  // A GET or HEAD has no body to limit, and asking for it would make @hono/node-server build a
+  // whole fetch Request (with an AbortController) per request (issue 4, Q4 profile).
+  const bodyless = (method: string) => method === 'GET' || method === 'HEAD';
+  app.use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH || bodyless(c.req.method) ? next() : apiBodyLimit(c, next)));
   app.use('/api/*', async (c, next) => {
     const path = c.req.path;
     if (path === '/api/auth/login' || path === '/api/auth/logout' || isPublicDocsPath(path)) return next();
