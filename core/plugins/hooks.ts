@@ -53,7 +53,7 @@ export class PluginHooks implements WriteHooks {
         body = payloadOf(await this.run(plugin, module, 'beforeCreate', () => fn(body, this.context(plugin, bound, module))), body);
       }
       const written = await write(bound, changedOrSent(sent, filled, body));
-      const record = await wholeRecord(bound, module, written.id);
+      const record = await writtenWhole(bound, module, written);
       await this.runAll(bound, module, 'afterCreate', record);
       this.queue(tx, ctx, module, 'afterCreateCommit', record);
       return written;
@@ -75,7 +75,7 @@ export class PluginHooks implements WriteHooks {
         patch = payloadOf(await this.run(plugin, module, 'beforeUpdate', () => fn(change, this.context(plugin, bound, module))), change.patch);
       }
       const written = await write(bound, version === undefined ? patch : { ...patch, version });
-      const after = await wholeRecord(bound, module, id);
+      const after = await writtenWhole(bound, module, written);
       const event = { id, before, after, changes: changes(module, before, after) };
       await this.runAll(bound, module, 'afterUpdate', event);
       this.queue(tx, ctx, module, 'afterUpdateCommit', event);
@@ -163,6 +163,16 @@ async function beforeWrite(bound: DataContext, module: Module, id: number): Prom
 /** Hooks see records whole, whatever the caller may read of them: an audit needs every field. */
 function wholeRecord(bound: DataContext, module: Module, id: number): Promise<StoredRecord> {
   return getRecord(systemView(bound), module, id);
+}
+
+/**
+ * The record just written, whole. The engine's reply was read inside the write's transaction
+ * as the caller reads it; when the caller may read every field, that is the whole record and a
+ * second read would only repeat it (issue 4, Q5). A copy: hooks must not change the reply.
+ */
+async function writtenWhole(bound: DataContext, module: Module, written: Written): Promise<StoredRecord> {
+  const readsAll = [...module.fields.values()].every((f) => f.internal || f.writeOnly || bound.access.canRead(module, f));
+  return written.record && readsAll ? structuredClone(written.record) : wholeRecord(bound, module, written.id);
 }
 
 /** What a before hook left: its return value, or the payload it changed in place. */
