@@ -253,8 +253,8 @@ function at(root: unknown, ptr: string): unknown {
 
 function describeKind(prop: unknown): string {
   if (!isObj(prop)) return 'this';
-  if (prop['x-type'] === 'json' || prop.type === 'object') return 'a json';
   if (prop['x-type'] === 'file') return 'a file';
+  if (prop['x-type'] === 'json' || prop.type === 'object') return 'a json';
   if (prop.type === 'array') {
     return typeof prop['x-ref'] === 'string'
       ? 'a many-to-many'
