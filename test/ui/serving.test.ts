@@ -4,6 +4,7 @@
  * can be cached for good; no session needed, and no data in any of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../support/app.js';
 
 describe('serving the admin UI', () => {
@@ -41,6 +42,21 @@ describe('serving the admin UI', () => {
     expect(String(css.body)).toContain('.records');
     // Without the current version, the browser must ask again.
     expect((await app.client().get('/ui/app.js?v=000000000000')).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('sends the bundle gzipped to a browser that accepts it, the same bytes once unzipped', async () => {
+    const plain = String((await app.client().get('/ui/app.js')).body);
+    for (const kind of ['js', 'css']) {
+      const res = await app.app.request(`/ui/app.${kind}`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      expect(res.headers.get('vary')).toBe('Accept-Encoding');
+      const zipped = Buffer.from(await res.arrayBuffer());
+      const text = gunzipSync(zipped).toString('utf8');
+      if (kind === 'js') {
+        expect(text).toBe(plain);
+        expect(zipped.length).toBeLessThan(plain.length / 2);
+      } else expect(text).toContain('.records');
+    }
   });
 
   it('other paths stay 404 in the API error shape', async () => {
