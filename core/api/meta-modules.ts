@@ -91,7 +91,8 @@ export interface ModuleMeta {
 }
 
 const UNSORTABLE: ReadonlySet<FieldKind> = new Set(['text', 'json', 'file', 'password']);
-const NAMING: ReadonlySet<FieldKind> = new Set(['string', 'enum']);
+// Not an enum: a status names no record (an enrollment titled "submitted"); without text, `#id` does.
+const NAMING: ReadonlySet<FieldKind> = new Set(['string']);
 /** Fields that name a record better than whatever column comes first (a user's name, not their login). */
 const NAME_FIELDS = ['name', 'title'];
 

@@ -74,8 +74,10 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
 
   return html`<${Breadcrumbs} items=${crumbs} />
     <div class="page-head">
-      <h1>${label}</h1>
-      <span class="muted">${title} #${record.id}</span>
+      ${m.label === 'id'
+        ? html`<h1>${title} #${record.id}</h1>`
+        : html`<h1>${label}</h1>
+          <span class="muted">${title} #${record.id}</span>`}
       <span class="spacer"></span>
       ${m.actions.includes('update') && html`<a class="button button-primary" href=${`/m/${m.name}/${id}/edit`}>${t('detail.edit')}</a>`}
       ${m.actions.includes('delete') && (confirming
