@@ -45,6 +45,8 @@ export interface FieldMeta {
   default?: unknown;
   /** A reference: the target module. */
   ref?: string;
+  /** The text names a module (`"x-names": "module"`, as permission.module): a form offers the modules. */
+  namesModule?: boolean;
   /** A JSON array of enum values (`permission.actions`): its allowed items. */
   items?: readonly string[];
   /** A JSON array of strings (`permission.readFields`): edited as a comma list. */
@@ -235,6 +237,7 @@ function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable:
     ...(f.kind === 'number' && f.scale !== undefined ? { scale: f.scale } : {}),
     ...(f.default !== undefined ? { default: f.default } : {}),
     ...(f.ref ? { ref: f.ref } : {}),
+    ...(s['x-names'] === 'module' ? { namesModule: true } : {}),
     ...(Array.isArray(items.enum) ? { items: items.enum.map(String) } : {}),
     ...(f.kind === 'json' && s.type === 'array' && items.type === 'string' && !Array.isArray(items.enum) ? { stringList: true } : {}),
     ...(f.kind === 'file' ? { maxBytes: MAX_FILE_BYTES } : {}),

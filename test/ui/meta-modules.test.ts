@@ -102,5 +102,8 @@ describeEachDialect('GET /api/meta/modules', (dialect) => {
     expect(permission.get('actions')).toMatchObject({ kind: 'json', items: ['read', 'create', 'update', 'delete'] });
     expect(permission.get('readFields')).toMatchObject({ kind: 'json', stringList: true });
     expect(permission.get('actions').stringList).toBeUndefined();
+    // A permission's module is a module name: the form offers the modules (x-names).
+    expect(permission.get('module').namesModule).toBe(true);
+    expect(permission.get('readFields').namesModule).toBeUndefined();
   });
 });

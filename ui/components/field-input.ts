@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import type { FieldMeta, ModuleMeta, RelationMeta } from '../api.js';
 import type { Raw } from '../form-values.js';
-import { enumTitle, fieldTitle, t } from '../i18n.js';
+import { enumTitle, fieldTitle, moduleTitle, t } from '../i18n.js';
 import { MultiRefPicker, RefPicker } from './ref-picker.js';
 import { FileInput } from './file-input.js';
 
@@ -28,6 +28,15 @@ export function FieldInput({ field: f, value, onChange, error, meta, editing }: 
       const target = f.ref ? meta.get(f.ref) : undefined;
       if (target) return html`<${RefPicker} target=${target} value=${typeof value === 'number' ? value : null} onChange=${onChange} id=${id} invalid=${!!error} describedBy=${aria['aria-describedby']} />`;
       return html`<input type="number" step="1" min="1" value=${value ?? ''} onInput=${(e: Event) => { const v = (e.target as HTMLInputElement).value; onChange(v === '' ? null : Number(v)); }} ...${aria} />`;
+    }
+    if (f.namesModule) {
+      // The modules the caller can see, by title; a stored name they cannot see stays choosable.
+      const known = [...meta.values()].map((m) => ({ name: m.name, title: moduleTitle(m) })).sort((a, b) => a.title.localeCompare(b.title));
+      const current = typeof value === 'string' && value !== '' && !meta.has(value) ? [{ name: value, title: value }] : [];
+      return html`<select value=${value ?? ''} onChange=${text} ...${aria}>
+        <option value="">${t('form.choose')}</option>
+        ${[...current, ...known].map((m) => html`<option value=${m.name}>${m.title === m.name ? m.name : `${m.title} (${m.name})`}</option>`)}
+      </select>`;
     }
     switch (f.kind) {
       case 'file':
