@@ -299,7 +299,7 @@ describe('parseList', () => {
       ['/fields', 'followups: only many-to-many relations of the module itself can be listed in fields'],
       ['/fields', 'nosuch: customer has no readable field "nosuch"'],
       ['/sort', 'nosuch: customer has no readable field "nosuch"'],
-      ['/sort', '-note: long text and JSON fields cannot be sorted'],
+      ['/sort', '-note: long text, JSON and file fields cannot be sorted'],
       ['/page', 'must be a whole number of at least 1'],
       ['/pageSize', 'must be at most 500'],
     ]);
@@ -366,7 +366,7 @@ describe('parseAggregate', () => {
       ['/groupBy', 'month(number): date buckets apply to date and date-time fields'],
       ['/groupBy', 'nosuch: order has no readable field "nosuch"'],
       ['/groupBy', 'customer.nosuch: customer has no readable field "nosuch"'],
-      ['/groupBy', 'customer.note: long text and JSON fields cannot be grouped'],
+      ['/groupBy', 'customer.note: long text, JSON and file fields cannot be grouped'],
       ['/metrics', 'sum(number): sum needs a number field'],
       ['/metrics', 'count() takes no field; use countDistinct(field)'],
       ['/metrics', 'count() takes no field; use countDistinct(field)'],
