@@ -18,15 +18,17 @@ export interface FileHandle {
 
 export const FILE_ID = '^[0-9a-f]{32}$';
 
+const HANDLE_PROPERTIES = {
+  id: { type: 'string', pattern: FILE_ID },
+  name: { type: 'string' },
+  type: { type: 'string' },
+  size: { type: 'integer', minimum: 0 },
+};
+
 /** What a create or update may send: the handle `POST /api/files` answered (only its id counts). */
 export const FILE_HANDLE_INPUT: JsonSchema = {
   type: 'object',
-  properties: {
-    id: { type: 'string', pattern: FILE_ID },
-    name: { type: 'string' },
-    type: { type: 'string' },
-    size: { type: 'integer', minimum: 0 },
-  },
+  properties: HANDLE_PROPERTIES,
   required: ['id'],
   additionalProperties: false,
 };
@@ -34,12 +36,7 @@ export const FILE_HANDLE_INPUT: JsonSchema = {
 /** What a read returns. */
 export const FILE_HANDLE_OUTPUT: JsonSchema = {
   type: 'object',
-  properties: {
-    id: { type: 'string', pattern: FILE_ID },
-    name: { type: 'string' },
-    type: { type: 'string' },
-    size: { type: 'integer', minimum: 0 },
-  },
+  properties: HANDLE_PROPERTIES,
   required: ['id', 'name', 'type', 'size'],
   additionalProperties: false,
   description: 'a file: download it from GET /api/data/<module>/<id>/files/<field>',

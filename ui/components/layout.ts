@@ -2,7 +2,8 @@
 import { html } from 'htm/preact';
 import type { ComponentChildren } from 'preact';
 import type { ModuleMeta } from '../api.js';
-import { currentLang, LANGS, moduleTitle, t, type Lang } from '../i18n.js';
+import { currentLang, moduleTitle, t, type Lang } from '../i18n.js';
+import { LanguageSelect } from './language-select.js';
 import type { Session } from '../session.js';
 import { DESIGNER_LINKS } from '../designers/routes.js';
 import { ReportsMenu } from '../reports/routes.js';
@@ -27,12 +28,7 @@ export function Layout({ session, path, onLang, onLogout, children }: Props) {
     <header class="topbar">
       <a class="brand" href="/">${t('app.name')}</a>
       <div class="topbar-end">
-        <label class="lang">
-          <span class="sr-only">${t('nav.language')}</span>
-          <select value=${currentLang()} onChange=${(e: Event) => onLang((e.target as HTMLSelectElement).value as Lang)} aria-label=${t('nav.language')} data-testid="lang">
-            ${LANGS.map((l) => html`<option value=${l.code}>${l.name}</option>`)}
-          </select>
-        </label>
+        <${LanguageSelect} onLang=${onLang} />
         <span class="user" data-testid="user">${session.me.name ?? session.me.username}</span>
         <button type="button" class="button button-quiet" onClick=${onLogout}>${t('nav.logout')}</button>
       </div>
