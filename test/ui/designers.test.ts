@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, eventually, ok, rowIds, startUi, type UiHarness } from './browser.js';
 import { buildWorld, customerDef, followupDef, PASSWORD, regionDef, tagDef, type World } from './crm-world.js';
 import { definitionOf, draftOf } from '../../ui/designers/module-draft.js';
+import { ticketDef } from '../support/ticket-def.js';
 
 describe('module designer: definition ⇄ draft', () => {
   it('a module opened and applied unchanged is sent back as it was stored', () => {
     const labelledOnProperty = { $id: 'note', title: 'Note', type: 'object', properties: { body: { type: 'string', title: 'Body', 'x-i18n': { zh: '内容' } }, secret: { type: 'string', maxLength: 20, format: 'password' } } };
-    for (const def of [customerDef, followupDef, regionDef, tagDef, labelledOnProperty]) expect(definitionOf(draftOf(def))).toEqual(def);
+    for (const def of [customerDef, followupDef, regionDef, tagDef, labelledOnProperty, ticketDef]) expect(definitionOf(draftOf(def))).toEqual(def);
     // And every module the project ships: the demo CRM's and the engine's own.
     const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..');
     for (const dir of ['metadata/crm', 'core/system-modules']) {
@@ -25,6 +26,24 @@ describe('module designer: definition ⇄ draft', () => {
         expect(definitionOf(draftOf(def)), `${dir}/${file}`).toEqual(def);
       }
     }
+  });
+
+  it('titles of choices, in English and Chinese, are typed in the choices\' order and become x-enum-titles and x-i18n.zh.enums', () => {
+    const draft = draftOf(ticketDef);
+    const status = draft.fields.find((f) => f.name === 'status')!;
+    expect([status.options, status.optionTitles, status.optionZh]).toEqual(['open, in_progress, done', 'Open, In progress, ', '待处理, 处理中, 已完成']);
+    status.options = 'open, in_progress, done, cancelled';
+    status.optionTitles = 'Open, In progress, Done, cancelled';
+    status.optionZh = '待处理，处理中，已完成，已取消';
+    const def = definitionOf(draft);
+    // A title equal to its value says nothing; a full-width comma separates as well.
+    expect(def.properties.status['x-enum-titles']).toEqual({ open: 'Open', in_progress: 'In progress', done: 'Done' });
+    expect(def['x-i18n'].zh.enums).toEqual({ status: { open: '待处理', in_progress: '处理中', done: '已完成', cancelled: '已取消' }, channels: { phone: '电话' } });
+    status.optionTitles = '';
+    status.optionZh = '';
+    const bare = definitionOf(draft);
+    expect(bare.properties.status['x-enum-titles']).toBeUndefined();
+    expect(bare['x-i18n'].zh.enums).toEqual({ channels: { phone: '电话' } });
   });
 
   it('an edited Chinese label stays where it was written; a removed field leaves the list settings', () => {

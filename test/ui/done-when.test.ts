@@ -85,6 +85,8 @@ describe('issue 7 done-when: a module, records and a rule made in the browser ch
     await stage.getByLabel('Label', { exact: true }).fill('Stage');
     await stage.getByLabel('Type').selectOption('enum');
     await stage.getByLabel('Choices (comma separated)').fill('open, won, lost');
+    await stage.getByLabel('How the choices read (same order; empty: as typed)').fill('Open, Won, Lost');
+    await stage.getByLabel('Chinese for the choices (same order)').fill('跟进中, 赢单, 输单');
     await stage.getByLabel('Offered as filter').check();
     await admin.getByRole('button', { name: '+ Add a field' }).click();
     const amount = admin.getByTestId('field-row').last();
@@ -151,6 +153,11 @@ describe('issue 7 done-when: a module, records and a rule made in the browser ch
     expect(after.ids).toEqual(['Python course for ACME', 'Python course for Hooli'].map(idOf));
     expect(after.all).toBe(2);
     expect(after.chart).toEqual({ won: 2 });
+    // The choice reads as the admin titled it, in each language.
+    expect(await sam.getByTestId('chart-table').locator('tbody td').first().innerText()).toBe('Won');
+    await sam.getByTestId('lang').selectOption('zh');
+    await eventually(() => sam.getByTestId('chart-table').locator('tbody td').first().innerText()).toBe('赢单');
+    await sam.getByTestId('lang').selectOption('en');
     await ui.screenshot(sam, 'done-when-sales-chart-after');
     await sam.goto('/m/deal?sort=title');
     await eventually(() => rowIds(sam).then((ids) => ids.length)).toBe(2);

@@ -181,7 +181,7 @@ function FieldRow({ field: f, index, targets, errors, onChange, onRemove }: RowP
   const id = (part: string) => `f${f.key}-${part}`;
   const existing = !!f.original;
   const kept = f.type === 'kept';
-  const text = (key: 'name' | 'title' | 'zh' | 'options') => (e: Event) => onChange({ [key]: (e.target as HTMLInputElement).value });
+  const text = (key: 'name' | 'title' | 'zh' | 'options' | 'optionTitles' | 'optionZh') => (e: Event) => onChange({ [key]: (e.target as HTMLInputElement).value });
   const check = (key: 'required' | 'unique' | 'inList' | 'search' | 'filter' | 'scoped', label: string, disabled = false) => html`<label class="check-label">
     <input type="checkbox" checked=${f[key]} disabled=${disabled} onChange=${(e: Event) => onChange({ [key]: (e.target as HTMLInputElement).checked })} /> ${label}</label>`;
   return html`<fieldset class=${`field-row${errors ? ' has-error' : ''}`} data-testid="field-row" data-field=${f.name.trim()}>
@@ -209,6 +209,14 @@ function FieldRow({ field: f, index, targets, errors, onChange, onRemove }: RowP
       ${f.type === 'enum' && html`<div class="field field-wide">
         <label class="label" for=${id('options')}>${t('field.options')}</label>
         <input id=${id('options')} value=${f.options} onInput=${text('options')} placeholder="gold, silver, bronze" />
+      </div>
+      <div class="field field-wide">
+        <label class="label" for=${id('option-titles')}>${t('field.optionTitles')}</label>
+        <input id=${id('option-titles')} value=${f.optionTitles} onInput=${text('optionTitles')} placeholder="Gold, Silver, Bronze" />
+      </div>
+      <div class="field field-wide">
+        <label class="label" for=${id('option-zh')}>${t('field.optionZh')}</label>
+        <input id=${id('option-zh')} lang="zh" value=${f.optionZh} onInput=${text('optionZh')} placeholder="金牌, 银牌, 铜牌" />
       </div>`}
       ${NEEDS_TARGET.has(f.type) && html`<div class="field">
         <label class="label" for=${id('target')}>${t('field.target')}</label>

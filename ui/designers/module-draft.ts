@@ -23,6 +23,9 @@ export interface FieldDraft {
   unique: boolean;
   /** Choice list: the choices, comma separated as typed. */
   options: string;
+  /** Choice list: what each choice is called on screen, and in Chinese, comma separated in the choices' order (x-enum-titles). */
+  optionTitles: string;
+  optionZh: string;
   /** Reference and many-to-many: the target module. */
   target: string;
   inList: boolean;
@@ -51,7 +54,7 @@ const TEXT_LENGTH = 200;
 let nextKey = 1;
 
 export function emptyField(): FieldDraft {
-  return { key: nextKey++, name: '', title: '', zh: '', type: 'string', required: false, unique: false, options: '', target: '', inList: true, search: false, filter: false, scoped: true };
+  return { key: nextKey++, name: '', title: '', zh: '', type: 'string', required: false, unique: false, options: '', optionTitles: '', optionZh: '', target: '', inList: true, search: false, filter: false, scoped: true };
 }
 
 export const emptyModule = (): ModuleDraft => ({ name: '', title: '', zh: '', description: '', fields: [emptyField()], sort: '' });
@@ -87,6 +90,8 @@ export function draftOf(def: Json): ModuleDraft {
     required: required.has(name),
     unique: p['x-unique'] === true,
     options: Array.isArray(p.enum) ? p.enum.join(', ') : '',
+    optionTitles: titlesText(p.enum, p['x-enum-titles']),
+    optionZh: titlesText(p.enum, zhModule.enums?.[name]),
     target: p['x-ref'] ?? '',
     inList: (list.columns ?? []).includes(name),
     search: (list.search ?? []).includes(name),
@@ -99,11 +104,28 @@ export function draftOf(def: Json): ModuleDraft {
 
 export const splitOptions = (text: string): string[] => text.split(/[,，]/).map((s) => s.trim()).filter((s) => s !== '');
 
+/** Titles in the choices' order, comma separated; a choice without one leaves its place empty. */
+function titlesText(values: unknown, titles: Json | undefined): string {
+  if (!Array.isArray(values) || !titles) return '';
+  const list = values.map((v) => String(titles[String(v)] ?? ''));
+  return list.some((x) => x !== '') ? list.join(', ') : '';
+}
+
+/** The typed titles as `{value: title}`, by position; an empty place or a title equal to its value says nothing. */
+function titlesOf(values: readonly string[], text: string): Json | undefined {
+  const typed = text.split(/[,，]/).map((x) => x.trim());
+  const out: Json = {};
+  values.forEach((v, i) => {
+    if (typed[i] && typed[i] !== v) out[v] = typed[i];
+  });
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** The property's schema for its type; keywords of the other types are dropped, the rest kept. */
 function propertyOf(f: FieldDraft): Json {
   const base: Json = { ...(f.original ?? {}) };
   if (f.type === 'kept') return base;
-  for (const k of ['type', 'enum', 'x-ref', 'items', 'title', 'x-unique', 'x-type']) delete base[k];
+  for (const k of ['type', 'enum', 'x-enum-titles', 'x-ref', 'items', 'title', 'x-unique', 'x-type']) delete base[k];
   const typeChanged = f.original && typeOf(f.original) !== f.type;
   // An e-mail or URL format stays with a text field; any other type sets its own or none.
   if (typeChanged || (f.type !== 'string' && f.type !== 'text')) delete base.format;
@@ -117,7 +139,13 @@ function propertyOf(f: FieldDraft): Json {
     case 'boolean': p.type = 'boolean'; break;
     case 'date': Object.assign(p, { type: 'string', format: 'date' }); break;
     case 'datetime': Object.assign(p, { type: 'string', format: 'date-time' }); break;
-    case 'enum': Object.assign(p, { type: 'string', enum: splitOptions(f.options) }); break;
+    case 'enum': {
+      const values = splitOptions(f.options);
+      Object.assign(p, { type: 'string', enum: values });
+      const titles = titlesOf(values, f.optionTitles);
+      if (titles) p['x-enum-titles'] = titles;
+      break;
+    }
     case 'ref':
       Object.assign(p, { type: 'integer', 'x-ref': f.target });
       if (!f.scoped) p['x-scope'] = false;
@@ -171,11 +199,24 @@ export function definitionOf(d: ModuleDraft): Json {
     else delete zhProps[name];
   }
   for (const n of Object.keys(zhProps)) if (!properties[n]) delete zhProps[n];
+  // Chinese titles of choices live with the module's translations (x-i18n.zh.enums).
+  // A kept field's titles (an enum list such as permission.actions) stay as they were.
+  const zhEnums: Json = {};
+  for (const [n, titles] of Object.entries<Json>(original['x-i18n']?.zh?.enums ?? {})) {
+    if (properties[n] && byName(n)?.type !== 'enum') zhEnums[n] = titles;
+  }
+  for (const f of fields) {
+    const values = properties[f.name.trim()].enum;
+    const titles = f.type === 'enum' && Array.isArray(values) ? titlesOf(values, f.optionZh) : undefined;
+    if (titles) zhEnums[f.name.trim()] = titles;
+  }
   const zh: Json = { ...(original['x-i18n']?.zh ?? {}) };
   if (d.zh.trim()) zh.title = d.zh.trim();
   else delete zh.title;
   if (Object.keys(zhProps).length > 0) zh.properties = zhProps;
   else delete zh.properties;
+  if (Object.keys(zhEnums).length > 0) zh.enums = zhEnums;
+  else delete zh.enums;
   const i18n: Json = { ...(original['x-i18n'] ?? {}) };
   if (Object.keys(zh).length > 0) i18n.zh = zh;
   else delete i18n.zh;
@@ -213,7 +254,7 @@ export function errorTarget(pointer: string): { field: string } | { module: 'nam
   if (parts[0] === 'properties' && parts[1]) return { field: parts[1] };
   if (parts[0] === '$id') return { module: 'name' };
   if (parts[0] === 'title') return { module: 'title' };
-  if (parts[0] === 'x-i18n') return parts[2] === 'properties' && parts[3] ? { field: parts[3] } : { module: 'zh' };
+  if (parts[0] === 'x-i18n') return (parts[2] === 'properties' || parts[2] === 'enums') && parts[3] ? { field: parts[3] } : { module: 'zh' };
   if (parts[0] === 'x-list') return { module: 'list' };
   return undefined;
 }

@@ -5,7 +5,7 @@ import { messageOf, type FieldMeta, type ModuleMeta, type Rec } from '../api.js'
 import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
 import { parseRows, rowsToFilter } from '../components/filter-builder.js';
 import { formatValue, recordLabel } from '../format.js';
-import { fieldTitle, moduleTitle, t } from '../i18n.js';
+import { currentLang, fieldTitle, moduleTitle, t } from '../i18n.js';
 import { navigate, withQuery, type Location } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
 import { ChartCanvas } from './chart-canvas.js';
@@ -45,7 +45,8 @@ function ModuleChart({ session, m, location }: { session: Session; m: ModuleMeta
     return () => {
       live = false;
     };
-  }, [m.name, groupBy.join(','), metric, JSON.stringify(filter ?? null)]);
+    // The language too: the points carry their labels (enum titles, `none`) in it.
+  }, [m.name, groupBy.join(','), metric, JSON.stringify(filter ?? null), currentLang()]);
 
   const title = moduleTitle(m);
   const listHref = `/m/${m.name}${location.query.get('f') ? `?f=${encodeURIComponent(location.query.get('f')!)}` : ''}`;
