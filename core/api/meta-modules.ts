@@ -4,7 +4,7 @@
  * from the module graph and the caller's Access, like the OpenAPI document; `GET /api/modules`
  * stays admin-only because it shows definitions whole.
  */
-import { ACTIONS, type Access, type Action } from '../data/access.js';
+import { grantedActions, type Access, type Action } from '../data/access.js';
 import type { Field, FieldKind, Module, ModuleGraph, Relation } from '../schema/module.js';
 import { scopePath } from '../schema/scope-paths.js';
 import { isOwnRecords } from '../rules/own-records.js';
@@ -109,17 +109,6 @@ export function metaModules(graph: ModuleGraph, access: Access): ModuleMeta[] {
     .filter((m) => readable(m.name) && !isOwnRecords(m))
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((m) => moduleMeta(m, access, granted.get(m.name)!, readable, graph));
-}
-
-function grantedActions(access: Access, module: Module): Action[] {
-  return ACTIONS.filter((action) => {
-    try {
-      access.require(module, action);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Whether every step of `customer.region.name` is a field the caller may read: the API refuses `fields` otherwise. */

@@ -11,6 +11,7 @@ import { forbidden, notFound } from '../errors.js';
 import { getRecord } from '../data/read-records.js';
 import type { FileHandle } from '../schema/file-handle.js';
 import type { DataContext } from '../data/context.js';
+import { grantedActions } from '../data/access.js';
 import { MAX_UPLOAD_BODY } from './limits.js';
 import { fileTooLarge, readFileUpload, requireSameOrigin } from './read-file-upload.js';
 import { fileBytes, saveFile } from './stored-files.js';
@@ -67,15 +68,8 @@ export function contentDisposition(name: string): string {
 /** Whether some module has a file field the caller may write in a create or an update. */
 function mayWriteAFile(data: DataContext): boolean {
   for (const module of data.graph.modules.values()) {
-    const granted = (['create', 'update'] as const).some((action) => {
-      try {
-        data.access.require(module, action);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (!granted) continue;
+    const granted = grantedActions(data.access, module);
+    if (!granted.includes('create') && !granted.includes('update')) continue;
     for (const f of module.fields.values()) if (f.kind === 'file' && data.access.canWrite(module, f)) return true;
   }
   return false;

@@ -1,5 +1,6 @@
 import { DataTypes, type Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
+import { ensureSystemTable } from '../db/system-table.js';
 
 export const PLUGINS_TABLE = '_stratum_plugins';
 
@@ -18,20 +19,13 @@ export interface PluginState {
  * transaction, and each process re-reads them at the next request.
  */
 export async function ensurePluginTable(db: Database): Promise<void> {
-  const qi = db.sequelize.getQueryInterface();
-  if ((await qi.showAllTables()).map(String).includes(PLUGINS_TABLE)) return;
-  try {
-    await qi.createTable(PLUGINS_TABLE, {
-      name: { type: DataTypes.STRING(64), primaryKey: true },
-      version: { type: DataTypes.STRING(32), allowNull: false },
-      enabled: { type: DataTypes.BOOLEAN, allowNull: false },
-      installedAt: { type: DataTypes.DATE(3), allowNull: false },
-      updatedAt: { type: DataTypes.DATE(3), allowNull: false },
-    }, { charset: 'utf8mb4', collate: 'utf8mb4_bin' });
-  } catch (e) {
-    // Another process created it first.
-    if (!(await qi.showAllTables()).map(String).includes(PLUGINS_TABLE)) throw e;
-  }
+  await ensureSystemTable(db, PLUGINS_TABLE, {
+    name: { type: DataTypes.STRING(64), primaryKey: true },
+    version: { type: DataTypes.STRING(32), allowNull: false },
+    enabled: { type: DataTypes.BOOLEAN, allowNull: false },
+    installedAt: { type: DataTypes.DATE(3), allowNull: false },
+    updatedAt: { type: DataTypes.DATE(3), allowNull: false },
+  });
 }
 
 export async function pluginStates(db: Database, tx?: Transaction): Promise<Map<string, PluginState>> {

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of one caller at one generation: pure, from the module graph and the
  * caller's Access. The same generation and grants give the same document in every process.
  */
-import { ACTIONS, type Access, type Action } from '../../data/access.js';
+import { grantedActions, type Access } from '../../data/access.js';
 import { SESSION_COOKIE } from '../../auth/session-adapter.js';
 import type { JsonSchema, ModuleGraph } from '../../schema/module.js';
 import { dataPaths } from './data-paths.js';
@@ -23,21 +23,9 @@ shows only the modules and operations you may use.
 - Every error is \`{"error": {"code", "message", "details": [{"path", "message", "code"}]}}\`,
   with a JSON pointer per fault; a 4xx means nothing was written.`;
 
-/** Whether the caller is granted `action` on `module` (the 403 check of every data route). */
-function grantedActions(access: Access, module: Parameters<Access['require']>[0]): Set<Action> {
-  return new Set(ACTIONS.filter((action) => {
-    try {
-      access.require(module, action);
-      return true;
-    } catch {
-      return false;
-    }
-  }));
-}
-
 /** The whole document, as JSON, for `access.actor` at `graph.generation`. */
 export function openApiDocument(graph: ModuleGraph, access: Access): JsonSchema {
-  const granted = new Map([...graph.modules.values()].map((m) => [m.name, grantedActions(access, m)]));
+  const granted = new Map([...graph.modules.values()].map((m) => [m.name, new Set(grantedActions(access, m))]));
   const readable = [...graph.modules.values()].filter((m) => granted.get(m.name)!.has('read')).sort((a, b) => a.name.localeCompare(b.name));
   const view: View = { access, readable: (name) => granted.get(name)?.has('read') ?? false };
   const admin = access.actor.isAdmin;
