@@ -5,33 +5,23 @@
  * form is sent (missing fields, a file that is not an image or PDF) and after (the server's own
  * refusal), and a used or unknown link says so instead of showing the form.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import crmPlugin from '../../modules/crm/plugin.js';
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
-import { CRM_METADATA } from '../crm/demo-app.js';
+import type { Demo } from '../../core/demo/install-demo.js';
 import type { Client } from '../support/app.js';
-import { eventually, ok, startUi, type UiHarness } from './browser.js';
-
-const S5 = 'Python FULLSTACK S5';
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(300)]);
+import { eventually, ok, type UiHarness } from './browser.js';
+import { PNG, S5, startEnrollmentUi, type EnrollmentUi } from './crm-enrollment-ui.js';
 
 describe('public enrollment page', () => {
   let ui: UiHarness;
   let demo: Demo;
   let sales: Client;
-  let files: string;
+  let shared: EnrollmentUi;
 
   beforeAll(async () => {
-    process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'stratum-ui-enroll-'));
-    files = mkdtempSync(path.join(os.tmpdir(), 'stratum-ui-files-'));
-    ui = await startUi({ metadataDir: CRM_METADATA, plugins: [crmPlugin] });
-    demo = await installDemo(ui.app.stratum, { customers: 5 });
-    sales = await ui.app.client().login('sales_b', demo.password);
+    shared = await startEnrollmentUi('stratum-ui-enroll');
+    ({ ui, demo, sales } = shared);
   }, 120_000);
   afterAll(async () => ui?.close());
 
@@ -43,17 +33,8 @@ describe('public enrollment page', () => {
     return { enrollment, page: new URL(link.page).pathname };
   }
 
-  /** A browser without any session: the customer's phone. */
-  async function anonymous(): Promise<Page> {
-    const context = await ui.browser.newContext({ baseURL: ui.baseUrl, viewport: { width: 1000, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-    return context.newPage();
-  }
-
-  const file = (name: string, bytes: Buffer) => {
-    const p = path.join(files, name);
-    writeFileSync(p, bytes);
-    return p;
-  };
+  const anonymous = (): Promise<Page> => shared.anonymous();
+  const file = (name: string, bytes: Buffer) => shared.file(name, bytes);
 
   it('E-2 a customer without an account opens the link, uploads an ID document, agrees and submits; sales B sees the form (S-7)', async () => {
     const { enrollment, page: link } = await linkFor('王小红', '13800001111');

@@ -7,48 +7,33 @@
  * work on the enrollment are not offered the actions: another department does not even see it,
  * a colleague of B's sees it and is told who works on it.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import crmPlugin from '../../modules/crm/plugin.js';
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
-import { CRM_METADATA } from '../crm/demo-app.js';
+import type { Demo } from '../../core/demo/install-demo.js';
 import { filterParam, type Client } from '../support/app.js';
-import { eventually, ok, startUi, type UiHarness } from './browser.js';
-
-const S5 = 'Python FULLSTACK S5';
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(300)]);
+import { eventually, ok, type UiHarness } from './browser.js';
+import { PNG, S5, startEnrollmentUi, type EnrollmentUi } from './crm-enrollment-ui.js';
 
 describe('sales enrollment pages', () => {
   let ui: UiHarness;
   let demo: Demo;
   let sales: Client;
-  let files: string;
+  let shared: EnrollmentUi;
   const s5 = () => demo.catalogue.classes[S5]!.id;
   const all = async (module: string, filter: unknown) => (await ok(ui.admin.get(`/api/data/${module}?pageSize=500&${filterParam(filter)}`), 200)).data as any[];
 
   beforeAll(async () => {
-    process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'stratum-ui-sales-enroll-'));
     // Without SMTP_URL the student's mail is kept in the outbox, where the test reads it.
     delete process.env.SMTP_URL;
-    files = mkdtempSync(path.join(os.tmpdir(), 'stratum-ui-files-'));
-    ui = await startUi({ metadataDir: CRM_METADATA, plugins: [crmPlugin] });
-    demo = await installDemo(ui.app.stratum, { customers: 5 });
-    sales = await ui.app.client().login('sales_b', demo.password);
+    shared = await startEnrollmentUi('stratum-ui-sales-enroll');
+    ({ ui, demo, sales } = shared);
   }, 120_000);
   afterAll(async () => ui?.close());
 
   const lead = async (name: string, phone: string) =>
     (await ok(sales.post('/api/data/customer', { name, phone, source: 'qq_group', consultant: demo.users.sales_b }))).id as number;
 
-  /** A browser without any session: the customer's phone. */
-  async function anonymous(): Promise<Page> {
-    const context = await ui.browser.newContext({ baseURL: ui.baseUrl, viewport: { width: 1000, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-    return context.newPage();
-  }
+  const anonymous = (): Promise<Page> => shared.anonymous();
 
   it('S-2 sales B starts an enrollment in Python S5 from the customer, sends the link, and approves what the customer sent (E-1, E-3)', async () => {
     const customer = await lead('钱多多', '13800005555');
@@ -102,8 +87,7 @@ describe('sales enrollment pages', () => {
     await phone.getByLabel('Phone').fill('13800005555');
     await phone.getByLabel('E-mail').fill('qian.duoduo@example.com');
     await phone.getByLabel('ID number').fill('110101199501011234');
-    const idFile = path.join(files, 'id-card.png');
-    writeFileSync(idFile, PNG);
+    const idFile = shared.file('id-card.png', PNG);
     await phone.getByLabel('ID document (photo or scan)').setInputFiles(idFile);
     await phone.getByLabel('I have read the contract above and agree to it.').check();
     await phone.getByRole('button', { name: 'Send my enrollment' }).click();
