@@ -37,12 +37,14 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   // whole fetch Request (with an AbortController) per request (issue 4, Q4 profile).
   const bodyless = (method: string) => method === 'GET' || method === 'HEAD';
   app.use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH || bodyless(c.req.method) ? next() : apiBodyLimit(c, next)));
+  // A request whose guessed identity did not hold is answered again, from the top (core/api/session.ts).
+  const session = requireSession((c, env) => Promise.resolve(app.fetch(c.req.raw, env)));
   app.use('/api/*', async (c, next) => {
     const path = c.req.path;
     if (path === '/api/auth/login' || path === '/api/auth/logout' || isPublicDocsPath(path)) return next();
     // A plugin route its plugin declares public (a sign-up link) is the only other way in without a session.
     if (stratum.plugins.isPublicRoute(c.req.method, path)) return next();
-    return requireSession(c, next);
+    return session(c, next);
   });
   app.route('/api/auth', authRoutes);
   app.route('/api/data', explainRoutes);

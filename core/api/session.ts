@@ -1,31 +1,97 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { unauthenticated } from '../errors.js';
 import { SESSION_COOKIE } from '../auth/session-adapter.js';
-import { authenticate } from '../auth/authenticate.js';
+import { authenticate, type Authenticated, type Credentials } from '../auth/authenticate.js';
+import { forgetIdentity, pendingIdentity, rememberIdentity, type PendingIdentity } from '../auth/identity-hint.js';
 import { loadAccess } from '../auth/load-access.js';
 import { DataContext } from '../data/context.js';
 import type { AppEnv } from './env.js';
 
 /**
- * Every `/api` route but login needs a session (cookie) or an API token (Bearer). The caller's
- * access is fetched here once per request, against the module graph of the current generation.
+ * GET reads of the data API, a list or one record, whose read can confirm a guessed identity in
+ * its own statement (DataContext.readConfirming). Nothing else runs on a guess: a GET elsewhere (a plugin's route)
+ * might act on it before it is confirmed.
  */
-export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
+const CONFIRMING_READ = /^\/api\/data\/[a-z][a-z0-9_]{0,62}(?:\/[1-9][0-9]{0,15})?$/;
+
+/** Marks a request that is being answered again on the full path, so that it does not guess twice. */
+const FULL_PATH = Symbol('stratum.fullAuthentication');
+
+/** Runs the whole request again, from the top, on the full authentication path. */
+export type Redispatch = (c: Context<AppEnv>, env: Record<string | symbol, unknown>) => Promise<Response>;
+
+/**
+ * Every `/api` route but login needs a session (cookie) or an API token (Bearer).
+ *
+ * The full path authenticates in one statement (session or token, active user, generation),
+ * then runs the route. A GET read whose caller this process authenticated before takes the
+ * guessed path instead: it runs as the user and generation of last time
+ * (core/auth/identity-hint.ts), its read confirms them in the same statement, and if no read
+ * did, a full authentication confirms them after the route. Until confirmed, nothing leaves:
+ * a guess that no longer holds (logged out, deactivated, expired, rules changed) throws the
+ * answer away and the request is answered again on the full path.
+ */
+export function requireSession(redispatch: Redispatch): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const stratum = c.get('stratum');
+    const credentials = credentialsOf(c);
+    const env = (c.env ?? {}) as Record<string | symbol, unknown>;
+    const mayGuess = c.req.method === 'GET' && !env[FULL_PATH] && CONFIRMING_READ.test(c.req.path);
+    const pending = mayGuess ? pendingIdentity(stratum.db, credentials) : undefined;
+    if (pending) return guessed(c, next, credentials, pending, () => redispatch(c, { ...env, [FULL_PATH]: true }));
+
+    const who = await authenticate(stratum.db, stratum.lucia, credentials);
+    if (!who) {
+      forgetIdentity(stratum.db, credentials);
+      if (credentials.sessionId && credentials.bearer === undefined) c.header('Set-Cookie', stratum.lucia.createBlankSessionCookie().serialize(), { append: true });
+      throw unauthenticated();
+    }
+    rememberIdentity(stratum.db, credentials, who);
+    if (who.refreshCookie) c.header('Set-Cookie', who.refreshCookie, { append: true });
+    await enter(c, who, credentials);
+    await next();
+  };
+}
+
+async function guessed(
+  c: Context<AppEnv>, next: () => Promise<void>, credentials: Credentials, pending: PendingIdentity, again: () => Promise<Response>,
+): Promise<void> {
   const stratum = c.get('stratum');
-  const sessionId = getCookie(c, SESSION_COOKIE);
-  const authorization = c.req.header('authorization');
-  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : undefined;
-  // One statement: session or token, active user, and the generation that keys every cache.
-  const who = await authenticate(stratum.db, stratum.lucia, bearer !== undefined ? { bearer } : { sessionId });
-  if (!who) {
-    if (sessionId && bearer === undefined) c.header('Set-Cookie', stratum.lucia.createBlankSessionCookie().serialize(), { append: true });
-    throw unauthenticated();
+  await enter(c, pending.who, credentials, pending);
+  let failure: unknown;
+  try {
+    await next();
+  } catch (error) {
+    failure = error;
   }
-  if (who.refreshCookie) c.header('Set-Cookie', who.refreshCookie, { append: true });
+  if (!pending.confirmed) {
+    const who = await authenticate(stratum.db, stratum.lucia, credentials);
+    pending.confirmed = who !== undefined && who.userId === pending.who.userId && who.generation === pending.who.generation;
+    if (!pending.confirmed) {
+      forgetIdentity(stratum.db, credentials);
+      // Drop the guessed answer (and its headers) before the full path answers.
+      c.res = undefined;
+      c.res = await again();
+      return;
+    }
+    if (who?.refreshCookie) c.header('Set-Cookie', who.refreshCookie, { append: true });
+  }
+  if (failure !== undefined) throw failure;
+}
+
+async function enter(c: Context<AppEnv>, who: Authenticated, credentials: Credentials, pending?: PendingIdentity): Promise<void> {
+  const stratum = c.get('stratum');
   const [graph, plugins] = await Promise.all([stratum.registry.graphAt(who.generation), stratum.plugins.active(who.generation)]);
   const access = await loadAccess(stratum.db, graph, { id: who.userId, username: who.username, name: who.name }, plugins.variables);
+  const data = new DataContext(stratum.db, stratum.registry, graph, access, plugins.hooks, credentials.bearer === undefined ? credentials.sessionId : undefined);
+  if (pending) data.pending = pending;
   c.set('access', access);
-  c.set('data', new DataContext(stratum.db, stratum.registry, graph, access, plugins.hooks, bearer === undefined ? sessionId : undefined));
-  await next();
-};
+  c.set('data', data);
+}
+
+function credentialsOf(c: Context<AppEnv>): Credentials {
+  const authorization = c.req.header('authorization');
+  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : undefined;
+  return bearer !== undefined ? { bearer } : { sessionId: getCookie(c, SESSION_COOKIE) };
+}

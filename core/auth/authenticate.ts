@@ -18,7 +18,12 @@ export interface Authenticated {
   readonly generation: number;
   /** A cookie to send back when the session was extended. */
   readonly refreshCookie?: string;
+  /** When the session ends (epoch ms); null for an API token (its expiry is checked in SQL each time). */
+  readonly expiresAt: number | null;
 }
+
+/** What the caller presented: a session cookie or an API token (Bearer). */
+export type Credentials = { sessionId?: string | undefined; bearer?: string | undefined };
 
 /**
  * Who is calling, and the database generation, in ONE statement: the session (or API token),
@@ -28,28 +33,21 @@ export interface Authenticated {
 export async function authenticate(
   db: Database,
   lucia: Lucia,
-  credentials: { sessionId?: string | undefined; bearer?: string | undefined },
+  credentials: Credentials,
 ): Promise<Authenticated | undefined> {
   const q = (s: string) => db.quote(s);
   const user = `u.${q('id')} AS uid, u.${q('username')} AS username, u.${q('name')} AS name, g.${q('value')} AS gen`;
-  const state = `JOIN ${q(STATE_TABLE)} AS g ON g.${q('name')} = 'generation'`;
-  const active = `(u.${q('active')} IS NULL OR u.${q('active')} <> 0)`;
   if (credentials.bearer !== undefined) {
-    if (!/^st_[A-Za-z0-9_-]{20,100}$/.test(credentials.bearer)) return undefined;
+    if (!isTokenShaped(credentials.bearer)) return undefined;
     const rows = await db.all({
-      sql: `SELECT ${user} FROM ${q(TOKEN_TABLE)} AS t JOIN ${q('user')} AS u ON u.${q('id')} = t.${q('userId')} ${state}
-        WHERE t.${q('hash')} = $1 AND (t.${q('expiresAt')} IS NULL OR t.${q('expiresAt')} > $2) AND ${active}`,
+      sql: `SELECT ${user} ${tokenSource(db)} AND (t.${q('expiresAt')} IS NULL OR t.${q('expiresAt')} > $2)`,
       params: [hashToken(credentials.bearer), storedDateTime(new Date())],
     });
-    return rows[0] ? toAuthenticated(rows[0]) : undefined;
+    return rows[0] ? toAuthenticated(rows[0], null) : undefined;
   }
   const id = credentials.sessionId;
   if (!id || id.length > 64) return undefined;
-  const rows = await db.all({
-    sql: `SELECT ${user}, s.${q('expiresAt')} AS exp FROM ${q(SESSION_TABLE)} AS s JOIN ${q('user')} AS u ON u.${q('id')} = s.${q('userId')} ${state}
-      WHERE s.${q('id')} = $1 AND ${active}`,
-    params: [id],
-  });
+  const rows = await db.all({ sql: `SELECT ${user}, s.${q('expiresAt')} AS exp ${sessionSource(db)}`, params: [id] });
   const row = rows[0];
   if (!row) return undefined;
   const now = Date.now();
@@ -58,17 +56,47 @@ export async function authenticate(
     await lucia.invalidateSession(id);
     return undefined;
   }
-  if (expiresAt - now >= SESSION_LIFETIME / 2) return toAuthenticated(row);
+  if (!needsExtending(expiresAt, now)) return toAuthenticated(row, expiresAt);
   // Second half of its life: slide it forward, as lucia's own validateSession would.
   await db.update({ sql: `UPDATE ${q(SESSION_TABLE)} SET ${q('expiresAt')} = $1 WHERE ${q('id')} = $2`, params: [now + SESSION_LIFETIME, id] });
-  return { ...toAuthenticated(row), refreshCookie: lucia.createSessionCookie(id).serialize() };
+  return { ...toAuthenticated(row, now + SESSION_LIFETIME), refreshCookie: lucia.createSessionCookie(id).serialize() };
 }
 
-function toAuthenticated(row: Record<string, unknown>): Authenticated {
+/** A session in the second half of its life is extended when used (lucia's rule). */
+export function needsExtending(expiresAt: number, now: number): boolean {
+  return expiresAt - now < SESSION_LIFETIME / 2;
+}
+
+export function isTokenShaped(bearer: string): boolean {
+  return /^st_[A-Za-z0-9_-]{20,100}$/.test(bearer);
+}
+
+/**
+ * FROM … WHERE of a session's lookup: `$1` is the session id; the user must be active, and the
+ * generation comes along. Shared with the in-statement confirmation (core/auth/identity-check.ts).
+ */
+export function sessionSource(db: Database): string {
+  const q = (s: string) => db.quote(s);
+  return `FROM ${q(SESSION_TABLE)} AS s JOIN ${q('user')} AS u ON u.${q('id')} = s.${q('userId')} ${stateJoin(db)}
+      WHERE s.${q('id')} = $1 AND ${activeUser(db)}`;
+}
+
+/** FROM … WHERE of an API token's lookup: `$1` is the token's hash (expiry is the caller's). */
+export function tokenSource(db: Database): string {
+  const q = (s: string) => db.quote(s);
+  return `FROM ${q(TOKEN_TABLE)} AS t JOIN ${q('user')} AS u ON u.${q('id')} = t.${q('userId')} ${stateJoin(db)}
+        WHERE t.${q('hash')} = $1 AND ${activeUser(db)}`;
+}
+
+const stateJoin = (db: Database) => `JOIN ${db.quote(STATE_TABLE)} AS g ON g.${db.quote('name')} = 'generation'`;
+const activeUser = (db: Database) => `(u.${db.quote('active')} IS NULL OR u.${db.quote('active')} <> 0)`;
+
+function toAuthenticated(row: Record<string, unknown>, expiresAt: number | null): Authenticated {
   return {
     userId: Number(row.uid),
     username: String(row.username),
     name: row.name === null || row.name === undefined ? null : String(row.name),
     generation: Number(row.gen),
+    expiresAt,
   };
 }

@@ -1,4 +1,7 @@
 import type { Database } from '../db/database.js';
+import type { Compiled } from '../query/ast.js';
+import { IDENTITY_COLUMN, withIdentityCheck } from '../auth/identity-check.js';
+import type { PendingIdentity } from '../auth/identity-hint.js';
 import type { Registry } from '../db/registry.js';
 import { QueryCompiler } from '../query/compile.js';
 import { WriteCompiler } from '../query/compile-write.js';
@@ -11,6 +14,11 @@ import type { WriteHooks } from './write-hooks.js';
 export class DataContext {
   readonly compiler: QueryCompiler;
   readonly writer: WriteCompiler;
+  /**
+   * Set when the caller's identity is a guess the database has yet to confirm (GET reads only;
+   * core/api/session.ts confirms it after the route if no read did).
+   */
+  pending?: PendingIdentity;
 
   constructor(
     readonly db: Database,
@@ -24,6 +32,20 @@ export class DataContext {
   ) {
     this.compiler = new QueryCompiler(graph, db.dialect);
     this.writer = new WriteCompiler(this.compiler, db.dialect);
+  }
+
+  /**
+   * A read that, while the caller's identity is unconfirmed, confirms it in the same statement:
+   * one round trip for both. The rows come back without the extra column either way; whether the
+   * identity held is left on `pending` for the session middleware to act on.
+   */
+  async readConfirming(select: Compiled): Promise<Record<string, unknown>[]> {
+    const pending = this.pending;
+    if (!pending || pending.confirmed) return this.db.all(select);
+    const rows = await this.db.all(withIdentityCheck(this.db, select, pending));
+    if (rows.length > 0 && Number(rows[0]![IDENTITY_COLUMN]) === 1) pending.confirmed = true;
+    for (const row of rows) delete row[IDENTITY_COLUMN];
+    return rows;
   }
 
   module(name: string): Module {

@@ -56,7 +56,7 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
     offset: params.after ? 0 : (req.page - 1) * req.pageSize,
     ...(trash ? {} : pageIndex(ctx, module, req.where, where, req.orderBy)),
   });
-  const [rows, total] = await Promise.all([ctx.db.all(select), countRows(ctx, module, where, paging)]);
+  const [rows, total] = await Promise.all([ctx.readConfirming(select), countRows(ctx, module, where, paging)]);
   const data = await shape(ctx, module, rows, req.columns, req.relations);
   const meta: ListResult['meta'] = { total: total.total, page: req.page, pageSize: req.pageSize, ...total.flags };
   if (paging.keyset && params.after !== undefined) {
@@ -156,7 +156,7 @@ export async function getRecord(ctx: DataContext, module: Module, id: number, fi
   const { columns, relations } = parseFields(fields, module, ctx.graph, ctx.access, details);
   if (details.length > 0) throw badRequest('invalid_query', 'The fields parameter is not valid', details);
   const where = visibleWhere(module, action, compare('id', 'eq', id), ctx.access, ctx.graph);
-  const rows = await ctx.db.all(ctx.compiler.select({ module: module.name, where, columns, flags: embedFlags(ctx, module, columns), orderBy: [], limit: 1 }));
+  const rows = await ctx.readConfirming(ctx.compiler.select({ module: module.name, where, columns, flags: embedFlags(ctx, module, columns), orderBy: [], limit: 1 }));
   if (rows.length === 0) throw notFound(`${module.name} ${id}`);
   return (await shape(ctx, module, rows, columns, relations))[0]!;
 }

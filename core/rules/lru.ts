@@ -16,6 +16,10 @@ export class Lru<V> {
     return v;
   }
 
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
   set(key: string, value: V): void {
     this.map.delete(key);
     this.map.set(key, value);
