@@ -1,5 +1,5 @@
 import { ForeignKeyConstraintError, UniqueConstraintError, type Transaction } from 'sequelize';
-import { and, compare, unionAll } from '../query/ast.js';
+import { and, compare, unionAll, type Compiled } from '../query/ast.js';
 import { storedDateTime } from '../query/values.js';
 import { badRequest, conflict, forbidden, invalidInput, notFound, type ErrorDetail } from '../errors.js';
 import { recordValidator } from '../schema/record-validator.js';
@@ -37,10 +37,16 @@ async function createWritten(ctx: DataContext, module: Module, payload: unknown,
   if (grantErrors.length > 0) throw invalidInput(grantErrors);
   const values = await encodeValues(module, withDefaults(module, stripManyToMany(module, body)));
   const now = storedDateTime(new Date());
+  // The references are checked by the INSERT itself; only a refused insert asks which one failed.
+  const references = referencesOf(ctx, module, body).map(({ select, ids }) => ({ select, count: ids.length }));
   return write(ctx, module, body, async (tx) => {
-    const newId = await ctx.db.insert(ctx.writer.insert(module, {
+    const { id: newId, inserted } = await ctx.db.insertIf(ctx.writer.insert(module, {
       ...values, createdAt: now, updatedAt: now, createdBy: ctx.access.actor.id, updatedBy: ctx.access.actor.id, version: 1,
-    }), tx);
+    }, references), tx);
+    if (inserted === 0) {
+      const details = await checkReferences(ctx, module, body, tx);
+      throw details.length > 0 ? invalidInput(details) : conflict('conflict', 'A referenced record changed while this one was written; nothing was written, try again');
+    }
     await writeManyToMany(ctx, module, newId, body, tx);
     const after = await readWritten(ctx, module, newId, 'create', tx);
     if (!after.allowed) {
@@ -183,9 +189,14 @@ async function whyNotWritten(ctx: DataContext, module: Module, id: number, actio
 /** Runs a write in a transaction; checks references first and turns constraint errors into API errors. */
 // test/api (duplicates): `id` is the record an update changes, so that a duplicate on a composite
 // x-unique of which the patch sends only some fields can still name the existing record (C-2).
-async function write<T>(ctx: DataContext, module: Module, body: Payload, fn: (tx: Transaction) => Promise<T>, outer?: Transaction, id?: number): Promise<T> {
-  const refDetails = await checkReferences(ctx, module, body);
-  if (refDetails.length > 0) throw invalidInput(refDetails);
+async function write<T>(
+  ctx: DataContext, module: Module, body: Payload, fn: (tx: Transaction) => Promise<T>, outer?: Transaction, id?: number,
+): Promise<T> {
+  // A create checks its references in its INSERT (createWritten).
+  if (id !== undefined) {
+    const refDetails = await checkReferences(ctx, module, body);
+    if (refDetails.length > 0) throw invalidInput(refDetails);
+  }
   try {
     return await ctx.db.transaction(async (tx) => {
       const result = await fn(tx);
@@ -199,25 +210,33 @@ async function write<T>(ctx: DataContext, module: Module, body: Payload, fn: (tx
   }
 }
 
-/** Every id in a reference must name a record the caller may read: no linking to what one cannot see. */
-// All references in one statement (Q5 of the benchmark: a round trip per reference was most of a create).
-async function checkReferences(ctx: DataContext, module: Module, body: Payload): Promise<ErrorDetail[]> {
-  const checks: { name: string; target: string; ids: number[] }[] = [];
+/** The references a payload names, per field: each id must name a record the caller may read. */
+function referencesOf(ctx: DataContext, module: Module, body: Payload): { name: string; target: string; ids: number[]; select: Compiled }[] {
+  const checks: { name: string; target: string; ids: number[]; select: Compiled }[] = [];
   for (const [name, value] of Object.entries(body)) {
     const field = module.fields.get(name);
     const rel = module.relations.get(name);
     const target = field?.kind === 'ref' ? field.ref : rel?.kind === 'many-to-many' ? rel.target : undefined;
     if (!target || value === null || value === undefined) continue;
-    const ids = Array.isArray(value) ? (value as number[]) : [value as number];
-    if (ids.length > 0) checks.push({ name, target, ids });
+    const ids = [...new Set(Array.isArray(value) ? (value as number[]) : [value as number])];
+    if (ids.length === 0) continue;
+    const select = ctx.compiler.select({
+      module: target,
+      where: visibleWhere(ctx.graph.modules.get(target)!, 'read', compare('id', 'in', ids), ctx.access, ctx.graph),
+      columns: [{ refs: [], field: 'id' }],
+      orderBy: [],
+    });
+    checks.push({ name, target, ids, select });
   }
+  return checks;
+}
+
+/** Every id in a reference must name a record the caller may read: no linking to what one cannot see. */
+// All references in one statement (Q5 of the benchmark: a round trip per reference was most of a create).
+async function checkReferences(ctx: DataContext, module: Module, body: Payload, tx?: Transaction): Promise<ErrorDetail[]> {
+  const checks = referencesOf(ctx, module, body);
   if (checks.length === 0) return [];
-  const rows = await ctx.db.all(unionAll(checks.map(({ target, ids }) => ctx.compiler.select({
-    module: target,
-    where: visibleWhere(ctx.graph.modules.get(target)!, 'read', compare('id', 'in', ids), ctx.access, ctx.graph),
-    columns: [{ refs: [], field: 'id' }],
-    orderBy: [],
-  }))));
+  const rows = await ctx.db.all(unionAll(checks.map((c) => c.select)), tx);
   const details: ErrorDetail[] = [];
   checks.forEach(({ name, target, ids }, i) => {
     const found = new Set(rows.filter((r) => Number(r.branch) === i).map((r) => Number(r.id)));

@@ -31,6 +31,16 @@ export class Database {
     return Number(id);
   }
 
+  /** An INSERT … SELECT that may insert nothing: the new row's id, and how many rows it inserted (0 or 1). */
+  async insertIf(statement: Compiled, tx?: Transaction): Promise<{ id: number; inserted: number }> {
+    if (this.direct) {
+      const header = await this.direct.header(statement, tx);
+      return { id: Number(header.insertId), inserted: Number(header.affectedRows) };
+    }
+    const [id, changes] = (await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.INSERT, tx))) as unknown as [number, number];
+    return { id: Number(id), inserted: Number(changes ?? 0) };
+  }
+
   /** UPDATE: the number of rows changed. */
   async update(statement: Compiled, tx?: Transaction): Promise<number> {
     if (this.direct) return Number((await this.direct.header(statement, tx)).affectedRows);

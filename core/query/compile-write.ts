@@ -15,8 +15,13 @@ export class WriteCompiler {
     private readonly dialect: Dialect,
   ) {}
 
-  /** With a `_scope` column, its value is looked up along the scope path in the same statement. */
-  insert(module: Module, values: Readonly<Record<string, unknown>>): Compiled {
+  /**
+   * With a `_scope` column, its value is looked up along the scope path in the same statement.
+   * With `requires`, the row is inserted only if each select finds exactly `count` rows (the
+   * references the caller may use): `INSERT … SELECT … WHERE (SELECT COUNT(*) FROM (…)) = $n AND …`,
+   * one round trip for the checks and the write.
+   */
+  insert(module: Module, values: Readonly<Record<string, unknown>>, requires: readonly { select: Compiled; count: number }[] = []): Compiled {
     const q = (s: string) => this.dialect.quote(s);
     const columns = Object.keys(values);
     const params = columns.map((c) => values[c]);
@@ -27,10 +32,14 @@ export class WriteCompiler {
       params.push(values[scope.path[0]!] ?? null);
       exprs.push(this.scopeLookup(module, `$${params.length}`));
     }
-    return {
-      sql: `INSERT INTO ${q(module.table)} (${columns.map(q).join(', ')}) VALUES (${exprs.join(', ')})`,
-      params,
-    };
+    const into = `INSERT INTO ${q(module.table)} (${columns.map(q).join(', ')})`;
+    if (requires.length === 0) return { sql: `${into} VALUES (${exprs.join(', ')})`, params };
+    const conditions = requires.map(({ select, count }, i) => {
+      const shifted = shiftParams(select.sql, params.length);
+      params.push(...select.params, count);
+      return `(SELECT COUNT(*) FROM (${shifted}) AS ${q(`r${i}`)}) = $${params.length}`;
+    });
+    return { sql: `${into} SELECT ${exprs.join(', ')} FROM (SELECT 1 AS ${q('one')}) AS ${q('one')} WHERE ${conditions.join(' AND ')}`, params };
   }
 
   /**

@@ -4,7 +4,7 @@
  * of the update scope; a reference may only name a record the caller can see (400 with a pointer,
  * the same answer as for an id that does not exist). The seed-003 world, plus a `writer` role.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
@@ -43,6 +43,26 @@ describeEachDialect('create and update scopes', (dialect) => {
     expect(await listIds(s2, 'salesman')).toContain(created.id);
     const order = expectStatus(await s2.post('/api/data/order', { number: 'in-scope-1', amount: 10, salesman: created.id }), 201).body;
     expect(order).toMatchObject({ number: 'in-scope-1', salesman: created.id });
+  });
+
+  it('a create checks its references inside its INSERT: no statement reads them before it (issue 4, Q5)', async () => {
+    const reads = vi.spyOn(app.stratum.db, 'all');
+    const inserts = vi.spyOn(app.stratum.db, 'insertIf');
+    try {
+      const created = expectStatus(await s2.post('/api/data/order', { number: 'one-trip-1', amount: 3, salesman: salesmanOf('001002') }), 201).body;
+      expect(created).toMatchObject({ number: 'one-trip-1', salesman: salesmanOf('001002') });
+      expect(inserts).toHaveBeenCalledTimes(1);
+      expect(inserts.mock.calls[0]![0].sql).toMatch(/^INSERT INTO .* SELECT .* WHERE \(SELECT COUNT\(\*\) FROM \(SELECT/);
+      // Only a refused INSERT asks which reference failed.
+      expect(reads.mock.calls.some(([statement]) => statement.sql.includes('UNION ALL'))).toBe(false);
+      const before = await tableCount(app, 'order');
+      const refused = expectStatus(await s2.post('/api/data/order', { number: 'one-trip-2', amount: 3, salesman: salesmanOf('001003') }), 400).body;
+      expect(refused.error.details).toEqual([expect.objectContaining({ path: '/salesman', code: 'invalid_reference' })]);
+      expect(await tableCount(app, 'order')).toBe(before);
+    } finally {
+      reads.mockRestore();
+      inserts.mockRestore();
+    }
   });
 
   it('a record whose path to the department is broken (no department, no salesman) is outside: 403, nothing written', async () => {
