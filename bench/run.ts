@@ -17,6 +17,7 @@ import {
 } from './lib/queries.js';
 import { renderReport, type Cell, type RunInfo } from './lib/report.js';
 import { measureWriteCosts, renderWriteCosts } from './lib/write-costs.js';
+import { renderWithoutPlugins, type PluginFreeCell } from './lib/without-plugins.js';
 import { ADMIN_PASSWORD, MEASURED_USERS, USER_PASSWORD } from './lib/users.js';
 import { BENCH_METADATA_DIR, generate, isGenerated, sizesFromArgs } from './generate.js';
 
@@ -158,9 +159,41 @@ async function main() {
       .filter(([, r]) => r.non2xx + r.errors + r.timeouts > 0)
       .map(([t, r]) => `${c.query} ${c.user} ${t} (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`));
 
+    // Q5 once more on a Stratum without the audit plugin: how much of the gap is the history entry.
+    const pluginFree: PluginFreeCell[] = [];
+    if (queries.includes('Q5')) {
+      const port = await freePort();
+      const bare = await startChild({
+        name: 'Stratum without plugins', script: 'core/server.ts', cwd: ROOT, port, ready: /listening on/, timeoutMs: 600_000,
+        env: { DATABASE_URL: dbs.stratumUrl, METADATA_DIR: path.join(ROOT, 'bench', 'metadata'), PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, DEMO: '0', MODULES_DIR: '', BUILTIN_PLUGINS: '0' },
+      });
+      children.push(bare);
+      const bareCookies: Record<string, string> = {};
+      for (const user of users) {
+        const client = new Client(httpFetcher(base(port)));
+        await client.expect(200, 'POST', '/api/auth/login', { username: user, password: user === 'admin' ? ADMIN_PASSWORD : USER_PASSWORD });
+        bareCookies[user] = client.cookie;
+      }
+      const target = stratumTarget(httpFetcher(base(port)), bareCookies);
+      for (const user of users) {
+        const spec = requestSpec('Q5', contexts[user]!, `B-${user.slice(0, 8)}-${Date.now() % 100000}`);
+        const { path: p, headers } = target.as(user, spec.path);
+        const settle = () => drain(stratumPool, [dbs.stratumName, dbs.plainName], log);
+        const result = await measure(base(port), spec, headers, p, load, settle);
+        await settle();
+        const main = cells.find((c) => c.query === 'Q5' && c.user === user)?.results;
+        pluginFree.push({ user, result, f2: main?.F2, withAudit: main?.Stratum });
+        if (result.non2xx + result.errors + result.timeouts > 0) {
+          spoiled.push(`Q5 ${user} without plugins (${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`);
+        }
+        log(`Q5 ${user.padEnd(20)} no audit ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`);
+      }
+      await bare.stop();
+    }
+
     const costs = await measureWriteCosts(admin, stratumPool);
     const info: RunInfo = await runInfo(dbs.serverUrl, sizes, load, bufferPool, loadSeconds);
-    const report = [renderReport({ info, cells, peakRssMb: peakRss, explained, plans, answers, spoiled }), ...renderWriteCosts(costs)].join('\n');
+    const report = [renderReport({ info, cells, peakRssMb: peakRss, explained, plans, answers, spoiled }), ...renderWithoutPlugins(pluginFree), ...renderWriteCosts(costs)].join('\n');
     mkdirSync(path.dirname(RESULTS), { recursive: true });
     writeFileSync(RESULTS, report);
     log(`\n${report}`);
