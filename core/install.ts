@@ -9,6 +9,7 @@ import type { Registry, StoredDefinition } from './db/registry.js';
 import { syncTables } from './db/ddl.js';
 import { ScopeColumns } from './data/scope-column.js';
 import { ScopeCounts } from './data/scope-counts.js';
+import { syncTrigramIndexes } from './search/trigram-table.js';
 import { buildGraph } from './schema/build-graph.js';
 import { DefinitionError } from './schema/finding.js';
 import { refuseNonAdditive } from './schema/additive-change.js';
@@ -100,8 +101,11 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   // A database from before the maintained counts gets them from its rows.
   if ((await ScopeCounts.ensureTable(db)) && stored.size > 0) for (const module of graph.modules.values()) await columns.counts.rebuild(module);
   // Department copies (`_scope`) that are new, or whose path changed, are rebuilt from the references.
-  const rebuilt = await columns.rebuildChanged(stored.size > 0 ? buildGraph([...stored.values()].map((s) => s.definition)) : undefined, added);
+  const before = stored.size > 0 ? buildGraph([...stored.values()].map((s) => s.definition)) : undefined;
+  const rebuilt = await columns.rebuildChanged(before, added);
   if (stored.size > 0 && rebuilt.length > 0) log(`Rebuilt the department column of ${rebuilt.join(', ')}.`);
+  const indexed = await syncTrigramIndexes(db, graph, before);
+  if (stored.size > 0 && indexed.length > 0) log(`Built the trigram search index of ${indexed.join(', ')}.`);
   if (changed) await registry.bump();
   const adminId = await ensureAdmin(db, opts.adminPassword, log);
   if (adminId !== undefined) await columns.counts.added(graph.modules.get('user')!, adminId);

@@ -5,6 +5,8 @@ import { Registry } from './db/registry.js';
 import { createLucia, sessionAdapter } from './auth/session-adapter.js';
 import { install, type InstallOptions } from './install.js';
 import { ScopeColumns } from './data/scope-column.js';
+import { TrigramPostings } from './search/trigram-table.js';
+import { trigramFields } from './search/trigrams.js';
 import type { Plugin } from './plugins/define-plugin.js';
 import { PluginHost } from './plugins/host.js';
 import { startPlugins } from './plugins/lifecycle.js';
@@ -59,12 +61,16 @@ export class Stratum {
 
   /**
    * After rows were written around the engine (a bulk load straight into the tables): rebuilds
-   * the maintained columns — each row's department copy — and the counts per department.
+   * the maintained columns — each row's department copy — the counts per department, and the
+   * trigram postings of searched fields.
    */
   async afterBulkLoad(): Promise<void> {
     const graph = await this.registry.graph();
     const columns = new ScopeColumns(this.db, graph);
     for (const module of graph.modules.values()) await columns.rebuild(module);
+    // And the postings of every trigram search index (core/search).
+    const postings = new TrigramPostings(this.db);
+    for (const module of graph.modules.values()) for (const field of trigramFields(module)) await postings.rebuild(module, field.name);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { Stratum } from '../stratum.js';
 import { ScopeCounts } from '../data/scope-counts.js';
 import { tightenedFieldErrors } from '../data/tightened-fields.js';
 import { ScopeColumns } from '../data/scope-column.js';
+import { syncTrigramIndexes } from '../search/trigram-table.js';
 
 /** `/api/modules`: define modules at runtime (admin only). Effective on the next request, in every process. */
 export const moduleRoutes = new Hono<AppEnv>()
@@ -90,7 +91,9 @@ async function apply(stratum: Stratum, def: JsonSchema, others: JsonSchema[], so
   try {
     // Every module: a new reference can give another module a scope path, and so a `_scope` column.
     const added = await syncTables(stratum.db, graph, [...graph.modules.keys()]);
-    await new ScopeColumns(stratum.db, graph).rebuildChanged(buildGraph([...others, ...(before ? [before] : [])]), added);
+    const old = buildGraph([...others, ...(before ? [before] : [])]);
+    await new ScopeColumns(stratum.db, graph).rebuildChanged(old, added);
+    await syncTrigramIndexes(stratum.db, graph, old);
   } catch (e) {
     if (before) await stratum.registry.save({ name: String(def.$id), definition: before, source });
     else await stratum.registry.remove(String(def.$id));

@@ -18,6 +18,7 @@ import { deleteOwnRecordsOf } from './own-records.js';
 import { checkPurge, markDeleted } from './soft-delete.js';
 import type { Written } from './write-hooks.js';
 import { attachFiles, withFileHandles } from '../files/file-handles.js';
+import { TrigramPostings } from '../search/trigram-table.js';
 
 type Payload = Record<string, unknown>;
 
@@ -47,6 +48,7 @@ async function createWritten(ctx: DataContext, module: Module, payload: unknown,
       const details = await checkReferences(ctx, module, body, tx);
       throw details.length > 0 ? invalidInput(details) : conflict('conflict', 'A referenced record changed while this one was written; nothing was written, try again');
     }
+    await new TrigramPostings(ctx.db).added(module, newId, values, tx);
     await writeManyToMany(ctx, module, newId, body, tx);
     const after = await readWritten(ctx, module, newId, 'create', tx);
     if (!after.allowed) {
@@ -96,11 +98,14 @@ async function updateWritten(
     }, { version, guard });
     // A new first reference on the scope path moves the record to another department's count.
     const moves = module.scopeColumn !== undefined && module.scopeColumn.path[0]! in values;
+    const postings = new TrigramPostings(ctx.db);
+    const searched = await postings.before(module, id, values, tx);
     const changed = moves
       ? await columns.counts.around([{ module, where: compare('id', 'eq', id) }], tx, () => ctx.db.update(statement, tx))
       : await ctx.db.update(statement, tx);
     if (changed === 0) throw await whyNotWritten(ctx, module, id, 'update', version, tx);
     await columns.afterUpdate(module, id, new Set(Object.keys(values)), tx);
+    if (searched) await postings.changed(module, id, searched, values, tx);
     await writeManyToMany(ctx, module, id, body, tx);
     // An update may not move a record out of what the caller may update (e.g. to another department).
     const after = await readWritten(ctx, module, id, 'update', tx);
@@ -138,6 +143,7 @@ async function deleteRow(ctx: DataContext, module: Module, id: number, outer: Tr
     if (refused) throw refused;
     const columns = new ScopeColumns(ctx.db, ctx.graph);
     await columns.beforeDelete(module, id, tx);
+    await new TrigramPostings(ctx.db).removed(module, id, tx);
     const removed = await columns.deleting(module, id, tx, () => ctx.db.delete(ctx.writer.delete(module, id, guard), tx));
     if (removed === 0) throw notFound(`${module.name} ${id}`);
     if (module.builtin && module.name === 'user') await deleteOwnRecordsOf(ctx.db, ctx.graph, id, tx);

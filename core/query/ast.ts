@@ -35,7 +35,18 @@ export type Condition =
   | { readonly kind: 'and'; readonly items: readonly Condition[] }
   | { readonly kind: 'or'; readonly items: readonly Condition[] }
   | { readonly kind: 'not'; readonly item: Condition }
-  | { readonly kind: 'compare'; readonly target: FieldRef; readonly op: CompareOp; readonly value: Operand }
+  | {
+      readonly kind: 'compare';
+      readonly target: FieldRef;
+      readonly op: CompareOp;
+      readonly value: Operand;
+      /**
+       * A hint the engine sets, never a caller (like SelectQuery.forceIndex): `contains` on a field
+       * with `"x-search-index": "trigram"` may first narrow to the index's candidates. The
+       * meaning is exactly the plain comparison's, so every other reader of the AST ignores it.
+       */
+      readonly index?: 'trigram';
+    }
   | {
       /** A to-many relation of the module reached by `refs`, quantified over its related records. */
       readonly kind: 'relation';

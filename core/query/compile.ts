@@ -4,6 +4,7 @@ import type {
 } from './ast.js';
 import { refKey } from './ast.js';
 import type { Dialect } from './dialect.js';
+import { searchGrams, TRIGRAMS_TABLE, UNSURE_GRAM } from '../search/trigrams.js';
 
 /** A compiler bug or a condition that names what the graph does not have: callers fail closed. */
 export class CompileError extends Error {
@@ -149,8 +150,12 @@ class Statement {
         const parts = cond.items.map((c) => this.condition(c, scope, negated));
         return parts.length === 1 ? parts[0]! : `(${parts.join(joiner)})`;
       }
-      case 'compare':
-        return this.compare(scope.column(cond.target), scope.field(cond.target), cond.op, cond.value, negated);
+      case 'compare': {
+        const candidates = cond.index === 'trigram' && cond.op === 'contains' && !negated ? this.trigramCandidates(cond.target, cond.value, scope) : [];
+        const plain = this.compare(scope.column(cond.target), scope.field(cond.target), cond.op, cond.value, negated);
+        // The candidates first: they are cheaper to test than the LIKE when the rows are scanned anyway.
+        return candidates.length === 0 ? plain : `(${[...candidates, plain].join(' AND ')})`;
+      }
       case 'relation':
         return this.relation(cond, scope, negated);
     }
@@ -202,6 +207,27 @@ class Statement {
         return negated ? orNull(`${column} NOT LIKE ${p} ESCAPE '!'`) : `${column} LIKE ${p} ESCAPE '!'`;
       }
     }
+  }
+
+  /**
+   * `contains` narrowed by the trigram index (core/search): the ids posted under the search's
+   * rarest gram, or under the unsure marker, and then the plain LIKE, which decides.
+   *
+   * @example
+   * // q=artman on customer.name:
+   * // ("t0"."id" IN (SELECT "id" FROM "_stratum_trigrams" WHERE "module" = $1 AND "field" = $2
+   * //   AND "gram" IN ($3, $4)) AND "t0"."name" LIKE $5 ESCAPE '!')
+   * // params: ['customer', 'name', 'rtm', '', '%artman%']
+   */
+  private trigramCandidates(target: FieldRef, value: Operand, scope: Scope): string[] {
+    const grams = typeof value === 'string' ? searchGrams(value) : [];
+    const q = (s: string) => this.dialect.quote(s);
+    const module = scope.moduleAt(target.refs).name;
+    const id = `${q(scope.aliasFor(target.refs))}.${q('id')}`;
+    return grams.map((gram) => {
+      const where = `${q('module')} = ${this.param(module)} AND ${q('field')} = ${this.param(target.field)} AND ${q('gram')} IN (${this.param(gram)}, ${this.param(UNSURE_GRAM)})`;
+      return `${id} IN (SELECT ${q('id')} FROM ${q(TRIGRAMS_TABLE)} WHERE ${where})`;
+    });
   }
 
   private relation(cond: Extract<Condition, { kind: 'relation' }>, scope: Scope, negated: boolean): string {

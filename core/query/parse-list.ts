@@ -5,6 +5,7 @@ import { and, or } from './ast.js';
 import type { FieldAccess } from './field-access.js';
 import { parseFilterParam } from './parse-filter.js';
 import { isDetail, resolvePath } from './resolve-path.js';
+import { hasTrigramIndex, searchGrams } from '../search/trigrams.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 500;
@@ -74,7 +75,11 @@ export function parseSearch(q: string | undefined, module: Module, graph: Module
     details.push({ path: '/q', message: `${module.name} has no searchable fields you can read (x-list.search)` });
     return and();
   }
-  return or(...targets.map((t) => ({ kind: 'compare', target: (t as { ref: FieldRef }).ref, op: 'contains', value: q.trim() }) as Condition));
+  const text = q.trim();
+  const refs = targets.map((t) => (t as { ref: FieldRef }).ref);
+  // The trigram index narrows only when it covers every field searched: one field without it is a scan anyway.
+  const indexed = refs.every((r) => r.refs.length === 0 && hasTrigramIndex(module.fields.get(r.field)!)) && searchGrams(text).length > 0;
+  return or(...refs.map((target): Condition => ({ kind: 'compare', target, op: 'contains', value: text, ...(indexed ? { index: 'trigram' as const } : {}) })));
 }
 
 export function parseFields(

@@ -204,6 +204,7 @@ const MISPLACED_HINTS: Record<string, string> = {
   'x-precision': 'x-precision and x-scale belong to { "type": "number" }',
   'x-scale': 'x-precision and x-scale belong to { "type": "number" }',
   maxLength: 'maxLength belongs to { "type": "string" }',
+  'x-search-index': '"x-search-index": "trigram" belongs to a text property: { "type": "string" }',
   minimum: 'minimum belongs to integer and number properties',
   maximum: 'maximum belongs to integer and number properties',
 };
@@ -436,6 +437,14 @@ class Graph {
       }
     }
     if ('default' in prop) out.push(...defaultFindings(prop, here('default')));
+    if ('x-search-index' in prop && fieldKind(prop) !== 'string' && fieldKind(prop) !== 'text') {
+      out.push({
+        code: 'search-index.not-text',
+        pointer: here('x-search-index'),
+        message: `a trigram search index serves free text; '${field}' is stored as ${fieldKind(prop)}`,
+        hint: 'put "x-search-index": "trigram" on a string property without enum or a date, time or password format',
+      });
+    }
     return out;
   }
 

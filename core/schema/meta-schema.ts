@@ -55,6 +55,8 @@ const specific: Record<string, Schema | boolean> = {
   'x-scope': { type: 'boolean' },
   'x-inverse': { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}\\.[a-z][a-zA-Z0-9_]{0,62}$' },
   'x-type': { enum: ['json', 'file'] },
+  // A maintained trigram index that serves `q` (core/search); check-definitions allows it on text only.
+  'x-search-index': { const: 'trigram' },
   items: true,
   uniqueItems: { type: 'boolean' },
   minItems: { type: 'integer', minimum: 0 },
@@ -84,7 +86,7 @@ const has = (key: string): Schema => ({ required: [key] });
 
 /** A JSON value described by an arbitrary JSON Schema: its own keywords are not ours to judge. */
 const notForJson = Object.fromEntries(
-  ['x-ref', 'x-inverse', 'x-on-delete', 'x-scope', 'x-precision', 'x-scale'].map((k) => [k, false]),
+  ['x-ref', 'x-inverse', 'x-on-delete', 'x-scope', 'x-precision', 'x-scale', 'x-search-index'].map((k) => [k, false]),
 );
 const json: Schema = { properties: notForJson };
 
@@ -102,7 +104,7 @@ const property: Schema = {
     required: ['type'],
     properties: { type: { enum: ['string', 'integer', 'number', 'boolean', 'object', 'array'] } },
     allOf: [
-      { if: typeIs('string'), then: variant(pick('maxLength', 'minLength', 'pattern', 'format', 'enum', 'x-enum-titles')) },
+      { if: typeIs('string'), then: variant(pick('maxLength', 'minLength', 'pattern', 'format', 'enum', 'x-enum-titles', 'x-search-index')) },
       {
         if: typeIs('integer'),
         then: variant(pick('minimum', 'maximum', 'x-ref', 'x-on-delete', 'x-scope'), {
