@@ -12,7 +12,7 @@ import type { Stratum } from '../stratum.js';
 import { ScopeCounts } from '../data/scope-counts.js';
 import { tightenedFieldErrors } from '../data/tightened-fields.js';
 import { ScopeColumns } from '../data/scope-column.js';
-import { syncTrigramIndexes } from '../search/trigram-table.js';
+import { syncTrigramIndexes, TrigramPostings } from '../search/trigram-table.js';
 
 /** `/api/modules`: define modules at runtime (admin only). Effective on the next request, in every process. */
 export const moduleRoutes = new Hono<AppEnv>()
@@ -72,6 +72,7 @@ export const moduleRoutes = new Hono<AppEnv>()
     for (const rel of module.relations.values()) if (rel.kind === 'many-to-many') await qi.dropTable(rel.junction!.table);
     await qi.dropTable(module.table);
     await ScopeCounts.forget(stratum.db, name);
+    await TrigramPostings.forget(stratum.db, name);
     await stratum.registry.remove(name);
     await stratum.registry.bump();
     return c.body(null, 204);

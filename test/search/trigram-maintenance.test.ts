@@ -165,6 +165,15 @@ describeEachDialect('the trigram postings stay true on every write path', (diale
     expect(await names('burg', 'city')).toEqual(['Hamburg', 'Augsburg']);
   });
 
+  it('a module deleted takes its postings along', async () => {
+    await ok(admin.post('/api/modules', { $id: 'gone', type: 'object', properties: { name: { type: 'string', 'x-search-index': 'trigram' } } }), 201);
+    await ok(admin.post('/api/data/gone', { name: 'soon gone' }), 201);
+    const posted = () => app.stratum.db.all({ sql: `SELECT COUNT(*) AS n FROM ${q(TRIGRAMS_TABLE)} WHERE ${q('module')} = $1`, params: ['gone'] });
+    expect(Number((await posted())[0]!.n)).toBeGreaterThan(0);
+    await ok(admin.delete('/api/modules/gone'), 204);
+    expect(Number((await posted())[0]!.n)).toBe(0);
+  });
+
   it('afterBulkLoad rebuilds them after rows were written around the engine', async () => {
     const now = '2025-01-01 00:00:00.000';
     await app.stratum.db.insert({
