@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Stratum } from '../stratum.js';
 import type { AppEnv } from './env.js';
 import { onError } from './errors.js';
-import { HttpError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
+import { limitBody } from './request-body.js';
 import { authRoutes } from './auth-routes.js';
 import { requireSession } from './session.js';
 import { dataRoutes } from './data-routes.js';
@@ -26,17 +26,11 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
     c.set('stratum', stratum);
     await next();
   });
-  const apiBodyLimit = bodyLimit({
-    maxSize: 2 * 1024 * 1024,
-    onError: () => {
-      throw new HttpError(413, 'too_large', 'The request body is larger than 2 MiB');
-    },
-  });
   // A file upload has its own limit: 2 MiB of file plus its multipart framing (core/files/limits.ts).
   // A GET or HEAD has no body to limit, and asking for it would make @hono/node-server build a
   // whole fetch Request (with an AbortController) per request (issue 4, Q4 profile).
   const bodyless = (method: string) => method === 'GET' || method === 'HEAD';
-  app.use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH || bodyless(c.req.method) ? next() : apiBodyLimit(c, next)));
+  app.use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH || bodyless(c.req.method) ? next() : limitBody(c, next)));
   // A request whose guessed identity did not hold is answered again, from the top (core/api/session.ts).
   const session = requireSession((c, env) => Promise.resolve(app.fetch(c.req.raw, env)));
   app.use('/api/*', async (c, next) => {

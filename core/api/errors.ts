@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HttpError } from '../errors.js';
 import { DefinitionError } from '../schema/finding.js';
+import { readBody } from './request-body.js';
 
 /** The one error handler: every failure leaves as `{ error: { code, message, details } }`. */
 export function onError(err: Error, c: Context): Response {
@@ -25,8 +26,9 @@ export async function jsonBody(c: Context): Promise<unknown> {
     // Also a CSRF guard: a cross-site form cannot send application/json without a preflight.
     throw new HttpError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json');
   }
+  const text = await readBody(c);
   try {
-    return await c.req.json();
+    return JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'invalid_json', 'The body is not valid JSON', [{ path: '', message: 'is not valid JSON' }]);
   }

@@ -65,6 +65,7 @@ export class Database {
    */
   transaction<T>(fn: (tx: Transaction) => Promise<T>, outer?: Transaction): Promise<T> {
     if (outer) return fn(outer);
+    if (this.direct) return this.direct.transaction(fn);
     const options = this.dialect.name === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {};
     return this.sequelize.transaction(options, fn);
   }
