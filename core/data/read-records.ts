@@ -139,8 +139,12 @@ async function countRows(ctx: DataContext, module: Module, where: Condition, pag
   }
   if (paging.total === 'estimated' && ctx.db.dialect.name === 'mysql') {
     const plan = await ctx.db.all({ sql: `EXPLAIN ${exact.sql}`, params: exact.params });
-    const driving = plan.find((r) => r.table === 't0') ?? plan[0];
-    return { total: Number(driving?.rows ?? 0), flags: { totalEstimated: true } };
+    // The rows the top-level join reads, table after table: the driving table's estimate times
+    // each join's fan-out (1 for a lookup by id). The driving table is not always t0: a search
+    // through the trigram index (core/search) drives from its materialized candidates.
+    const top = plan.filter((r) => Number(r.id) === 1);
+    const total = top.length === 0 ? 0 : top.reduce((n, r) => n * Math.max(1, Number(r.rows ?? 1)), 1);
+    return { total: Math.round(total), flags: { totalEstimated: true } };
   }
   // Capped (and SQLite's "estimate", which it cannot make): count at most cap + 1 rows.
   const ids = ctx.compiler.select({ module: module.name, where, columns: [{ refs: [], field: 'id' }], orderBy: [], limit: paging.cap + 1 });
