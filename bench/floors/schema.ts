@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { SEARCH_TERM } from '../lib/dataset.js';
 
 /** A table as a floor's SQL names it: the (unquoted) table and each logical field's column. */
 export interface TableNames {
@@ -22,6 +23,8 @@ export interface FloorSchema {
   readonly customerScope?: ScopeColumn;
   /** An index whose first column is the order date, to walk newest first. */
   readonly orderDateIndex?: string;
+  /** Trigram postings of customer names the engine keeps (F2 detects them), with the posting count of each gram of the search term. */
+  readonly customerNameGrams?: { readonly table: string; readonly counts: Readonly<Record<string, number>> };
 }
 
 export interface ScopeColumn {
@@ -64,7 +67,35 @@ export async function f2Schema(pool: Pool): Promise<FloorSchema> {
   const orderScope = await detectScopeColumn(pool, 'order', ORDER_FIELDS, 'salesman');
   const customerScope = await detectScopeColumn(pool, 'customer', CUSTOMER_FIELDS, 'salesman');
   const orderDateIndex = await firstColumnIndex(pool, 'order', 'orderDate');
-  return { ...base, ...(orderScope ? { orderScope } : {}), ...(customerScope ? { customerScope } : {}), ...(orderDateIndex ? { orderDateIndex } : {}) };
+  const customerNameGrams = await detectNameGrams(pool);
+  return {
+    ...base, ...(orderScope ? { orderScope } : {}), ...(customerScope ? { customerScope } : {}), ...(orderDateIndex ? { orderDateIndex } : {}),
+    ...(customerNameGrams ? { customerNameGrams } : {}),
+  };
+}
+
+const TRIGRAMS = '_stratum_trigrams';
+
+/**
+ * The engine's trigram postings of customer names, when it keeps them (x-search-index): F2 must
+ * use them too. Checked on 2,000 customers (each posted under its name's first gram, or the
+ * unsure marker), and counted per gram of the search term, so the floor reads the rarest.
+ */
+async function detectNameGrams(pool: Pool): Promise<FloorSchema['customerNameGrams']> {
+  const [tables] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [TRIGRAMS]);
+  if (Number(tables[0]?.n) === 0) return undefined;
+  const [sample] = await pool.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS n, SUM(EXISTS (SELECT 1 FROM \`${TRIGRAMS}\` AS t WHERE t.module = 'customer' AND t.field = 'name' AND t.id = c.id
+       AND t.gram IN (LOWER(LEFT(c.name, 3)), ''))) AS posted FROM (SELECT id, name FROM customer ORDER BY id LIMIT 2000) AS c`,
+  );
+  const n = Number(sample[0]?.n ?? 0);
+  if (n === 0 || Number(sample[0]?.posted ?? -1) !== n) return undefined;
+  const term = SEARCH_TERM.toLowerCase();
+  const grams = Array.from({ length: term.length - 2 }, (_, i) => term.slice(i, i + 3));
+  const [counts] = await pool.query<RowDataPacket[]>(
+    `SELECT gram, COUNT(*) AS n FROM \`${TRIGRAMS}\` WHERE module = 'customer' AND field = 'name' AND gram IN (?) GROUP BY gram`, [grams],
+  );
+  return { table: TRIGRAMS, counts: Object.fromEntries(counts.map((r) => [String(r.gram), Number(r.n)])) };
 }
 
 /**

@@ -181,21 +181,42 @@ export function q2Sum(s: FloorSchema, user: FloorUser, variant: Variant): Statem
   };
 }
 
+/**
+ * Q3's name condition: the LIKE, and on F2, when the engine keeps trigram postings of customer
+ * names, the ids posted under the search's rarest gram (by the posting counts read at start) or
+ * under the unsure marker '' first — what a developer writing by hand for these tables would use.
+ */
+function nameContains(s: FloorSchema, text: string): Statement {
+  const like = { sql: `${col(s.customer, 'c', 'name')} LIKE ? ESCAPE '!'`, params: [likeContains(text)] };
+  const postings = s.customerNameGrams;
+  const lower = text.toLowerCase();
+  const grams = [...new Set(Array.from({ length: Math.max(0, lower.length - 2) }, (_, i) => lower.slice(i, i + 3)))]
+    .filter((g) => /^[\x20-\x7e]{3}$/.test(g));
+  if (!postings || grams.length === 0) return like;
+  const rarest = grams.reduce((a, b) => ((postings.counts[b] ?? Infinity) < (postings.counts[a] ?? Infinity) ? b : a));
+  return {
+    sql: `c.${q('id')} IN (SELECT ${q('id')} FROM ${q(postings.table)} WHERE ${q('module')} = 'customer' AND ${q('field')} = 'name' AND ${q('gram')} IN (?, '')) AND ${like.sql}`,
+    params: [rarest, ...like.params],
+  };
+}
+
 /** Q3: the newest 25 customers whose name contains `text`. */
 export function q3Page(s: FloorSchema, user: FloorUser, variant: Variant, text: string, pageSize = 25): Statement {
   const v = customerVisibility(s, user, formOf(variant));
+  const name = nameContains(s, text);
   return {
     sql: `${prefixOf(variant)}SELECT ${straightOf(variant)}${selectList(s.customer, 'c', CUSTOMER_FIELDS)} FROM ${q(s.customer.table)} AS c${joinsOf(v)}`
-      + `${whereOf(v, [`${col(s.customer, 'c', 'name')} LIKE ? ESCAPE '!'`])} ORDER BY c.${q('id')} DESC LIMIT ${pageSize}`,
-    params: [likeContains(text), ...v.params],
+      + `${whereOf(v, [name.sql])} ORDER BY c.${q('id')} DESC LIMIT ${pageSize}`,
+    params: [...name.params, ...v.params],
   };
 }
 
 export function q3Count(s: FloorSchema, user: FloorUser, variant: Variant, text: string): Statement {
   const v = customerVisibility(s, user, formOf(variant));
+  const name = nameContains(s, text);
   return {
-    sql: `${prefixOf(variant)}SELECT ${straightOf(variant)}COUNT(*) AS ${q('total')} FROM ${q(s.customer.table)} AS c${joinsOf(v)}${whereOf(v, [`${col(s.customer, 'c', 'name')} LIKE ? ESCAPE '!'`])}`,
-    params: [likeContains(text), ...v.params],
+    sql: `${prefixOf(variant)}SELECT ${straightOf(variant)}COUNT(*) AS ${q('total')} FROM ${q(s.customer.table)} AS c${joinsOf(v)}${whereOf(v, [name.sql])}`,
+    params: [...name.params, ...v.params],
   };
 }
 
