@@ -18,6 +18,7 @@ import {
 import { renderReport, type Cell, type RunInfo } from './lib/report.js';
 import { measureWriteCosts, renderWriteCosts } from './lib/write-costs.js';
 import { renderWithoutPlugins, type PluginFreeCell } from './lib/without-plugins.js';
+import { measureTotals, renderTotals, type TotalCell } from './lib/total-strategies.js';
 import { ADMIN_PASSWORD, MEASURED_USERS, USER_PASSWORD } from './lib/users.js';
 import { BENCH_METADATA_DIR, generate, isGenerated, sizesFromArgs } from './generate.js';
 
@@ -126,14 +127,30 @@ async function main() {
     };
 
     const cells: Cell[] = [];
+    // Issue 4, point 4: Q1's total strategies and keyset paging, measured on Stratum alone.
+    let totals: TotalCell[] | undefined;
+    const totalsSpoiled: string[] = [];
+    const runTotals = () => {
+      const clientOf = (user: string) => Object.assign(new Client(httpFetcher(base(stratumPort))), { cookie: cookies[user]! });
+      return measureTotals(clientOf, users, async (user, spec) => {
+        const settle = () => drain(stratumPool, [dbs.stratumName, dbs.plainName], log);
+        const r = await measure(base(stratumPort), spec, { cookie: cookies[user]! }, spec.path, load, settle);
+        await settle();
+        log(`Q1 ${user.padEnd(20)} ${spec.path.split('pageSize=25')[1]!.slice(0, 40).padEnd(40)} ${r.rps.toFixed(1).padStart(8)} req/s  p99 ${r.p99} ms`);
+        if (r.non2xx + r.errors + r.timeouts > 0) totalsSpoiled.push(`Q1 totals ${user} ${spec.path} (${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`);
+        return r;
+      });
+    };
     let peakRss = 0;
     const sampler = setInterval(() => {
       const m = memoryOf(stratum.pid);
       if (m) peakRss = Math.max(peakRss, m.rss);
     }, 250);
     try {
-      // Q5 last: the orders it creates must not change what the reads see.
+      // Q5 last: the orders it creates must not change what the reads see. Q1's total strategies
+      // (issue 4, point 4) run between the reads and Q5, on the generated data too.
       for (const query of [...queries].sort((a, b) => (a === 'Q5' ? 1 : 0) - (b === 'Q5' ? 1 : 0))) {
+        if (query === 'Q5' && totals === undefined && queries.includes('Q1')) totals = await runTotals();
         for (const user of users) {
           const results: Record<string, LoadResult> = {};
           for (const target of targets) {
@@ -158,6 +175,8 @@ async function main() {
     const spoiled = cells.flatMap((c) => Object.entries(c.results)
       .filter(([, r]) => r.non2xx + r.errors + r.timeouts > 0)
       .map(([t, r]) => `${c.query} ${c.user} ${t} (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`));
+    if (totals === undefined && queries.includes('Q1')) totals = await runTotals();
+    spoiled.push(...totalsSpoiled);
 
     // Q5 once more on a Stratum without the audit plugin: how much of the gap is the history entry.
     const pluginFree: PluginFreeCell[] = [];
@@ -193,7 +212,7 @@ async function main() {
 
     const costs = await measureWriteCosts(admin, stratumPool);
     const info: RunInfo = await runInfo(dbs.serverUrl, sizes, load, bufferPool, loadSeconds);
-    const report = [renderReport({ info, cells, peakRssMb: peakRss, explained, plans, answers, spoiled }), ...renderWithoutPlugins(pluginFree), ...renderWriteCosts(costs)].join('\n');
+    const report = [renderReport({ info, cells, peakRssMb: peakRss, explained, plans, answers, spoiled }), ...renderTotals(totals ?? [], load), ...renderWithoutPlugins(pluginFree), ...renderWriteCosts(costs)].join('\n');
     mkdirSync(path.dirname(RESULTS), { recursive: true });
     writeFileSync(RESULTS, report);
     log(`\n${report}`);

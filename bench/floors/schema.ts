@@ -78,18 +78,24 @@ const TRIGRAMS = '_stratum_trigrams';
 
 /**
  * The engine's trigram postings of customer names, when it keeps them (x-search-index): F2 must
- * use them too. Checked on 2,000 customers (each posted under its name's first gram, or the
- * unsure marker), and counted per gram of the search term, so the floor reads the rarest.
+ * use them too. Checked on 200 customers (each posted under its name's first gram, or the
+ * unsure marker, when its name is plain ASCII), and counted per gram of the search term, so the floor reads the rarest.
  */
 async function detectNameGrams(pool: Pool): Promise<FloorSchema['customerNameGrams']> {
   const [tables] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [TRIGRAMS]);
   if (Number(tables[0]?.n) === 0) return undefined;
-  const [sample] = await pool.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS n, SUM(EXISTS (SELECT 1 FROM \`${TRIGRAMS}\` AS t WHERE t.module = 'customer' AND t.field = 'name' AND t.id = c.id
-       AND t.gram IN (LOWER(LEFT(c.name, 3)), ''))) AS posted FROM (SELECT id, name FROM customer ORDER BY id LIMIT 2000) AS c`,
-  );
-  const n = Number(sample[0]?.n ?? 0);
-  if (n === 0 || Number(sample[0]?.posted ?? -1) !== n) return undefined;
+  // One lookup by the primary key (module, field, gram, id) per sampled customer.
+  const [sample] = await pool.query<RowDataPacket[]>('SELECT id, name FROM customer ORDER BY id LIMIT 200');
+  if (sample.length === 0) return undefined;
+  for (const c of sample) {
+    const name = String(c.name);
+    const first = name.slice(0, 3).toLowerCase();
+    const gram = /^[\x20-\x7e]{3}$/.test(first) && /^[\x20-\x7e]*$/.test(name) ? first : '';
+    const [found] = await pool.query<RowDataPacket[]>(
+      `SELECT 1 FROM \`${TRIGRAMS}\` WHERE module = 'customer' AND field = 'name' AND gram = CAST(? AS BINARY) AND id = ?`, [gram, c.id],
+    );
+    if (found.length === 0) return undefined;
+  }
   const term = SEARCH_TERM.toLowerCase();
   const grams = Array.from({ length: term.length - 2 }, (_, i) => term.slice(i, i + 3));
   const [counts] = await pool.query<RowDataPacket[]>(
