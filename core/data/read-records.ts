@@ -74,7 +74,7 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
  * prefix range, but MySQL's planner prefers the range. So the engine names the index — only for
  * an unfiltered page in the module's own sort order, where the walk is known to be short.
  */
-function pageIndex(ctx: DataContext, module: Module, own: Condition, where: Condition, orderBy: readonly OrderBy[]): { forceIndex?: string } {
+function pageIndex(ctx: DataContext, module: Module, own: Condition, where: Condition, orderBy: readonly OrderBy[]): { forceIndex?: string; deferred?: boolean } {
   const column = module.scopeColumn?.column;
   if (ctx.db.dialect.name !== 'mysql' || !column || !(own.kind === 'const' && own.value)) return {};
   const sort = module.list.sort.split(',')[0]!.replace(/^-/, '');
@@ -83,7 +83,27 @@ function pageIndex(ctx: DataContext, module: Module, own: Condition, where: Cond
     && second!.target.refs.length === 0 && second!.target.field === 'id' && first!.desc === second!.desc;
   if (!inOrder || !hasPrefix(where, column)) return {};
   const name = indexName(module.table, [sort, 'id', column], 'ix');
-  return module.indexes.some((ix) => ix.join(',') === [sort, 'id', column].join(',')) ? { forceIndex: name } : {};
+  if (!module.indexes.some((ix) => ix.join(',') === [sort, 'id', column].join(','))) return {};
+  // The index holds the sort, the id and `_scope`: when the condition reads nothing else, the page's
+  // ids come from it alone, and rows the caller may not see cost no row reads (docs/PERFORMANCE.md).
+  return { forceIndex: name, deferred: readsOnly(where, column) };
+}
+
+/** Whether `cond` reads no column but `column` of the module itself. */
+function readsOnly(cond: Condition, column: string): boolean {
+  switch (cond.kind) {
+    case 'const':
+      return true;
+    case 'compare':
+      return cond.target.refs.length === 0 && cond.target.field === column;
+    case 'and':
+    case 'or':
+      return cond.items.every((c) => readsOnly(c, column));
+    case 'not':
+      return readsOnly(cond.item, column);
+    default:
+      return false;
+  }
 }
 
 function hasPrefix(cond: Condition, column: string): boolean {

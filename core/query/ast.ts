@@ -144,6 +144,12 @@ export interface SelectQuery {
   readonly offset?: number;
   /** MySQL only: the index the page must be read through (a planner hint the engine decides, never a caller). */
   readonly forceIndex?: string;
+  /**
+   * With forceIndex, when the index alone holds the sort keys and every column `where` reads: pick
+   * the page's ids from the index first, then read their rows (a deferred join). Walking the index
+   * past rows the caller may not see then costs no row reads.
+   */
+  readonly deferred?: boolean;
 }
 
 export interface CountQuery {

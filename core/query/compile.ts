@@ -44,10 +44,12 @@ export class QueryCompiler {
     const where = st.condition(query.where, root, false);
     const order = query.orderBy.map((o) => `${st.guarded(root, o.target, o.guard)} ${o.desc ? 'DESC' : 'ASC'}`);
     let from = root.from();
-    if (query.forceIndex && this.dialect.name === 'mysql') {
-      const table = `${this.dialect.quote(root.module.table)} AS ${this.dialect.quote(root.alias)}`;
-      from = from.replace(table, `${table} FORCE INDEX (${this.dialect.quote(query.forceIndex)})`);
+    const table = `${this.dialect.quote(root.module.table)} AS ${this.dialect.quote(root.alias)}`;
+    const forced = query.forceIndex && this.dialect.name === 'mysql' ? `${table} FORCE INDEX (${this.dialect.quote(query.forceIndex)})` : undefined;
+    if (forced && query.deferred && query.limit !== undefined) {
+      return this.deferredPage(query, st, root, columns, where, order, forced);
     }
+    if (forced) from = from.replace(table, forced);
     let sql = `SELECT ${columns.join(', ')} FROM ${from} WHERE ${where}`;
     if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
     if (query.limit !== undefined) sql += ` LIMIT ${int(query.limit)}`;
@@ -56,6 +58,34 @@ export class QueryCompiler {
       if (query.limit === undefined) throw new CompileError('An offset needs a limit');
       sql += ` OFFSET ${int(query.offset)}`;
     }
+    return { sql, params: st.params };
+  }
+
+  /**
+   * A page in two steps: the ids from the forced index alone (its entries hold the sort keys and
+   * every column `where` reads, so rows the caller may not see are skipped without reading them),
+   * then those rows; `where` is checked again on them.
+   *
+   * @example
+   * // SELECT "t0"."id" AS "id", … FROM "order" AS "t0" WHERE "t0"."_scope" LIKE $1 ESCAPE '!'
+   * //   AND "t0"."id" IN (SELECT "id" FROM (SELECT "t0"."id" AS "id" FROM "order" AS "t0" FORCE INDEX (…)
+   * //   WHERE "t0"."_scope" LIKE $2 ESCAPE '!' ORDER BY … LIMIT 25) AS "k") ORDER BY … LIMIT 25
+   */
+  private deferredPage(
+    query: SelectQuery, st: Statement, root: Scope, columns: readonly string[], where: string, order: readonly string[], forced: string,
+  ): Compiled {
+    const q = (s: string) => this.dialect.quote(s);
+    const id = root.column({ refs: [], field: 'id' });
+    const scope = new Scope(st, root.module, root.alias);
+    const condition = st.condition(query.where, scope, false);
+    const table = `${q(root.module.table)} AS ${q(root.alias)}`;
+    let inner = `SELECT ${id} AS ${q('id')} FROM ${scope.from().replace(table, forced)} WHERE ${condition}`;
+    if (order.length > 0) inner += ` ORDER BY ${order.join(', ')}`;
+    inner += ` LIMIT ${int(query.limit!)}`;
+    if (query.offset) inner += ` OFFSET ${int(query.offset)}`;
+    let sql = `SELECT ${columns.join(', ')} FROM ${root.from()} WHERE ${where} AND ${id} IN (SELECT ${q('id')} FROM (${inner}) AS ${q('k')})`;
+    if (order.length > 0) sql += ` ORDER BY ${order.join(', ')}`;
+    sql += ` LIMIT ${int(query.limit!)}`;
     return { sql, params: st.params };
   }
 
