@@ -28,13 +28,14 @@ describe('enum titles in the admin UI', () => {
     // zh has no title for `mail`: the default language's title stands in.
     expect(await columnTexts(page, 'channels')).toEqual(['E-mail, 电话', '']);
     await page.getByTestId('toggle-filters').click();
-    const options = await page.getByTestId('filters').locator('[data-field="status"] select option').allInnerTexts();
-    expect(options).toEqual(expect.arrayContaining(['待处理', '处理中', '已完成']));
+    // Read once they are drawn: allInnerTexts does not wait for them (it read [] under load in CI).
+    await eventually(() => page.getByTestId('filters').locator('[data-field="status"] select option').allInnerTexts())
+      .toEqual(expect.arrayContaining(['待处理', '处理中', '已完成']));
     await ui.screenshot(page, 'enum-titles-list-zh');
 
     await page.goto('/m/ticket/new');
     const select = page.getByLabel('状态');
-    expect(await select.locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['待处理', '处理中', '已完成']));
+    await eventually(() => select.locator('option').allInnerTexts()).toEqual(expect.arrayContaining(['待处理', '处理中', '已完成']));
     await page.getByLabel('Subject').fill('Router');
     await select.selectOption({ label: '待处理' });
     await page.getByRole('checkbox', { name: '电话' }).check();
