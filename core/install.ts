@@ -41,7 +41,7 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   const log = opts.log ?? (() => undefined);
   await registry.ensureTables();
   await ensureSessionTable(db.sequelize);
-  await ensureTokenTable(db.sequelize);
+  await ensureTokenTable(db);
   await ensureFilesTable(db);
 
   const builtin = await loadMetadataDir(SYSTEM_MODULES_DIR);

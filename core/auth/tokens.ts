@@ -1,24 +1,21 @@
-import { DataTypes, type Sequelize } from 'sequelize';
+import { DataTypes } from 'sequelize';
 import type { Database } from '../db/database.js';
+import { ensureSystemTable } from '../db/system-table.js';
 import { hashToken, newToken } from './password.js';
 import { storedDateTime } from '../query/values.js';
 
 export const TOKEN_TABLE = '_stratum_tokens';
 
-/** API tokens for scripts (`Authorization: Bearer …`): only their SHA-256 is stored. */
-export async function ensureTokenTable(sequelize: Sequelize): Promise<void> {
-  const qi = sequelize.getQueryInterface();
-  const tables = new Set((await qi.showAllTables()).map(String));
-  if (tables.has(TOKEN_TABLE)) return;
-  await qi.createTable(TOKEN_TABLE, {
+/** API tokens for scripts (`Authorization: Bearer …`): only their SHA-256 is stored. Safe when several processes start at once. */
+export async function ensureTokenTable(db: Database): Promise<void> {
+  await ensureSystemTable(db, TOKEN_TABLE, {
     id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
     userId: { type: DataTypes.INTEGER, allowNull: false },
     name: { type: DataTypes.STRING(128), allowNull: false },
     hash: { type: DataTypes.STRING(64), allowNull: false, unique: true },
     createdAt: { type: DataTypes.DATE(3), allowNull: false },
     expiresAt: { type: DataTypes.DATE(3), allowNull: true },
-  }, { charset: 'utf8mb4', collate: 'utf8mb4_bin' });
-  await qi.addIndex(TOKEN_TABLE, ['userId'], { name: `${TOKEN_TABLE}_user` });
+  }, [{ name: `${TOKEN_TABLE}_user`, fields: ['userId'] }]);
 }
 
 export async function createToken(db: Database, userId: number, name: string, expiresAt: Date | null): Promise<{ id: number; token: string }> {
