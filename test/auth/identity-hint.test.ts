@@ -6,6 +6,8 @@
  * thrown away and the request is answered again on the full path. Deleting and updating rows
  * straight in the database below is what another server process sharing it would do.
  */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type { MockInstance } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
@@ -130,6 +132,29 @@ describeEachDialect('a guessed identity, confirmed in the read', (dialect) => {
     expect(statements).toHaveBeenCalledTimes(1);
     await app.stratum.db.update({ sql: `DELETE FROM ${q('_stratum_tokens')} WHERE ${q('userId')} = $1`, params: [w.users.sales_0010!.id] });
     expect((await script.get(`/api/data/order/${order.id}`)).status).toBe(401);
+  });
+
+  it('over real HTTP (@hono/node-server), a guess that no longer holds is answered again on the full path', async () => {
+    const server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const sales = await salesman();
+      const order = orderIn('0010');
+      const get = () => fetch(`${base}/api/data/order/${order.id}`, { headers: { cookie: sales.cookie } });
+      expect((await get()).status).toBe(200);
+      const again = await get();
+      expect(again.status).toBe(200);
+      expect((await again.json()).id).toBe(order.id);
+      await app.stratum.db.update({ sql: `DELETE FROM ${q('_stratum_sessions')} WHERE ${q('id')} = $1`, params: [sessionOf(sales)] });
+      const refused = await get();
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('set-cookie')).toMatch(/stratum_session=;/);
+      expect((await refused.json()).error.code).toBe('unauthenticated');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('only GET reads of records guess: a write and another GET route authenticate first', async () => {
