@@ -26,13 +26,15 @@ export class Database {
 
   /** INSERT: the new row's id. */
   async insert(statement: Compiled, tx?: Transaction): Promise<number> {
-    if (this.direct) return Number((await this.direct.header(statement, tx)).insertId);
-    const [id] = (await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.INSERT, tx))) as unknown as [number, number];
-    return Number(id);
+    return (await this.inserting(statement, tx)).id;
   }
 
   /** An INSERT … SELECT that may insert nothing: the new row's id, and how many rows it inserted (0 or 1). */
-  async insertIf(statement: Compiled, tx?: Transaction): Promise<{ id: number; inserted: number }> {
+  insertIf(statement: Compiled, tx?: Transaction): Promise<{ id: number; inserted: number }> {
+    return this.inserting(statement, tx);
+  }
+
+  private async inserting(statement: Compiled, tx?: Transaction): Promise<{ id: number; inserted: number }> {
     if (this.direct) {
       const header = await this.direct.header(statement, tx);
       return { id: Number(header.insertId), inserted: Number(header.affectedRows) };
