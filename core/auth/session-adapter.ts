@@ -5,6 +5,7 @@
  */
 import { Lucia, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import { DataTypes, QueryTypes, type Sequelize } from 'sequelize';
+import { ensureSystemTable } from '../db/system-table.js';
 
 export const SESSION_TABLE = '_stratum_sessions';
 export const SESSION_COOKIE = 'stratum_session';
@@ -21,36 +22,25 @@ interface SessionRow {
 
 /**
  * Creates `_stratum_sessions` and its `userId` index unless they exist. Safe to call on every
- * start, and when several processes start at once: a create that another process won is no error.
+ * start, and when several processes start at once (ensureSystemTable). A table from before the
+ * index gets it; another process adding it at the same moment is no error either.
  */
 export async function ensureSessionTable(sequelize: Sequelize): Promise<void> {
+  // MariaDB only (SQLite ignores it): ensureSystemTable's utf8mb4_bin makes session ids compare
+  // byte-for-byte, not case-insensitively; utf8mb4 (not ascii) so that a junk cookie value compares
+  // as "no match" instead of raising "Illegal mix of collations".
+  await ensureSystemTable({ sequelize }, SESSION_TABLE, {
+    id: { type: DataTypes.STRING(MAX_SESSION_ID), primaryKey: true, allowNull: false },
+    userId: { type: DataTypes.INTEGER, allowNull: false },
+    // Epoch milliseconds: one representation on both dialects, no time-zone conversions.
+    expiresAt: { type: DataTypes.BIGINT, allowNull: false },
+  }, [{ name: USER_ID_INDEX, fields: ['userId'] }]);
   const qi = sequelize.getQueryInterface();
-  if (!(await qi.tableExists(SESSION_TABLE))) await createSessionTable(sequelize).catch(async (e: unknown) => {
-    if (!(await qi.tableExists(SESSION_TABLE))) throw e;
+  const indexed = async () => ((await qi.showIndex(SESSION_TABLE)) as Array<{ name?: string }>).some((index) => index.name === USER_ID_INDEX);
+  if (await indexed()) return;
+  await qi.addIndex(SESSION_TABLE, ['userId'], { name: USER_ID_INDEX }).catch(async (e: unknown) => {
+    if (!(await indexed())) throw e;
   });
-  const indexes = (await qi.showIndex(SESSION_TABLE)) as Array<{ name?: string }>;
-  if (!indexes.some((index) => index.name === USER_ID_INDEX)) {
-    await qi.addIndex(SESSION_TABLE, ['userId'], { name: USER_ID_INDEX }).catch(async (e: unknown) => {
-      const now = (await qi.showIndex(SESSION_TABLE)) as Array<{ name?: string }>;
-      if (!now.some((index) => index.name === USER_ID_INDEX)) throw e;
-    });
-  }
-}
-
-async function createSessionTable(sequelize: Sequelize): Promise<void> {
-  await sequelize.getQueryInterface().createTable(
-    SESSION_TABLE,
-    {
-      id: { type: DataTypes.STRING(MAX_SESSION_ID), primaryKey: true, allowNull: false },
-      userId: { type: DataTypes.INTEGER, allowNull: false },
-      // Epoch milliseconds: one representation on both dialects, no time-zone conversions.
-      expiresAt: { type: DataTypes.BIGINT, allowNull: false },
-    },
-    // MariaDB only (SQLite ignores it): session ids compare byte-for-byte, not case-insensitively.
-    // utf8mb4 (not ascii) so that a junk cookie value compares as "no match" instead of raising
-    // "Illegal mix of collations".
-    { charset: 'utf8mb4', collate: 'utf8mb4_bin' },
-  );
 }
 
 /**

@@ -2,21 +2,23 @@ import type { ModelAttributes } from 'sequelize';
 import type { Database } from './database.js';
 
 /**
- * Creates an engine table (`_stratum_…`) with its indexes unless it exists. Safe on every start
- * and when several processes start at once: a create that fails because another process made the
- * table first is no error.
+ * Creates an engine table (`_stratum_…`) with its indexes unless it exists; true when this call
+ * created it. Safe on every start and when several processes start at once: a create that fails
+ * because another process made the table first is no error (and not this call's creation).
  */
 export async function ensureSystemTable(
-  db: Database, name: string, columns: ModelAttributes, indexes: readonly { name: string; fields: string[] }[] = [],
-): Promise<void> {
+  db: Pick<Database, 'sequelize'>, name: string, columns: ModelAttributes, indexes: readonly { name: string; fields: string[] }[] = [],
+): Promise<boolean> {
   const qi = db.sequelize.getQueryInterface();
   const exists = async () => (await qi.showAllTables()).map(String).includes(name);
-  if (await exists()) return;
+  if (await exists()) return false;
   try {
     await qi.createTable(name, columns, { charset: 'utf8mb4', collate: 'utf8mb4_bin' });
     for (const index of indexes) await qi.addIndex(name, index.fields, { name: index.name });
+    return true;
   } catch (e) {
     // Another process created it first.
     if (!(await exists())) throw e;
+    return false;
   }
 }

@@ -18,18 +18,15 @@ const REBUILD_BATCH = 10_000;
  * VARBINARY: compared byte for byte and without PAD SPACE, under which the gram of three spaces
  * would equal the unsure marker ''.
  */
-export async function ensureTrigramTable(db: Database): Promise<boolean> {
-  const exists = (await db.sequelize.getQueryInterface().showAllTables()).map(String).includes(TRIGRAMS_TABLE);
-  if (exists) return false;
+export function ensureTrigramTable(db: Database): Promise<boolean> {
   const mysql = db.dialect.name === 'mysql';
   const name = mysql ? 'VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin' : 'TEXT';
-  await ensureSystemTable(db, TRIGRAMS_TABLE, {
+  return ensureSystemTable(db, TRIGRAMS_TABLE, {
     module: { type: name, allowNull: false, primaryKey: true },
     field: { type: name, allowNull: false, primaryKey: true },
     gram: { type: mysql ? 'VARBINARY(3)' : 'TEXT', allowNull: false, primaryKey: true },
     id: { type: 'INTEGER', allowNull: false, primaryKey: true },
   });
-  return true;
 }
 
 /**
