@@ -13,7 +13,7 @@ import { explainStratum, type ExplainedStatement } from './lib/explain.js';
 import { measure, type LoadResult } from './lib/load.js';
 import {
   differences, floorTarget, q4IdFrom, Q5_PREFIX, QUERY_NAMES, requestSpec, send, stratumTarget, writeTargets,
-  type QueryName, type Target, type UserContext,
+  type QueryName, type RequestSpec, type Target, type UserContext,
 } from './lib/queries.js';
 import { renderReport, type Cell, type RunInfo } from './lib/report.js';
 import { measureWriteCosts, renderWriteCosts } from './lib/write-costs.js';
@@ -126,6 +126,15 @@ async function main() {
       F2: (await (await fetch(`${base(f2Port)}/plans`)).json()) as Record<string, unknown>,
     };
 
+    // Every window: a warm-up, then the measurement, then a wait until none of our requests is left:
+    // requests cut off at the end of a window may still run in the server and the database.
+    const settle = () => drain(stratumPool, [dbs.stratumName, dbs.plainName], log);
+    const settled = async (url: string, spec: RequestSpec, headers: Record<string, string>, p: string) => {
+      const r = await measure(url, spec, headers, p, load, settle);
+      await settle();
+      return r;
+    };
+
     const cells: Cell[] = [];
     // Issue 4, point 4: Q1's total strategies and keyset paging, measured on Stratum alone.
     let totals: TotalCell[] | undefined;
@@ -133,11 +142,9 @@ async function main() {
     const runTotals = () => {
       const clientOf = (user: string) => Object.assign(new Client(httpFetcher(base(stratumPort))), { cookie: cookies[user]! });
       return measureTotals(clientOf, users, async (user, spec) => {
-        const settle = () => drain(stratumPool, [dbs.stratumName, dbs.plainName], log);
-        const r = await measure(base(stratumPort), spec, { cookie: cookies[user]! }, spec.path, load, settle);
-        await settle();
+        const r = await settled(base(stratumPort), spec, { cookie: cookies[user]! }, spec.path);
         log(`Q1 ${user.padEnd(20)} ${spec.path.split('pageSize=25')[1]!.slice(0, 40).padEnd(40)} ${r.rps.toFixed(1).padStart(8)} req/s  p99 ${r.p99} ms`);
-        if (r.non2xx + r.errors + r.timeouts > 0) totalsSpoiled.push(`Q1 totals ${user} ${spec.path} (${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`);
+        if (failures(r)) totalsSpoiled.push(`Q1 totals ${user} ${spec.path} (${failures(r)})`);
         return r;
       });
     };
@@ -156,13 +163,8 @@ async function main() {
           for (const target of targets) {
             const spec = requestSpec(query, contexts[user]!, `${target.name}-${user.slice(0, 8)}-${Date.now() % 100000}`);
             const { path: p, headers } = target.as(user, spec.path);
-            const settle = () => drain(stratumPool, [dbs.stratumName, dbs.plainName], log);
-            results[target.name] = await measure(base(ports[target.name]!), spec, headers, p, load, settle);
-            // Requests cut off at the end of the window may still run in the server and the database:
-            // the next measurement starts when none of ours is left.
-            await settle();
-            const r = results[target.name]!;
-            log(`${query} ${user.padEnd(20)} ${target.name.padEnd(8)} ${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${r.non2xx + r.errors + r.timeouts > 0 ? `  !! ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts` : ''}`);
+            const r = (results[target.name] = await settled(base(ports[target.name]!), spec, headers, p));
+            log(`${query} ${user.padEnd(20)} ${target.name.padEnd(8)} ${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${failures(r) ? `  !! ${failures(r)}` : ''}`);
           }
           cells.push({ query, user, results, load1: os.loadavg()[0]! });
         }
@@ -173,8 +175,8 @@ async function main() {
     const memory = memoryOf(stratum.pid);
     peakRss = Math.max(peakRss, memory?.peak ?? 0);
     const spoiled = cells.flatMap((c) => Object.entries(c.results)
-      .filter(([, r]) => r.non2xx + r.errors + r.timeouts > 0)
-      .map(([t, r]) => `${c.query} ${c.user} ${t} (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`));
+      .filter(([, r]) => failures(r))
+      .map(([t, r]) => `${c.query} ${c.user} ${t} (${failures(r)})`));
     if (totals === undefined && queries.includes('Q1')) totals = await runTotals();
     spoiled.push(...totalsSpoiled);
 
@@ -197,14 +199,10 @@ async function main() {
       for (const user of users) {
         const spec = requestSpec('Q5', contexts[user]!, `B-${user.slice(0, 8)}-${Date.now() % 100000}`);
         const { path: p, headers } = target.as(user, spec.path);
-        const settle = () => drain(stratumPool, [dbs.stratumName, dbs.plainName], log);
-        const result = await measure(base(port), spec, headers, p, load, settle);
-        await settle();
+        const result = await settled(base(port), spec, headers, p);
         const main = cells.find((c) => c.query === 'Q5' && c.user === user)?.results;
         pluginFree.push({ user, result, f2: main?.F2, withAudit: main?.Stratum });
-        if (result.non2xx + result.errors + result.timeouts > 0) {
-          spoiled.push(`Q5 ${user} without plugins (${result.requests} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`);
-        }
+        if (failures(result)) spoiled.push(`Q5 ${user} without plugins (${failures(result)})`);
         log(`Q5 ${user.padEnd(20)} no audit ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`);
       }
       await bare.stop();
@@ -249,6 +247,11 @@ async function removeCreatedOrders(stratumPool: ReturnType<typeof floorPool>, pl
   } finally {
     await stratum.close();
   }
+}
+
+/** What spoiled a measurement (answers that were not 2xx, errors, timeouts), or undefined. */
+function failures(r: LoadResult): string | undefined {
+  return r.non2xx + r.errors + r.timeouts > 0 ? `${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts` : undefined;
 }
 
 function summarize(query: QueryName, body: any): string {
