@@ -16,6 +16,7 @@ import { after, decodeCursor, encodeCursor } from '../query/keyset.js';
 import type { OrderBy, Scalar } from '../query/ast.js';
 import { checkFilterFields } from './filter-fields.js';
 import { indexName } from '../db/ddl.js';
+import { planSearch } from '../search/search-plan.js';
 import type { Action } from './access.js';
 
 export interface ListResult {
@@ -43,7 +44,9 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
   checkFilterFields(ctx.access, module, req.where, params.sort ? req.orderBy.map((o) => o.target) : []);
   const paging = listPaging(params, req.orderBy, req.page, module);
   // `deleted=only`: the soft-deleted records the caller may restore, instead of the live ones.
-  const { where, trash } = listedWhere(ctx, module, req.where, params.deleted);
+  const listed = listedWhere(ctx, module, req.where, params.deleted);
+  const where = await planSearch(ctx.db, module, listed.where);
+  const trash = listed.trash;
   // Sort values travel with each row (for the next cursor) even when `fields` leaves them out.
   const keys = paging.keyset ? req.orderBy.map((o) => o.target).filter((t) => !req.columns.some((c) => c.refs.length === 0 && c.field === t.field)) : [];
   const select = ctx.compiler.select({
@@ -226,7 +229,7 @@ export async function aggregateRecords(
   if (searchErrors.length > 0) throw badRequest('invalid_aggregate', 'The aggregate parameters are not valid; see details', searchErrors);
   const query = parseAggregate(params, own, module, ctx.graph, ctx.access);
   checkFilterFields(ctx.access, module, own, query.groupBy.map((g) => g.target));
-  const where = visibleWhere(module, 'read', own, ctx.access, ctx.graph);
+  const where = await planSearch(ctx.db, module, visibleWhere(module, 'read', own, ctx.access, ctx.graph));
   // A group key or metric read through a reference the caller may not see counts as NULL.
   const rows = await ctx.db.all(ctx.compiler.aggregate({
     ...query,

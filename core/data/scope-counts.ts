@@ -108,19 +108,20 @@ export class ScopeCounts {
   static total(db: Database, module: Module, where: Condition): Compiled | undefined {
     const column = module.scopeColumn?.column;
     if (!column) return undefined;
-    const q = (s: string) => db.quote(s);
-    const params: unknown[] = [module.name];
     const terms = departmentTerms(module.softDelete ? withoutLive(where) : where, column);
-    if (terms === undefined) return undefined;
-    let sql = `SELECT COALESCE(SUM(${q('n')}), 0) AS ${q('total')} FROM ${q(COUNTS_TABLE)} WHERE ${q('module')} = $1`;
-    if (terms !== 'all') {
-      const parts = terms.map((t) => {
-        params.push(t.op === 'eq' ? t.code : `${escapeLike(t.code)}%`);
-        return t.op === 'eq' ? `${q('scope')} = $${params.length}` : `${q('scope')} LIKE $${params.length} ESCAPE '!'`;
-      });
-      sql += ` AND ${q('scope')} <> '' AND (${parts.join(' OR ')})`;
-    }
-    return { sql, params };
+    return terms === undefined ? undefined : sumOf(db, module, terms);
+  }
+
+  /**
+   * At least as many as the rows of `module` that `where` selects, from the maintained counts:
+   * the rows of the departments one of its top-level AND terms restricts to, else every row. For
+   * planning (core/search/search-plan.ts), never for answers. Undefined without a `_scope` column.
+   */
+  static bound(db: Database, module: Module, where: Condition): Compiled | undefined {
+    const column = module.scopeColumn?.column;
+    if (!column) return undefined;
+    const restricted = andTerms(where).map((item) => departmentTerms(item, column)).find((t) => t !== undefined && t !== 'all');
+    return sumOf(db, module, restricted ?? 'all');
   }
 
   private async byDepartment(set: RowSet, tx?: Transaction): Promise<Map<string, number>> {
@@ -181,6 +182,26 @@ function withoutLive(where: Condition): Condition | undefined {
   if (where.kind !== 'and' || !where.items.some(isLive)) return undefined;
   const rest = where.items.filter((c) => !isLive(c));
   return rest.length === 1 ? rest[0]! : { kind: 'and', items: rest };
+}
+
+/** The SUM of the maintained counts of `module` in the departments of `terms` (or all). */
+function sumOf(db: Database, module: Module, terms: DepartmentTerm[] | 'all'): Compiled {
+  const q = (s: string) => db.quote(s);
+  const params: unknown[] = [module.name];
+  let sql = `SELECT COALESCE(SUM(${q('n')}), 0) AS ${q('total')} FROM ${q(COUNTS_TABLE)} WHERE ${q('module')} = $1`;
+  if (terms !== 'all') {
+    const parts = terms.map((t) => {
+      params.push(t.op === 'eq' ? t.code : `${escapeLike(t.code)}%`);
+      return t.op === 'eq' ? `${q('scope')} = $${params.length}` : `${q('scope')} LIKE $${params.length} ESCAPE '!'`;
+    });
+    sql += ` AND ${q('scope')} <> '' AND (${parts.join(' OR ')})`;
+  }
+  return { sql, params };
+}
+
+/** The items of nested ANDs, flattened: each must hold for a row to be selected. */
+function andTerms(cond: Condition): Condition[] {
+  return cond.kind === 'and' ? cond.items.flatMap(andTerms) : [cond];
 }
 
 type DepartmentTerm = { readonly op: 'eq' | 'startsWith'; readonly code: string };

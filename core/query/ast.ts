@@ -46,6 +46,11 @@ export type Condition =
        * meaning is exactly the plain comparison's, so every other reader of the AST ignores it.
        */
       readonly index?: 'trigram';
+      /**
+       * With `index`: the gram whose postings narrow, chosen by the engine from posting counts
+       * (core/search/search-plan.ts). Without it the compiler guesses the rarest gram.
+       */
+      readonly gram?: string;
     }
   | {
       /** A to-many relation of the module reached by `refs`, quantified over its related records. */

@@ -181,7 +181,7 @@ class Statement {
         return parts.length === 1 ? parts[0]! : `(${parts.join(joiner)})`;
       }
       case 'compare': {
-        const candidates = cond.index === 'trigram' && cond.op === 'contains' && !negated ? this.trigramCandidates(cond.target, cond.value, scope) : [];
+        const candidates = cond.index === 'trigram' && cond.op === 'contains' && !negated ? this.trigramCandidates(cond.target, cond.value, cond.gram, scope) : [];
         const plain = this.compare(scope.column(cond.target), scope.field(cond.target), cond.op, cond.value, negated);
         // The candidates first: they are cheaper to test than the LIKE when the rows are scanned anyway.
         return candidates.length === 0 ? plain : `(${[...candidates, plain].join(' AND ')})`;
@@ -249,8 +249,8 @@ class Statement {
    * //   AND "gram" IN ($3, $4)) AND "t0"."name" LIKE $5 ESCAPE '!')
    * // params: ['customer', 'name', 'rtm', '', '%artman%']
    */
-  private trigramCandidates(target: FieldRef, value: Operand, scope: Scope): string[] {
-    const grams = typeof value === 'string' ? searchGrams(value) : [];
+  private trigramCandidates(target: FieldRef, value: Operand, planned: string | undefined, scope: Scope): string[] {
+    const grams = planned !== undefined ? [planned] : typeof value === 'string' ? searchGrams(value) : [];
     const q = (s: string) => this.dialect.quote(s);
     const module = scope.moduleAt(target.refs).name;
     const id = `${q(scope.aliasFor(target.refs))}.${q('id')}`;
