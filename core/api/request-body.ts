@@ -8,8 +8,12 @@ export const MAX_BODY = 2 * 1024 * 1024;
 
 const tooLarge = () => new HttpError(413, 'too_large', 'The request body is larger than 2 MiB');
 
-/** The body's bytes read straight from Node's request, kept for a second reader. */
-const RAW_BODY = 'stratum.rawBody';
+/**
+ * Bodies already read, by the request they came with (Node's, or the fetch Request outside
+ * @hono/node-server): for a second reader, and for a request answered again from the top
+ * (core/api/session.ts), whose stream has been consumed.
+ */
+const readBodies = new WeakMap<object, string>();
 
 /**
  * Limits request bodies to MAX_BODY. A body with a Content-Length is judged by it and, under
@@ -18,6 +22,8 @@ const RAW_BODY = 'stratum.rawBody';
  * create's CPU (issue 4, Q5 profile). A chunked body goes through hono's bodyLimit, which counts.
  */
 export const limitBody: MiddlewareHandler = async (c, next) => {
+  // A request answered again from the top (core/api/session.ts): its body was limited and read the first time.
+  if (readBodies.has(sourceOf(c))) return next();
   const length = c.req.header('content-length');
   if (length !== undefined && c.req.header('transfer-encoding') === undefined && /^[0-9]+$/.test(length)) {
     if (Number(length) > MAX_BODY) throw tooLarge();
@@ -35,11 +41,16 @@ const chunkedLimit = bodyLimit({
 
 /** The request body as text: from Node's request when it has not been turned into a fetch Request's stream. */
 export async function readBody(c: Context): Promise<string> {
-  const kept = (c as unknown as { get(key: string): unknown }).get(RAW_BODY);
-  if (typeof kept === 'string') return kept;
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = incomingOf(c);
+  const source = sourceOf(c);
+  const kept = readBodies.get(source);
+  if (kept !== undefined) return kept;
   const direct = incoming !== undefined && c.req.header('content-length') !== undefined && c.req.header('transfer-encoding') === undefined;
-  if (!direct) return c.req.text();
+  if (!direct) {
+    const text = await c.req.text();
+    readBodies.set(source, text);
+    return text;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of incoming as AsyncIterable<Buffer>) {
@@ -49,6 +60,11 @@ export async function readBody(c: Context): Promise<string> {
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  (c as unknown as { set(key: string, value: unknown): void }).set(RAW_BODY, text);
+  readBodies.set(source, text);
   return text;
 }
+
+const incomingOf = (c: Context) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+
+/** What a body is kept by: Node's request under @hono/node-server (no fetch Request is built for it), else the fetch Request. */
+const sourceOf = (c: Context): object => incomingOf(c) ?? c.req.raw;

@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { unauthenticated } from '../errors.js';
 import { SESSION_COOKIE } from '../auth/session-adapter.js';
 import { authenticate, type Authenticated, type Credentials } from '../auth/authenticate.js';
-import { forgetIdentity, pendingIdentity, rememberIdentity, type PendingIdentity } from '../auth/identity-hint.js';
+import { answeredAgain, forgetIdentity, pendingIdentity, rememberIdentity, type PendingIdentity } from '../auth/identity-hint.js';
 import { loadAccess } from '../auth/load-access.js';
 import { DataContext } from '../data/context.js';
 import type { AppEnv } from './env.js';
@@ -15,6 +15,13 @@ import type { AppEnv } from './env.js';
  */
 const CONFIRMING_READ = /^\/api\/data\/[a-z][a-z0-9_]{0,62}(?:\/[1-9][0-9]{0,15})?$/;
 
+/**
+ * POST of a new record to the data API, whose INSERT can confirm a guessed identity in its own
+ * statement (createRecord): nothing is written unless the guess holds, and a plugin's before
+ * hook, which runs earlier, has the identity confirmed first (DataContext.confirmed).
+ */
+const CONFIRMING_CREATE = /^\/api\/data\/[a-z][a-z0-9_]{0,62}$/;
+
 /** Marks a request that is being answered again on the full path, so that it does not guess twice. */
 const FULL_PATH = Symbol('stratum.fullAuthentication');
 
@@ -25,19 +32,20 @@ export type Redispatch = (c: Context<AppEnv>, env: Record<string | symbol, unkno
  * Every `/api` route but login needs a session (cookie) or an API token (Bearer).
  *
  * The full path authenticates in one statement (session or token, active user, generation),
- * then runs the route. A GET read whose caller this process authenticated before takes the
- * guessed path instead: it runs as the user and generation of last time
- * (core/auth/identity-hint.ts), its read confirms them in the same statement, and if no read
- * did, a full authentication confirms them after the route. Until confirmed, nothing leaves:
- * a guess that no longer holds (logged out, deactivated, expired, rules changed) throws the
- * answer away and the request is answered again on the full path.
+ * then runs the route. A GET read or a create whose caller this process authenticated before
+ * takes the guessed path instead: it runs as the user and generation of last time
+ * (core/auth/identity-hint.ts), its read or its INSERT confirms them in the same statement, and
+ * if none did, a full authentication confirms them after the route. Until confirmed, nothing
+ * leaves and nothing is written: a guess that no longer holds (logged out, deactivated, expired,
+ * rules changed) throws the answer away and the request is answered again on the full path.
  */
 export function requireSession(redispatch: Redispatch): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const stratum = c.get('stratum');
     const credentials = credentialsOf(c);
     const env = (c.env ?? {}) as Record<string | symbol, unknown>;
-    const mayGuess = c.req.method === 'GET' && !env[FULL_PATH] && CONFIRMING_READ.test(c.req.path);
+    const method = c.req.method;
+    const mayGuess = !env[FULL_PATH] && ((method === 'GET' && CONFIRMING_READ.test(c.req.path)) || (method === 'POST' && CONFIRMING_CREATE.test(c.req.path)));
     const pending = mayGuess ? pendingIdentity(stratum.db, credentials) : undefined;
     if (pending) return guessed(c, next, credentials, pending, () => redispatch(c, { ...env, [FULL_PATH]: true }));
 
@@ -59,24 +67,32 @@ async function guessed(
 ): Promise<void> {
   const stratum = c.get('stratum');
   await enter(c, pending.who, credentials, pending);
+  let refreshCookie: string | undefined;
+  const confirm = async () => {
+    const who = await authenticate(stratum.db, stratum.lucia, credentials);
+    pending.confirmed = who !== undefined && who.userId === pending.who.userId && who.generation === pending.who.generation;
+    refreshCookie = who?.refreshCookie;
+  };
+  c.get('data').confirmIdentity = async () => {
+    await confirm();
+    if (!pending.confirmed) throw answeredAgain(pending);
+  };
   let failure: unknown;
   try {
     await next();
   } catch (error) {
     failure = error;
   }
-  if (!pending.confirmed) {
-    const who = await authenticate(stratum.db, stratum.lucia, credentials);
-    pending.confirmed = who !== undefined && who.userId === pending.who.userId && who.generation === pending.who.generation;
-    if (!pending.confirmed) {
-      forgetIdentity(stratum.db, credentials);
-      // Drop the guessed answer (and its headers) before the full path answers.
-      c.res = undefined;
-      c.res = await again();
-      return;
-    }
-    if (who?.refreshCookie) c.header('Set-Cookie', who.refreshCookie, { append: true });
+  if (!pending.confirmed && !pending.answerAgain) await confirm();
+  // A guess that did not hold, or a write it refused: the full path answers, and says why.
+  if (!pending.confirmed || pending.answerAgain) {
+    forgetIdentity(stratum.db, credentials);
+    // Drop the guessed answer (and its headers) before the full path answers.
+    c.res = undefined;
+    c.res = await again();
+    return;
   }
+  if (refreshCookie) c.header('Set-Cookie', refreshCookie, { append: true });
   if (failure !== undefined) throw failure;
 }
 

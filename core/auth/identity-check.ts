@@ -22,8 +22,20 @@ export function withIdentityCheck(db: Database, select: Compiled, pending: Pendi
   // so it changes neither which rows are distinct nor the join order.
   const head = /^SELECT (?:(?:DISTINCT|STRAIGHT_JOIN) )*/.exec(select.sql)?.[0];
   if (!head) throw new Error('withIdentityCheck: not a SELECT');
+  const check = identityCondition(db, pending, now);
+  return {
+    sql: `${head}${shiftParams(check.sql, select.params.length)} AS ${db.quote(IDENTITY_COLUMN)}, ${select.sql.slice(head.length)}`,
+    params: [...select.params, ...check.params],
+  };
+}
+
+/**
+ * `EXISTS (…)`: whether the guessed credential is still valid, belongs to the guessed user, that
+ * user is active, and the database is still at the guessed generation. A condition with its own
+ * `$1…` parameters, for a read's column (above) or a create's INSERT (core/data/write-records.ts).
+ */
+export function identityCondition(db: Database, pending: PendingIdentity, now = Date.now()): Compiled {
   const q = (s: string) => db.quote(s);
-  const offset = select.params.length;
   const { credential, who } = pending;
   const check = credential.kind === 'session'
     ? {
@@ -34,8 +46,5 @@ export function withIdentityCheck(db: Database, select: Compiled, pending: Pendi
         sql: `${tokenSource(db)} AND t.${q('userId')} = $2 AND (t.${q('expiresAt')} IS NULL OR t.${q('expiresAt')} > $3) AND g.${q('value')} = $4`,
         params: [credential.hash, who.userId, storedDateTime(new Date(now)), who.generation],
       };
-  return {
-    sql: `${head}EXISTS (SELECT 1 ${shiftParams(check.sql, offset)}) AS ${q(IDENTITY_COLUMN)}, ${select.sql.slice(head.length)}`,
-    params: [...select.params, ...check.params],
-  };
+  return { sql: `EXISTS (SELECT 1 ${check.sql})`, params: check.params };
 }

@@ -2,6 +2,7 @@ import type { Database } from '../db/database.js';
 import { Lru } from '../rules/lru.js';
 import { needsExtending, type Authenticated, type Credentials } from './authenticate.js';
 import { hashToken } from './password.js';
+import { HttpError } from '../errors.js';
 
 /**
  * Who a credential belonged to on its last request to this process, and at which generation: a
@@ -16,6 +17,20 @@ export interface PendingIdentity {
   readonly who: Authenticated;
   /** Set when a statement of this request confirmed the guess. */
   confirmed: boolean;
+  /**
+   * Set when a write found the guess unconfirmed (its INSERT, guarded by the guess, wrote
+   * nothing): the request is answered again on the full path, which says why.
+   */
+  answerAgain?: boolean;
+}
+
+/**
+ * What a write throws when the guess it ran on was not confirmed: the transaction rolls back, and
+ * the session middleware, seeing `answerAgain`, drops this answer and answers again on the full path.
+ */
+export function answeredAgain(pending: PendingIdentity): HttpError {
+  pending.answerAgain = true;
+  return new HttpError(503, 'answered_again', 'The request is answered again after a full authentication');
 }
 
 const hints = new WeakMap<Database, Lru<Authenticated>>();

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { Compiled } from '../query/ast.js';
 import { IDENTITY_COLUMN, withIdentityCheck } from '../auth/identity-check.js';
-import type { PendingIdentity } from '../auth/identity-hint.js';
+import { answeredAgain, type PendingIdentity } from '../auth/identity-hint.js';
 import type { Registry } from '../db/registry.js';
 import { QueryCompiler } from '../query/compile.js';
 import { WriteCompiler } from '../query/compile-write.js';
@@ -19,6 +19,11 @@ export class DataContext {
    * core/api/session.ts confirms it after the route if no read did).
    */
   pending?: PendingIdentity;
+  /**
+   * With `pending`: authenticates fully now, setting `pending.confirmed`, or throws when the guess
+   * does not hold (the request is then answered again). Set by the session middleware.
+   */
+  confirmIdentity?: () => Promise<void>;
 
   constructor(
     readonly db: Database,
@@ -46,6 +51,14 @@ export class DataContext {
     if (rows.length > 0 && Number(rows[0]![IDENTITY_COLUMN]) === 1) pending.confirmed = true;
     for (const row of rows) delete row[IDENTITY_COLUMN];
     return rows;
+  }
+
+  /** Before work that must not run on a guess (a plugin's before hook): the identity confirmed first. */
+  async confirmed(): Promise<void> {
+    const pending = this.pending;
+    if (!pending || pending.confirmed) return;
+    if (!this.confirmIdentity) throw answeredAgain(pending);
+    await this.confirmIdentity();
   }
 
   module(name: string): Module {

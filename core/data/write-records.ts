@@ -19,6 +19,8 @@ import { checkPurge, markDeleted } from './soft-delete.js';
 import type { Written } from './write-hooks.js';
 import { attachFiles, withFileHandles } from '../files/file-handles.js';
 import { TrigramPostings } from '../search/trigram-table.js';
+import { identityCondition } from '../auth/identity-check.js';
+import { answeredAgain } from '../auth/identity-hint.js';
 
 type Payload = Record<string, unknown>;
 
@@ -40,10 +42,17 @@ async function createWritten(ctx: DataContext, module: Module, payload: unknown,
   const now = storedDateTime(new Date());
   // The references are checked by the INSERT itself; only a refused insert asks which one failed.
   const references = referencesOf(ctx, module, body).map(({ select, ids }) => ({ select, count: ids.length }));
+  // On a guessed identity (core/api/session.ts) the INSERT also requires that the guess holds: one
+  // statement authenticates and writes. Refused, the request is answered again on the full path.
+  const guess = ctx.pending && !ctx.pending.confirmed ? ctx.pending : undefined;
   return write(ctx, module, body, async (tx) => {
     const { id: newId, inserted } = await ctx.db.insertIf(ctx.writer.insert(module, {
       ...values, createdAt: now, updatedAt: now, createdBy: ctx.access.actor.id, updatedBy: ctx.access.actor.id, version: 1,
-    }, references), tx);
+    }, references, guess && identityCondition(ctx.db, guess)), tx);
+    if (guess) {
+      if (inserted === 0) throw answeredAgain(guess);
+      guess.confirmed = true;
+    }
     if (inserted === 0) {
       const details = await checkReferences(ctx, module, body, tx);
       throw details.length > 0 ? invalidInput(details) : conflict('conflict', 'A referenced record changed while this one was written; nothing was written, try again');

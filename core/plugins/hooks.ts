@@ -17,6 +17,7 @@ import { bindContext, systemView } from './bound-context.js';
 import type { Plugin } from './define-plugin.js';
 import { committedScope, pluginScope, runAfterCommit, type Log } from './scope.js';
 import type { HookContext, HookName } from './types.js';
+import { auditPlugin } from './builtin/audit/plugin.js';
 
 type Payload = Record<string, unknown>;
 type HookFn = (arg: unknown, ctx: unknown) => unknown;
@@ -46,6 +47,9 @@ export class PluginHooks implements WriteHooks {
     if (invalid.length > 0) throw invalidInput(invalid);
     const sent = payload as Payload;
     const filled = withDefaults(module, sent);
+    // A plugin's before hook runs as a confirmed caller, never on a guess (core/api/session.ts),
+    // but for the audit plugin's, which only notes in memory what was sent, for its after hook.
+    if (this.hooksOf(module, 'beforeCreate').some(([plugin]) => plugin !== auditPlugin)) await ctx.confirmed();
     return ctx.db.transaction(async (tx) => {
       const bound = bindContext(ctx, tx);
       let body: Payload = { ...filled };

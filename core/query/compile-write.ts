@@ -21,7 +21,11 @@ export class WriteCompiler {
    * references the caller may use): `INSERT … SELECT … WHERE (SELECT COUNT(*) FROM (…)) = $n AND …`,
    * one round trip for the checks and the write.
    */
-  insert(module: Module, values: Readonly<Record<string, unknown>>, requires: readonly { select: Compiled; count: number }[] = []): Compiled {
+  insert(
+    module: Module, values: Readonly<Record<string, unknown>>, requires: readonly { select: Compiled; count: number }[] = [],
+    /** A further condition the insert requires, with its own `$1…` (the caller's guessed identity, core/auth/identity-check.ts). */
+    guard?: Compiled,
+  ): Compiled {
     const q = (s: string) => this.dialect.quote(s);
     const columns = Object.keys(values);
     const params = columns.map((c) => values[c]);
@@ -33,12 +37,16 @@ export class WriteCompiler {
       exprs.push(this.scopeLookup(module, `$${params.length}`));
     }
     const into = `INSERT INTO ${q(module.table)} (${columns.map(q).join(', ')})`;
-    if (requires.length === 0) return { sql: `${into} VALUES (${exprs.join(', ')})`, params };
+    if (requires.length === 0 && !guard) return { sql: `${into} VALUES (${exprs.join(', ')})`, params };
     const conditions = requires.map(({ select, count }, i) => {
       const shifted = shiftParams(select.sql, params.length);
       params.push(...select.params, count);
       return `(SELECT COUNT(*) FROM (${shifted}) AS ${q(`r${i}`)}) = $${params.length}`;
     });
+    if (guard) {
+      conditions.push(shiftParams(guard.sql, params.length));
+      params.push(...guard.params);
+    }
     return { sql: `${into} SELECT ${exprs.join(', ')} FROM (SELECT 1 AS ${q('one')}) AS ${q('one')} WHERE ${conditions.join(' AND ')}`, params };
   }
 

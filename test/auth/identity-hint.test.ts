@@ -157,7 +157,7 @@ describeEachDialect('a guessed identity, confirmed in the read', (dialect) => {
     }
   });
 
-  it('only GET reads of records guess: a write and another GET route authenticate first', async () => {
+  it('a logged-out session writes nothing (creates guess too: test/auth/guessed-create.test.ts), and another GET route authenticates first', async () => {
     const sales = await salesman();
     expectStatus(await sales.get(`/api/data/order/${orderIn('0010').id}`), 200);
     await app.stratum.db.update({ sql: `DELETE FROM ${q('_stratum_sessions')} WHERE ${q('id')} = $1`, params: [sessionOf(sales)] });
