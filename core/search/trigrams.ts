@@ -24,7 +24,8 @@ export const trigramFields = (module: Module): Field[] => [...module.fields.valu
 
 /**
  * How common each character is in names and text, most common first: a gram's rarity is guessed
- * from its characters, since the pure compiler has no statistics. Anything not listed (digits,
+ * from its characters when a search reaches the compiler unplanned (the list and aggregate reads
+ * plan it from posting counts first: search-plan.ts). Anything not listed (digits,
  * punctuation) counts as rare.
  */
 const COMMON = ' eaniorslthudcmgykwbpfvjzxq';
