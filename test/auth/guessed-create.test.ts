@@ -7,12 +7,11 @@
  * on an unconfirmed guess. Changing rows straight in the database is what another server process
  * sharing it would do.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type { MockInstance } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { listen } from '../support/http-server.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
 import { expectStatus, ok, tableCount } from '../access/helpers.js';
 import { probePlugin, type Committed } from '../plugins/probe/plugin.js';
@@ -135,11 +134,8 @@ describeEachDialect('a create on a guessed identity, confirmed by its INSERT', (
   });
 
   it('over real HTTP (@hono/node-server), a refused guess is answered again with the body read the first time', async () => {
-    const server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
+    const { base, close } = await listen(app);
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const sales = await salesman();
       const post = (body: unknown) => fetch(`${base}/api/data/order`, {
         method: 'POST', headers: { cookie: sales.cookie, 'content-type': 'application/json' }, body: JSON.stringify(body),
@@ -154,7 +150,7 @@ describeEachDialect('a create on a guessed identity, confirmed by its INSERT', (
       expect(refused.status).toBe(401);
       expect(await ordersNamed('guess-http')).toEqual(['guess-http-1']);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 });

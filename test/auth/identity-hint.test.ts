@@ -6,12 +6,11 @@
  * thrown away and the request is answered again on the full path. Deleting and updating rows
  * straight in the database below is what another server process sharing it would do.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import type { MockInstance } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { listen } from '../support/http-server.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
 import { expectStatus, ok } from '../access/helpers.js';
 
@@ -135,11 +134,8 @@ describeEachDialect('a guessed identity, confirmed in the read', (dialect) => {
   });
 
   it('over real HTTP (@hono/node-server), a guess that no longer holds is answered again on the full path', async () => {
-    const server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
+    const { base, close } = await listen(app);
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const sales = await salesman();
       const order = orderIn('0010');
       const get = () => fetch(`${base}/api/data/order/${order.id}`, { headers: { cookie: sales.cookie } });
@@ -153,7 +149,7 @@ describeEachDialect('a guessed identity, confirmed in the read', (dialect) => {
       expect(refused.headers.get('set-cookie')).toMatch(/stratum_session=;/);
       expect((await refused.json()).error.code).toBe('unauthenticated');
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 
