@@ -46,15 +46,20 @@ export class Stratum {
     // Before any definition is read: plugin field types decide how properties are stored.
     registerFieldTypes(plugins);
     const pluginMetadataDirs = plugins.flatMap((p) => (p.metadataDir ? [p.metadataDir] : []));
+    let host: PluginHost;
     try {
-      await install(db, registry, { ...opts, pluginMetadataDirs });
+      host = new PluginHost(db, registry, plugins, opts.log ?? ((line) => console.log(line)));
+      // Processes starting at once on one database install one after the other (tables, derived
+      // columns and counts, plugins' own installs): the first does it, the next finds it done.
+      await db.exclusively('install', 600, async () => {
+        await install(db, registry, { ...opts, pluginMetadataDirs });
+        await startPlugins(host);
+      });
     } catch (e) {
-      // A refused definition stops the start: leave no pool behind holding the process open.
+      // A refused definition or plugin stops the start: leave no pool behind holding the process open.
       await db.close();
       throw e;
     }
-    const host = new PluginHost(db, registry, plugins, opts.log ?? ((line) => console.log(line)));
-    await startPlugins(host);
     const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user' }), { secure: opts.secureCookies ?? false });
     return new Stratum(db, registry, lucia, host);
   }

@@ -72,6 +72,14 @@ export class Database {
     return this.sequelize.transaction(options, fn);
   }
 
+  /**
+   * Runs `fn` while no other process runs it on this database: on MySQL under a named lock
+   * (waiting up to `timeoutSeconds`). SQLite serves one process, which runs it at once.
+   */
+  exclusively<T>(name: string, timeoutSeconds: number, fn: () => Promise<T>): Promise<T> {
+    return this.direct ? this.direct.exclusively(name, timeoutSeconds, fn) : fn();
+  }
+
   quote(identifier: string): string {
     return this.dialect.quote(identifier);
   }

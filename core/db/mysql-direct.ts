@@ -77,6 +77,33 @@ export class MysqlDirect {
     return result;
   }
 
+  /**
+   * Runs `fn` while this process holds the named lock of this database (MySQL's GET_LOCK, on a
+   * connection kept for it): processes doing the same wait for each other. A process that dies
+   * loses its connection, and with it the lock.
+   */
+  async exclusively<T>(name: string, timeoutSeconds: number, fn: () => Promise<T>): Promise<T> {
+    const connection = await this.connections.getConnection({ type: 'write' });
+    // Lock names are server-wide and at most 64 characters: the database's digest keeps them apart.
+    const lock = "CONCAT('stratum:', LEFT(SHA1(DATABASE()), 16), ':', ?)";
+    const run = (sql: string, params: unknown[]) => new Promise<unknown>((resolve, reject) => {
+      connection.execute(sql, params, (error, result) => (error ? reject(error) : resolve(result)));
+    });
+    let reusable = true;
+    try {
+      const [got] = (await run(`SELECT GET_LOCK(${lock}, ?) AS ${'`ok`'}`, [name, timeoutSeconds])) as { ok: unknown }[];
+      if (Number(got?.ok) !== 1) throw new Error(`Another process held the "${name}" lock of this database for ${timeoutSeconds} s; try again`);
+      try {
+        return await fn();
+      } finally {
+        await run(`SELECT RELEASE_LOCK(${lock})`, [name]).catch(() => (reusable = false));
+      }
+    } finally {
+      if (reusable) this.connections.releaseConnection(connection);
+      else await this.connections.destroyConnection(connection).catch(() => undefined);
+    }
+  }
+
   private async plain(connection: MysqlConnection, sql: 'START TRANSACTION' | 'COMMIT' | 'ROLLBACK'): Promise<void> {
     try {
       await new Promise((resolve, reject) => connection.query(sql, (error, result) => (error ? reject(error) : resolve(result))));
