@@ -52,27 +52,23 @@ export class MysqlDirect {
    * destroyed, not reused.
    */
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    const connection = await this.connections.getConnection({ type: 'write' });
     const committed: (() => unknown)[] = [];
-    const tx = { connection, afterCommit: (hook: () => unknown) => void committed.push(hook) } as unknown as Transaction;
-    let reusable = true;
-    let result: T;
-    try {
+    const result = await this.holding(async (connection, spoiled) => {
+      const tx = { connection, afterCommit: (hook: () => unknown) => void committed.push(hook) } as unknown as Transaction;
       await this.plain(connection, 'START TRANSACTION');
+      let value: T;
       try {
-        result = await fn(tx);
+        value = await fn(tx);
       } catch (error) {
-        await this.plain(connection, 'ROLLBACK').catch(() => (reusable = false));
+        await this.plain(connection, 'ROLLBACK').catch(spoiled);
         throw error;
       }
       await this.plain(connection, 'COMMIT').catch((error: unknown) => {
-        reusable = false;
+        spoiled();
         throw error;
       });
-    } finally {
-      if (reusable) this.connections.releaseConnection(connection);
-      else await this.connections.destroyConnection(connection).catch(() => undefined);
-    }
+      return value;
+    });
     for (const hook of committed) await hook();
     return result;
   }
@@ -82,22 +78,34 @@ export class MysqlDirect {
    * connection kept for it): processes doing the same wait for each other. A process that dies
    * loses its connection, and with it the lock.
    */
-  async exclusively<T>(name: string, timeoutSeconds: number, fn: () => Promise<T>): Promise<T> {
-    const connection = await this.connections.getConnection({ type: 'write' });
+  exclusively<T>(name: string, timeoutSeconds: number, fn: () => Promise<T>): Promise<T> {
     // Lock names are server-wide and at most 64 characters: the database's digest keeps them apart.
     const lock = "CONCAT('stratum:', LEFT(SHA1(DATABASE()), 16), ':', ?)";
-    const run = (sql: string, params: unknown[]) => new Promise<unknown>((resolve, reject) => {
-      connection.execute(sql, params, (error, result) => (error ? reject(error) : resolve(result)));
-    });
-    let reusable = true;
-    try {
+    return this.holding(async (connection, spoiled) => {
+      const run = (sql: string, params: unknown[]) => new Promise<unknown>((resolve, reject) => {
+        connection.execute(sql, params, (error, result) => (error ? reject(error) : resolve(result)));
+      });
       const [got] = (await run(`SELECT GET_LOCK(${lock}, ?) AS ${'`ok`'}`, [name, timeoutSeconds])) as { ok: unknown }[];
       if (Number(got?.ok) !== 1) throw new Error(`Another process held the "${name}" lock of this database for ${timeoutSeconds} s; try again`);
       try {
         return await fn();
       } finally {
-        await run(`SELECT RELEASE_LOCK(${lock})`, [name]).catch(() => (reusable = false));
+        await run(`SELECT RELEASE_LOCK(${lock})`, [name]).catch(spoiled);
       }
+    });
+  }
+
+  /**
+   * One pooled connection kept for `fn`, then given back; destroyed instead when `fn` called
+   * `spoiled` (a ROLLBACK, COMMIT or lock release that failed leaves it in an unknown state).
+   */
+  private async holding<T>(fn: (connection: MysqlConnection, spoiled: () => void) => Promise<T>): Promise<T> {
+    const connection = await this.connections.getConnection({ type: 'write' });
+    let reusable = true;
+    try {
+      return await fn(connection, () => {
+        reusable = false;
+      });
     } finally {
       if (reusable) this.connections.releaseConnection(connection);
       else await this.connections.destroyConnection(connection).catch(() => undefined);
