@@ -43,12 +43,11 @@ export async function planSearch(db: Database, module: Module, where: Condition)
   const bound = ScopeCounts.bound(db, module, where);
   const [visible, ...counts] = await Promise.all([
     bound ? statistic(db, bound) : undefined,
-    ...searches.map((s) => postings(db, module.name, s.target.field, [...queryGrams(String(s.value)), UNSURE_GRAM])),
+    ...searches.map(({ search, grams }) => postings(db, module.name, search.target.field, [...grams, UNSURE_GRAM])),
   ]);
   const plans = new Map<Compare, Compare>();
-  searches.forEach((search, i) => {
+  searches.forEach(({ search, grams }, i) => {
     const count = counts[i]!;
-    const grams = queryGrams(String(search.value));
     const rarest = grams.reduce((best, g) => (count.get(g)! < count.get(best)! ? g : best), grams[0]!);
     const candidates = count.get(rarest)! + count.get(UNSURE_GRAM)!;
     const narrows = visible === undefined || candidates * CANDIDATE_COST < visible;
@@ -58,10 +57,13 @@ export async function planSearch(db: Database, module: Module, where: Condition)
   return replace(where, plans);
 }
 
-function indexedSearches(cond: Condition): Compare[] {
+/** The trigram-indexed `contains` of `cond` that the index can narrow, each with its grams. */
+function indexedSearches(cond: Condition): { search: Compare; grams: string[] }[] {
   switch (cond.kind) {
-    case 'compare':
-      return cond.index === 'trigram' && cond.op === 'contains' && typeof cond.value === 'string' && queryGrams(cond.value).length > 0 ? [cond] : [];
+    case 'compare': {
+      const grams = cond.index === 'trigram' && cond.op === 'contains' && typeof cond.value === 'string' ? queryGrams(cond.value) : [];
+      return grams.length > 0 ? [{ search: cond, grams }] : [];
+    }
     case 'and':
     case 'or':
       return cond.items.flatMap(indexedSearches);
