@@ -162,9 +162,10 @@ async function main() {
           // Every target warmed before any is measured: Stratum and F2 read the same tables, and the
           // first one measured would otherwise load from disk the pages the next finds in memory.
           if (query !== 'Q5' && load.warmup > 0) {
+            const spec = requestSpec(query, contexts[user]!, '');
             for (const target of targets) {
-              const { path: p, headers } = target.as(user, requestSpec(query, contexts[user]!, '').path);
-              await measure(base(ports[target.name]!), requestSpec(query, contexts[user]!, ''), headers, p, { ...load, warmup: 0, duration: load.warmup });
+              const { path: p, headers } = target.as(user, spec.path);
+              await measure(base(ports[target.name]!), spec, headers, p, { ...load, warmup: 0, duration: load.warmup });
             }
             await settle();
           }
