@@ -4,6 +4,7 @@ import { TRUE, type Compiled, type Condition } from '../query/ast.js';
 import { escapeLike } from '../query/compile.js';
 import type { WriteCompiler } from '../query/compile-write.js';
 import type { Database } from '../db/database.js';
+import { ensureSystemTable } from '../db/system-table.js';
 import type { Module } from '../schema/module.js';
 
 export const COUNTS_TABLE = '_stratum_counts';
@@ -39,17 +40,14 @@ export class ScopeCounts {
   ) {}
 
   /** Creates the table when missing; true when it did, so that the caller fills it. */
-  static async ensureTable(db: Database): Promise<boolean> {
-    const q = (s: string) => db.quote(s);
-    const exists = (await db.sequelize.getQueryInterface().showAllTables()).map(String).includes(COUNTS_TABLE);
-    if (exists) return false;
+  static ensureTable(db: Database): Promise<boolean> {
     const key = db.dialect.name === 'mysql' ? 'VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin' : 'VARCHAR(64) COLLATE NOCASE';
-    await db.update({
-      sql: `CREATE TABLE IF NOT EXISTS ${q(COUNTS_TABLE)} (${q('module')} VARCHAR(64) NOT NULL, ${q('scope')} ${key} NOT NULL,`
-        + ` ${q('slot')} SMALLINT NOT NULL, ${q('n')} BIGINT NOT NULL, PRIMARY KEY (${q('module')}, ${q('scope')}, ${q('slot')}))`,
-      params: [],
+    return ensureSystemTable(db, COUNTS_TABLE, {
+      module: { type: 'VARCHAR(64)', allowNull: false, primaryKey: true },
+      scope: { type: key, allowNull: false, primaryKey: true },
+      slot: { type: 'SMALLINT', allowNull: false, primaryKey: true },
+      n: { type: 'BIGINT', allowNull: false },
     });
-    return true;
   }
 
   /** After record `id` of `module` was inserted: one more in its department. */

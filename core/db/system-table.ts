@@ -2,9 +2,11 @@ import type { ModelAttributes } from 'sequelize';
 import type { Database } from './database.js';
 
 /**
- * Creates an engine table (`_stratum_…`) with its indexes unless it exists; true when this call
- * created it. Safe on every start and when several processes start at once: a create that fails
- * because another process made the table first is no error (and not this call's creation).
+ * Creates an engine table (`_stratum_…`) with its indexes unless it exists; true when it was
+ * missing and this call created it. Safe on every start and when several processes start at
+ * once: a create that fails because another process made the table first is no error. (The create
+ * is IF NOT EXISTS, so two calls racing may both answer true; starts do not race, they install one
+ * after the other under the database's install lock, Stratum.open.)
  */
 export async function ensureSystemTable(
   db: Pick<Database, 'sequelize'>, name: string, columns: ModelAttributes, indexes: readonly { name: string; fields: string[] }[] = [],
