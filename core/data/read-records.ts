@@ -13,10 +13,10 @@ import { ScopeCounts } from './scope-counts.js';
 import { listedWhere } from './soft-delete.js';
 import { resolveVariables } from '../query/variables.js';
 import { after, decodeCursor, encodeCursor } from '../query/keyset.js';
-import type { OrderBy, Scalar } from '../query/ast.js';
+import type { OrderBy, Scalar, SelectQuery } from '../query/ast.js';
 import { checkFilterFields } from './filter-fields.js';
 import { indexName } from '../db/ddl.js';
-import { planSearch } from '../search/search-plan.js';
+import { planSearch, planSearchedPage, type PageWalk } from '../search/search-plan.js';
 import type { Action } from './access.js';
 
 export interface ListResult {
@@ -45,11 +45,12 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
   const paging = listPaging(params, req.orderBy, req.page, module);
   // `deleted=only`: the soft-deleted records the caller may restore, instead of the live ones.
   const listed = listedWhere(ctx, module, req.where, params.deleted);
-  const where = await planSearch(ctx.db, module, listed.where);
+  const planned = await planSearchedPage(ctx.db, module, listed.where, req.pageSize);
+  const where = planned.where;
   const trash = listed.trash;
   // Sort values travel with each row (for the next cursor) even when `fields` leaves them out.
   const keys = paging.keyset ? req.orderBy.map((o) => o.target).filter((t) => !req.columns.some((c) => c.refs.length === 0 && c.field === t.field)) : [];
-  const select = ctx.compiler.select({
+  const select = {
     module: module.name,
     where: paging.after ? and(where, paging.after) : where,
     columns: [...req.columns, ...keys],
@@ -58,8 +59,17 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
     limit: req.pageSize,
     offset: params.after ? 0 : (req.page - 1) * req.pageSize,
     ...(trash ? {} : pageIndex(ctx, module, req.where, where, req.orderBy)),
-  });
-  const [rows, total] = await Promise.all([ctx.readConfirming(select), countRows(ctx, module, where, paging)]);
+  };
+  const compiled = ctx.compiler.select(select);
+  const walk = !trash && !params.after && req.page === 1 ? await byIdWalk(ctx, module, req.orderBy, planned.walk) : undefined;
+  const page = async () => {
+    if (walk) {
+      const walked = await ctx.readConfirming(ctx.compiler.select({ ...walk, columns: select.columns, flags: select.flags, limit: req.pageSize }));
+      if (walked.length === req.pageSize) return walked;
+    }
+    return ctx.readConfirming(compiled);
+  };
+  const [rows, total] = await Promise.all([page(), countRows(ctx, module, where, paging)]);
   const data = await shape(ctx, module, rows, req.columns, req.relations);
   const meta: ListResult['meta'] = { total: total.total, page: req.page, pageSize: req.pageSize, ...total.flags };
   if (paging.keyset && params.after !== undefined) {
@@ -69,6 +79,21 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
       : null;
   }
   return { data, meta };
+}
+
+/**
+ * A first page sorted by id alone, whose search the planner expects to meet sooner by walking the
+ * primary key than by reading the postings (core/search/search-plan.ts): the same query with the
+ * plain LIKE, walking the key and stopping after `rowsExamined` rows (MariaDB). Its page, when
+ * full, is the true page: every match before its last row was walked past.
+ */
+async function byIdWalk(
+  ctx: DataContext, module: Module, orderBy: readonly OrderBy[], walk: PageWalk | undefined,
+): Promise<Pick<SelectQuery, 'module' | 'where' | 'orderBy' | 'forceIndex' | 'rowsExamined'> | undefined> {
+  const [first, ...rest] = orderBy;
+  if (!walk || !first || rest.length > 0 || first.target.refs.length > 0 || first.target.field !== 'id') return undefined;
+  if (!(await ctx.db.boundsRowsExamined())) return undefined;
+  return { module: module.name, where: walk.where, orderBy: [first], forceIndex: 'PRIMARY', rowsExamined: walk.rowsExamined };
 }
 
 /**

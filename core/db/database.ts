@@ -80,6 +80,14 @@ export class Database {
     return this.direct ? this.direct.exclusively(name, timeoutSeconds, fn) : fn();
   }
 
+  /**
+   * Whether the server stops a statement after a number of rows with `LIMIT … ROWS EXAMINED`:
+   * MariaDB does, MySQL and SQLite do not. Asked once per Database (the server's version).
+   */
+  boundsRowsExamined(): Promise<boolean> {
+    return this.direct ? this.direct.isMariaDb() : Promise.resolve(false);
+  }
+
   quote(identifier: string): string {
     return this.dialect.quote(identifier);
   }

@@ -29,9 +29,22 @@ interface QueryClass {
  */
 export class MysqlDirect {
   private readonly connections: ConnectionManager;
+  private mariadb?: Promise<boolean>;
 
   constructor(private readonly sequelize: Sequelize) {
     this.connections = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
+  }
+
+  /** Whether the server is MariaDB (its VERSION() says so), asked once; a failed ask is asked again. */
+  isMariaDb(): Promise<boolean> {
+    this.mariadb ??= this.rows({ sql: 'SELECT VERSION() AS v', params: [] }).then(
+      ([row]) => /mariadb/i.test(String(row?.v ?? '')),
+      (error: unknown) => {
+        this.mariadb = undefined;
+        throw error;
+      },
+    );
+    return this.mariadb;
   }
 
   rows(statement: Compiled, tx?: Transaction): Promise<Record<string, unknown>[]> {

@@ -155,6 +155,12 @@ export interface SelectQuery {
    * past rows the caller may not see then costs no row reads.
    */
   readonly deferred?: boolean;
+  /**
+   * MariaDB only, with forceIndex: stop after examining this many rows (`LIMIT … ROWS EXAMINED`),
+   * answering the rows found so far. On an index walked in the sort order, a full page is then the
+   * true page; a short one says nothing (the engine reads again another way).
+   */
+  readonly rowsExamined?: number;
 }
 
 export interface CountQuery {

@@ -58,6 +58,11 @@ export class QueryCompiler {
       if (query.limit === undefined) throw new CompileError('An offset needs a limit');
       sql += ` OFFSET ${int(query.offset)}`;
     }
+    if (query.rowsExamined !== undefined) {
+      // Only a walk in the sort order may stop early: a sorted read would answer a wrong page.
+      if (!forced || query.limit === undefined) throw new CompileError('ROWS EXAMINED needs a forced index and a limit');
+      sql += ` ROWS EXAMINED ${int(query.rowsExamined)}`;
+    }
     return { sql, params: st.params };
   }
 
