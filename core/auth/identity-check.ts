@@ -24,9 +24,23 @@ export function withIdentityCheck(db: Database, select: Compiled, pending: Pendi
   if (!head) throw new Error('withIdentityCheck: not a SELECT');
   const check = identityCondition(db, pending, now);
   return {
-    sql: `${head}${shiftParams(check.sql, select.params.length)} AS ${db.quote(IDENTITY_COLUMN)}, ${select.sql.slice(head.length)}`,
+    sql: `${head}${shifted(check.sql, select.params.length)} AS ${db.quote(IDENTITY_COLUMN)}, ${select.sql.slice(head.length)}`,
     params: [...select.params, ...check.params],
   };
+}
+
+// A few texts (one per dialect and credential kind) at a few shifts: each renumbered once, not on
+// every read (issue 4, Q4 profile). Bounded, and emptied when full.
+const renumbered = new Map<string, string>();
+
+function shifted(sql: string, by: number): string {
+  const key = `${by}\0${sql}`;
+  let found = renumbered.get(key);
+  if (found === undefined) {
+    if (renumbered.size >= 1_000) renumbered.clear();
+    renumbered.set(key, (found = shiftParams(sql, by)));
+  }
+  return found;
 }
 
 /**

@@ -31,9 +31,14 @@ export function decodeValue(field: Field, value: unknown): unknown {
   }
 }
 
+/** MariaDB's DATETIME(3) text, as the engine stores it (UTC, always valid): ISO by rearranging. */
+const STORED_DATETIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}$/;
+
 function toIso(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   const text = String(value);
+  // The common case without a Date: every record has two or more of them (issue 4, Q4 profile).
+  if (STORED_DATETIME.test(text)) return `${text.slice(0, 10)}T${text.slice(11)}Z`;
   // `2025-01-02 03:04:05.678` (stored UTC) or sequelize's `… +00:00` on SQLite.
   const d = new Date(/Z|[+-]\d\d:?\d\d$/.test(text) ? text.replace(' ', 'T').replace(' ', '') : `${text.replace(' ', 'T')}Z`);
   return Number.isNaN(d.getTime()) ? text : d.toISOString();
@@ -46,7 +51,7 @@ function toIso(value: unknown): string {
 export function decodeRow(row: Row, columns: readonly FieldRef[], fieldOf: (ref: FieldRef) => Field): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const ref of columns) {
-    const key = [...ref.refs, ref.field].join('.');
+    const key = ref.refs.length === 0 ? ref.field : [...ref.refs, ref.field].join('.');
     const value = decodeValue(fieldOf(ref), row[key]);
     if (value === undefined) continue;
     if (ref.refs.length === 0) {

@@ -313,7 +313,9 @@ async function shape(ctx: DataContext, module: Module, rows: Row[], columns: rea
     }
     return copy;
   };
-  const data = rows.map((r) => decodeRow(hidden(r), columns, (ref) => fieldOf(ctx, module, ref)));
+  // Only embedded records carry a `._visible` flag (embedFlags).
+  const embeds = columns.some((c) => c.refs.length > 0);
+  const data = rows.map((r) => decodeRow(embeds ? hidden(r) : r, columns, (ref) => fieldOf(ctx, module, ref)));
   for (const name of relations) await attachManyToMany(ctx, module, name, data, tx);
   return data;
 }
