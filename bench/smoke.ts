@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from '../core/api/app.js';
 import { Stratum } from '../core/stratum.js';
 import { measureWriteCosts } from './lib/write-costs.js';
+import { measureStatementCosts } from './statement-costs.js';
 import { Client, type Fetcher } from './lib/client.js';
 import { benchDatabases, dropDatabase, floorPool } from './lib/databases.js';
 import { FULL_SIZES, type Sizes } from './lib/dataset.js';
@@ -102,6 +103,9 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeResult> {
     admin.cookie = cookies.admin!;
     const costs = await measureWriteCosts(admin, stratumPool, 1);
     if (costs.length !== 2 || costs.some((c) => !(c.medianMs > 0))) problems.push(`write costs: ${JSON.stringify(costs)}`);
+    // The statement-cost measurement runs on the bench tables (its rows go to scratch copies).
+    const statements = await measureStatementCosts(dbs.stratumUrl, 20, 2);
+    if (statements.length !== 8 || statements.some((c) => !(c.wallMicros > 0))) problems.push(`statement costs: ${JSON.stringify(statements)}`);
     await stratumPool.query(`DELETE FROM \`order\` WHERE number LIKE ?`, [`${Q5_PREFIX}%`]);
     await plainPool.query('DELETE FROM orders WHERE number LIKE ?', [`${Q5_PREFIX}%`]);
     if (problems.length > 0) throw new Error(`The bench smoke run found ${problems.length} differences:\n${problems.join('\n')}`);
