@@ -17,7 +17,6 @@ import { bindContext, systemView } from './bound-context.js';
 import type { Plugin } from './define-plugin.js';
 import { committedScope, pluginScope, runAfterCommit, type Log } from './scope.js';
 import type { HookContext, HookName } from './types.js';
-import { auditPlugin } from './builtin/audit/plugin.js';
 
 type Payload = Record<string, unknown>;
 type HookFn = (arg: unknown, ctx: unknown) => unknown;
@@ -47,9 +46,8 @@ export class PluginHooks implements WriteHooks {
     if (invalid.length > 0) throw invalidInput(invalid);
     const sent = payload as Payload;
     const filled = withDefaults(module, sent);
-    // A plugin's before hook runs as a confirmed caller, never on a guess (core/api/session.ts),
-    // but for the audit plugin's, which only notes in memory what was sent, for its after hook.
-    if (this.hooksOf(module, 'beforeCreate').some(([plugin]) => plugin !== auditPlugin)) await ctx.confirmed();
+    // A plugin's before hook runs as a confirmed caller, never on a guess (core/api/session.ts).
+    if (this.hooksOf(module, 'beforeCreate').length > 0) await ctx.confirmed();
     return ctx.db.transaction(async (tx) => {
       const bound = bindContext(ctx, tx);
       let body: Payload = { ...filled };
@@ -58,7 +56,7 @@ export class PluginHooks implements WriteHooks {
       }
       const written = await write(bound, changedOrSent(sent, filled, body));
       const record = await writtenWhole(bound, module, written);
-      await this.runAll(bound, module, 'afterCreate', record);
+      await this.runAll(bound, module, 'afterCreate', record, { written: body });
       this.queue(tx, ctx, module, 'afterCreateCommit', record);
       return written;
     }, outer);
@@ -81,7 +79,7 @@ export class PluginHooks implements WriteHooks {
       const written = await write(bound, version === undefined ? patch : { ...patch, version });
       const after = await writtenWhole(bound, module, written);
       const event = { id, before, after, changes: changes(module, before, after) };
-      await this.runAll(bound, module, 'afterUpdate', event);
+      await this.runAll(bound, module, 'afterUpdate', event, { written: patch });
       this.queue(tx, ctx, module, 'afterUpdateCommit', event);
       return written;
     }, outer);
@@ -126,15 +124,15 @@ export class PluginHooks implements WriteHooks {
     return out;
   }
 
-  private context(plugin: Plugin, bound: DataContext, module: Module): HookContext<any> {
-    return { ...pluginScope(bound, this.logFor(plugin)), module: module.name } as HookContext<any>;
+  private context(plugin: Plugin, bound: DataContext, module: Module, extra?: Pick<HookContext<unknown>, 'written'>): HookContext<any> {
+    return { ...pluginScope(bound, this.logFor(plugin)), module: module.name, ...extra } as HookContext<any>;
   }
 
   /** A refusal (HttpError) is the hook's answer to the caller; anything else is a bug in the plugin, logged with its name. */
   /** Every plugin's `hook` on `module`, in order, with the same argument, inside the write's transaction. */
-  private async runAll(bound: DataContext, module: Module, hook: HookName, arg: unknown): Promise<void> {
+  private async runAll(bound: DataContext, module: Module, hook: HookName, arg: unknown, extra?: Pick<HookContext<unknown>, 'written'>): Promise<void> {
     for (const [plugin, fn] of this.hooksOf(module, hook)) {
-      await this.run(plugin, module, hook, () => fn(arg, this.context(plugin, bound, module)));
+      await this.run(plugin, module, hook, () => fn(arg, this.context(plugin, bound, module, extra)));
     }
   }
 

@@ -95,6 +95,12 @@ export interface TransactionScope<M> extends PluginScope<M> {
 export interface HookContext<M> extends TransactionScope<M> {
   /** The module whose record is being written. */
   readonly module: string;
+  /**
+   * In `afterCreate` and `afterUpdate`: the values the write was given — the caller's payload
+   * after every before hook (a create's with the definition's defaults filled in) — including
+   * write-only fields, which the record itself never shows.
+   */
+  readonly written?: Readonly<Record<string, unknown>>;
 }
 
 /**

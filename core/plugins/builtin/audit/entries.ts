@@ -75,24 +75,16 @@ export function recorded(module: Module, name: string): boolean {
 }
 
 /**
- * What the after hooks cannot see, noted by the before hooks and the revert route per
- * transaction: which write-only fields a write sent (the records the hooks see never hold their
- * values), and which update is a revert to which version.
+ * What the after hooks cannot see, noted by the revert route per transaction: which update is a
+ * revert to which version. (Which write-only fields a write sent, whose values the records never
+ * hold, the after hooks read from `ctx.written`.) Per transaction, per `<module>:<id>`.
  */
-interface Pending {
-  /** Per module, a stack: a create's before hook pushes, its after hook pops (nested creates unwind in order). */
-  readonly created: Map<string, string[][]>;
-  /** Per `<module>:<id>`. */
-  readonly updated: Map<string, string[]>;
-  readonly reverts: Map<string, number>;
-}
+const reverts = new WeakMap<Transaction, Map<string, number>>();
 
-const pending = new WeakMap<Transaction, Pending>();
-
-function pendingOf(tx: Transaction): Pending {
-  let p = pending.get(tx);
-  if (!p) pending.set(tx, (p = { created: new Map(), updated: new Map(), reverts: new Map() }));
-  return p;
+function revertsOf(tx: Transaction): Map<string, number> {
+  let r = reverts.get(tx);
+  if (!r) reverts.set(tx, (r = new Map()));
+  return r;
 }
 
 const key = (module: string, id: number) => `${module}:${id}`;
@@ -103,28 +95,16 @@ export function writeOnlySent(module: Module, payload: Record<string, unknown>):
 }
 
 export const notes = {
-  createStarts(tx: Transaction, module: string, writeOnly: string[]): void {
-    const stacks = pendingOf(tx).created;
-    stacks.set(module, [...(stacks.get(module) ?? []), writeOnly]);
-  },
-  createEnds(tx: Transaction, module: string): string[] {
-    const stack = pendingOf(tx).created.get(module);
-    return stack?.pop() ?? [];
-  },
-  updateStarts(tx: Transaction, module: string, id: number, writeOnly: string[]): void {
-    pendingOf(tx).updated.set(key(module, id), writeOnly);
-  },
-  updateEnds(tx: Transaction, module: string, id: number): { writeOnly: string[]; revertedTo: number | undefined } {
-    const p = pendingOf(tx);
-    const k = key(module, id);
-    const out = { writeOnly: p.updated.get(k) ?? [], revertedTo: p.reverts.get(k) };
-    p.updated.delete(k);
-    p.reverts.delete(k);
-    return out;
-  },
   /** Set by the revert route before it updates, in the same transaction. */
   reverting(tx: Transaction, module: string, id: number, version: number): void {
-    pendingOf(tx).reverts.set(key(module, id), version);
+    revertsOf(tx).set(key(module, id), version);
+  },
+  /** The version the update of `module` `id` just written reverts to (read once), if it is a revert. */
+  revertedTo(tx: Transaction, module: string, id: number): number | undefined {
+    const r = revertsOf(tx);
+    const version = r.get(key(module, id));
+    r.delete(key(module, id));
+    return version;
   },
 };
 

@@ -36,24 +36,17 @@ export const auditPlugin = definePlugin<Record<string, AnyRecord>>({
   metadata: new URL('./metadata/', import.meta.url),
   hooks: {
     '*': {
-      beforeCreate(payload, ctx) {
-        const module = audited(ctx);
-        if (module) notes.createStarts(ctx.tx, module.name, writeOnlySent(module, payload));
-      },
       async afterCreate(record, ctx) {
         const module = audited(ctx);
         if (!module) return;
-        const changes: Changes = { ...snapshot(module, record, 'created'), ...writeOnlyChanges(notes.createEnds(ctx.tx, module.name)) };
+        const changes: Changes = { ...snapshot(module, record, 'created'), ...writeOnlyChanges(writeOnlySent(module, ctx.written ?? {})) };
         await appendEntry(ctx.data, ctx.tx, { module: module.name, recordId: Number(record.id), recordVersion: Number(record.version ?? 1), action: 'create', changes });
-      },
-      beforeUpdate({ id, patch }, ctx) {
-        const module = audited(ctx);
-        if (module) notes.updateStarts(ctx.tx, module.name, id, writeOnlySent(module, patch));
       },
       async afterUpdate({ id, after, changes }, ctx) {
         const module = audited(ctx);
         if (!module) return;
-        const { writeOnly, revertedTo } = notes.updateEnds(ctx.tx, module.name, id);
+        const writeOnly = writeOnlySent(module, ctx.written ?? {});
+        const revertedTo = notes.revertedTo(ctx.tx, module.name, id);
         const kept: Changes = {};
         for (const [name, change] of Object.entries(changes)) if (recorded(module, name) && change) kept[name] = change;
         await appendEntry(ctx.data, ctx.tx, {
