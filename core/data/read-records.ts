@@ -45,9 +45,11 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
   const paging = listPaging(params, req.orderBy, req.page, module);
   // `deleted=only`: the soft-deleted records the caller may restore, instead of the live ones.
   const listed = listedWhere(ctx, module, req.where, params.deleted);
-  const planned = await planSearchedPage(ctx.db, module, listed.where, req.pageSize);
-  const where = planned.where;
   const trash = listed.trash;
+  // Only a live first page by id may walk (byIdWalk); any other list is planned without asking.
+  const walkable = !trash && !params.after && req.page === 1 && byIdOnly(req.orderBy) && await ctx.db.boundsRowsExamined();
+  const planned = walkable ? await planSearchedPage(ctx.db, module, listed.where, req.pageSize) : { where: await planSearch(ctx.db, module, listed.where) };
+  const where = planned.where;
   // Sort values travel with each row (for the next cursor) even when `fields` leaves them out.
   const keys = paging.keyset ? req.orderBy.map((o) => o.target).filter((t) => !req.columns.some((c) => c.refs.length === 0 && c.field === t.field)) : [];
   const select = {
@@ -61,10 +63,10 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
     ...(trash ? {} : pageIndex(ctx, module, req.where, where, req.orderBy)),
   };
   const compiled = ctx.compiler.select(select);
-  const walk = !trash && !params.after && req.page === 1 ? await byIdWalk(ctx, module, req.orderBy, planned.walk) : undefined;
+  const walk = planned.walk;
   const page = async () => {
     if (walk) {
-      const walked = await ctx.readConfirming(ctx.compiler.select({ ...walk, columns: select.columns, flags: select.flags, limit: req.pageSize }));
+      const walked = await ctx.readConfirming(ctx.compiler.select(byIdWalk(select, walk)));
       if (walked.length === req.pageSize) return walked;
     }
     return ctx.readConfirming(compiled);
@@ -81,19 +83,20 @@ export async function listRecords(ctx: DataContext, module: Module, params: List
   return { data, meta };
 }
 
+/** Whether a list is sorted by the record's id alone: the primary key, walkable in that order. */
+function byIdOnly(orderBy: readonly OrderBy[]): boolean {
+  const [first, ...rest] = orderBy;
+  return first !== undefined && rest.length === 0 && first.target.refs.length === 0 && first.target.field === 'id';
+}
+
 /**
  * A first page sorted by id alone, whose search the planner expects to meet sooner by walking the
- * primary key than by reading the postings (core/search/search-plan.ts): the same query with the
+ * primary key than by reading the postings (core/search/search-plan.ts): the same page with the
  * plain LIKE, walking the key and stopping after `rowsExamined` rows (MariaDB). Its page, when
  * full, is the true page: every match before its last row was walked past.
  */
-async function byIdWalk(
-  ctx: DataContext, module: Module, orderBy: readonly OrderBy[], walk: PageWalk | undefined,
-): Promise<Pick<SelectQuery, 'module' | 'where' | 'orderBy' | 'forceIndex' | 'rowsExamined'> | undefined> {
-  const [first, ...rest] = orderBy;
-  if (!walk || !first || rest.length > 0 || first.target.refs.length > 0 || first.target.field !== 'id') return undefined;
-  if (!(await ctx.db.boundsRowsExamined())) return undefined;
-  return { module: module.name, where: walk.where, orderBy: [first], forceIndex: 'PRIMARY', rowsExamined: walk.rowsExamined };
+function byIdWalk(page: SelectQuery, walk: PageWalk): SelectQuery {
+  return { module: page.module, where: walk.where, columns: page.columns, flags: page.flags, orderBy: page.orderBy, limit: page.limit, forceIndex: 'PRIMARY', rowsExamined: walk.rowsExamined };
 }
 
 /**
