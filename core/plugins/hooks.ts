@@ -128,7 +128,6 @@ export class PluginHooks implements WriteHooks {
     return { ...pluginScope(bound, this.logFor(plugin)), module: module.name, ...extra } as HookContext<any>;
   }
 
-  /** A refusal (HttpError) is the hook's answer to the caller; anything else is a bug in the plugin, logged with its name. */
   /** Every plugin's `hook` on `module`, in order, with the same argument, inside the write's transaction. */
   private async runAll(bound: DataContext, module: Module, hook: HookName, arg: unknown, extra?: Pick<HookContext<unknown>, 'written'>): Promise<void> {
     for (const [plugin, fn] of this.hooksOf(module, hook)) {
@@ -136,6 +135,7 @@ export class PluginHooks implements WriteHooks {
     }
   }
 
+  /** A refusal (HttpError) is the hook's answer to the caller; anything else is a bug in the plugin, logged with its name. */
   private async run(plugin: Plugin, module: Module, hook: HookName, fn: () => unknown): Promise<unknown> {
     try {
       return await fn();
