@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { MockInstance } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { defineSearchableModule } from '../support/searchable-module.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
 import { expectStatus, ok } from '../access/helpers.js';
 import type { Compiled } from '../../core/query/ast.js';
@@ -37,13 +38,7 @@ describeEachDialect('a dense search walks the primary key for its first page', (
     app = await startTestApp(dialect);
     w = await buildSeed003(app);
     admin = await app.admin();
-    await ok(admin.post('/api/modules', {
-      $id: 'prospect', type: 'object',
-      properties: { name: { type: 'string', maxLength: 60, 'x-search-index': 'trigram' }, salesman: { type: 'integer', 'x-ref': 'salesman' } },
-      required: ['name'],
-      'x-list': { search: ['name'] },
-    }));
-    await ok(admin.post('/api/data/permission', { role: w.roles.staff, module: 'prospect', actions: ['read'] }));
+    await defineSearchableModule(admin, w, 'prospect');
     for (let i = 0; i < 800; i++) names.push(i < 70 ? `Zorblat ${i}` : i % 10 === 0 ? `Quimby ${i}` : `Item ${i}`);
     const salesman = w.salesmen[0]!.id;
     const q = (s: string) => app.stratum.db.quote(s);

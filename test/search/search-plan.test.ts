@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { MockInstance } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
+import { defineSearchableModule } from '../support/searchable-module.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
 import { expectStatus, ok } from '../access/helpers.js';
 import { GRAM_COUNT_CAP } from '../../core/search/search-plan.js';
@@ -33,13 +34,7 @@ describeEachDialect('a search planned from posting and department counts', (dial
     w = await buildSeed003(app);
     admin = await app.admin();
     narrow = w.users.sales_001002!.client;
-    await ok(admin.post('/api/modules', {
-      $id: 'lead', type: 'object',
-      properties: { name: { type: 'string', maxLength: 60, 'x-search-index': 'trigram' }, salesman: { type: 'integer', 'x-ref': 'salesman' } },
-      required: ['name'],
-      'x-list': { search: ['name'] },
-    }));
-    await ok(admin.post('/api/data/permission', { role: w.roles.staff, module: 'lead', actions: ['read'] }));
+    await defineSearchableModule(admin, w, 'lead');
     const near = w.salesmen.find((s) => s.dept === '001002')!.id;
     const far = w.salesmen.find((s) => s.dept === '001001')!.id;
     const leads: [string, number][] = [
