@@ -12,8 +12,11 @@ import { ScopeCounts } from './data/scope-counts.js';
 import { syncTrigramIndexes } from './search/trigram-table.js';
 import { buildGraph } from './schema/build-graph.js';
 import { DefinitionError } from './schema/finding.js';
-import { refuseNonAdditive } from './schema/additive-change.js';
-import { tightenedFieldErrors } from './data/tightened-fields.js';
+import { applyChange, dryRun } from './migrate/apply-change.js';
+import { resumeChanges } from './migrate/resume.js';
+import type { MigrationInput } from './schema/change-plan.js';
+import { canonical, planChange, splitMigration } from './schema/plan-change.js';
+import type { Finding } from './schema/finding.js';
 import { loadMetadataDir } from './schema/load-metadata.js';
 import type { JsonSchema } from './schema/module.js';
 
@@ -40,6 +43,7 @@ export interface InstallOptions {
 export async function install(db: Database, registry: Registry, opts: InstallOptions = {}): Promise<void> {
   const log = opts.log ?? (() => undefined);
   await registry.ensureTables();
+  await resumeChanges(db, registry, log);
   await ensureSessionTable(db.sequelize);
   await ensureTokenTable(db);
   await ensureFilesTable(db);
@@ -58,32 +62,38 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   const findings = [...builtin.findings, ...app.findings];
   if (findings.length > 0) throw new DefinitionError(findings);
 
-  const stored = new Map((await registry.definitions()).map((s) => [s.name, s]));
-  const wanted: StoredDefinition[] = [
-    ...builtin.definitions.map((d) => ({ name: String((d as JsonSchema).$id), definition: d as JsonSchema, source: 'builtin' as const })),
-    ...app.definitions.map((d) => ({ name: String((d as JsonSchema).$id), definition: d as JsonSchema, source: 'file' as const })),
-  ];
-  // A file may only change what the API may change: stored data is never dropped or retyped at start.
-  const refused = wanted.flatMap((def) => {
-    const before = stored.get(def.name);
-    if (!before) return [];
-    return refuseNonAdditive(before.definition, def.definition).map((d) => ({
-      code: d.code ?? 'change_unsupported', pointer: d.path, module: def.name, message: d.message, hint: d.hint ?? 'restore the field as it was',
-    }));
-  });
+  const wanted: (StoredDefinition & { migration: MigrationInput; confirm?: string })[] = [
+    ...builtin.definitions.map((d) => ({ ...splitMigration(d as JsonSchema), source: 'builtin' as const })),
+    ...app.definitions.map((d) => ({ ...splitMigration(d as JsonSchema), source: 'file' as const })),
+  ].map((w) => ({ ...w, name: String(w.definition.$id) }));
+  // A changed file goes through the same planner as the API: renames and conversions as its
+  // x-migration says, nothing lost without the dry run's token in x-migration.confirm.
+  const refused: Finding[] = [];
   for (const def of wanted) {
-    const before = stored.get(def.name);
-    if (!before || refused.some((r) => r.module === def.name)) continue;
-    for (const d of await tightenedFieldErrors(db, before.definition, def.definition)) {
-      refused.push({ code: d.code ?? 'existing_data_violates', pointer: d.path, module: def.name, message: d.message, hint: d.hint ?? 'fix the records first' });
+    const all = await registry.definitions();
+    const before = all.find((s) => s.name === def.name);
+    if (!before || canonical(before.definition) === canonical(def.definition)) continue;
+    const others = all.filter((s) => s.name !== before.name).map((s) => s.definition);
+    const change = planChange(before.definition, def.definition, alreadyApplied(before.definition, def.migration), others);
+    const plan = await dryRun(db, registry, change);
+    for (const b of plan.blockers) refused.push({ code: b.code ?? 'change_unsupported', pointer: b.path, module: def.name, message: b.message, hint: b.hint ?? 'change the file back' });
+    if (plan.blockers.length > 0) continue;
+    if (plan.needsConfirmation && def.confirm !== plan.token) {
+      const losing = plan.steps.filter((s) => !s.keepsData).map((s) => s.message).join('; ');
+      refused.push({ code: 'confirmation_required', pointer: '/x-migration/confirm', module: def.name, message: `the change loses data (${losing})`, hint: `if that is meant, add "confirm": "${plan.token}" to its "x-migration"` });
+      continue;
     }
+    await applyChange(db, registry, change, { actor: { id: null, username: 'metadata' }, origin: 'file', confirm: plan.token });
+    if (before.source !== def.source) await registry.save({ name: change.newName, source: def.source, definition: change.after! });
+    if (plan.steps.some((s) => s.kind !== 'describe')) log(`Changed the module "${def.name}" as its file says: ${plan.steps.map((s) => s.message).join('; ')}.`);
   }
   if (refused.length > 0) throw new DefinitionError(refused);
+  const stored = new Map((await registry.definitions()).map((s) => [s.name, s]));
   let changed = false;
   for (const def of wanted) {
     const before = stored.get(def.name);
-    if (before && JSON.stringify(before.definition) === JSON.stringify(def.definition) && before.source === def.source) continue;
-    await registry.save(def);
+    if (before && canonical(before.definition) === canonical(def.definition) && before.source === def.source) continue;
+    await registry.save({ name: def.name, source: def.source, definition: def.definition });
     changed = true;
   }
   // A module whose file is gone keeps its table and data; it becomes an API module that admins can change or delete.
@@ -109,6 +119,17 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   if (changed) await registry.bump();
   const adminId = await ensureAdmin(db, opts.adminPassword, log);
   if (adminId !== undefined) await columns.counts.added(graph.modules.get('user')!, adminId);
+}
+
+/**
+ * A file keeps its x-migration after it was applied: renames whose old field is gone and whose
+ * new one is stored already are done, and a module rename already made is too.
+ */
+function alreadyApplied(stored: JsonSchema, migration: MigrationInput): MigrationInput {
+  const props = (stored.properties ?? {}) as Record<string, unknown>;
+  const renames = Object.fromEntries(Object.entries(migration.renames ?? {}).filter(([from]) => from in props));
+  const { renames: _done, moduleRename: _unused, ...rest } = migration;
+  return { ...rest, ...(Object.keys(renames).length > 0 ? { renames } : {}) };
 }
 
 /** The admin account and role, when missing; the new account's id. */

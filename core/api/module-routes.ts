@@ -1,18 +1,20 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.js';
 import { checkDefinitions } from '../schema/check-definitions.js';
 import { DefinitionError } from '../schema/finding.js';
-import { refuseNonAdditive } from '../schema/additive-change.js';
+import { planChange, planDrop, splitMigration } from '../schema/plan-change.js';
+import { applyChange, dryRun, oneAtATime } from '../migrate/apply-change.js';
+import { ChangeLog } from '../migrate/change-log.js';
+import { purgeToken, restoreFromTrash } from '../migrate/restore.js';
+import { Trash } from '../migrate/trash.js';
 import { buildGraph } from '../schema/build-graph.js';
 import type { JsonSchema } from '../schema/module.js';
 import { syncTables } from '../db/ddl.js';
 import type { Stratum } from '../stratum.js';
-import { ScopeCounts } from '../data/scope-counts.js';
-import { tightenedFieldErrors } from '../data/tightened-fields.js';
 import { ScopeColumns } from '../data/scope-column.js';
-import { syncTrigramIndexes, TrigramPostings } from '../search/trigram-table.js';
+import { syncTrigramIndexes } from '../search/trigram-table.js';
 
 /** `/api/modules`: define modules at runtime (admin only). Effective on the next request, in every process. */
 export const moduleRoutes = new Hono<AppEnv>()
@@ -31,31 +33,54 @@ export const moduleRoutes = new Hono<AppEnv>()
   })
   .post('/', async (c) => {
     const stratum = c.get('stratum');
-    const def = (await jsonBody(c)) as JsonSchema;
+    const { definition: def } = splitMigration((await jsonBody(c)) as JsonSchema);
     const stored = await stratum.registry.definitions();
     if (stored.some((s) => s.name === def?.$id)) {
       throw conflict('module_exists', `A module "${String(def.$id)}" exists already; change it with PUT /api/modules/${String(def.$id)}`);
     }
-    await apply(stratum, def, stored.map((s) => s.definition), 'api');
+    await create(stratum, def, stored.map((s) => s.definition));
     return c.json({ name: def.$id, source: 'api', definition: def }, 201);
+  })
+  .get('/trash', async (c) => {
+    const entries = await new Trash(c.get('stratum').db).list();
+    return c.json({ data: entries.map(({ table: _t, junctions: _j, ...e }) => e) });
+  })
+  .post('/trash/:entry/restore', async (c) => {
+    const stratum = c.get('stratum');
+    const restored = await restoreFromTrash(stratum.db, stratum.registry, entryId(c.req.param('entry')), actorOf(c));
+    return c.json({ restored });
+  })
+  .delete('/trash/:entry', async (c) => {
+    const stratum = c.get('stratum');
+    const trash = new Trash(stratum.db);
+    const entry = await trash.get(entryId(c.req.param('entry')));
+    if (!entry) throw notFound(`Trash entry ${c.req.param('entry').slice(0, 16)}`);
+    const token = purgeToken(entry);
+    if (c.req.query('confirm') !== token) {
+      throw new HttpError(409, 'confirmation_required', `Purging deletes ${entry.rows} stored row${entry.rows === 1 ? '' : 's'} for good; send DELETE again with ?confirm=${token}`, [], { token });
+    }
+    await oneAtATime(stratum.db, () => trash.remove(entry));
+    return c.body(null, 204);
+  })
+  .get('/:module/changes', async (c) => {
+    const changes = await new ChangeLog(c.get('stratum').db).list({ module: c.req.param('module') });
+    return c.json({ data: changes });
   })
   .put('/:module', async (c) => {
     const stratum = c.get('stratum');
     const name = c.req.param('module');
-    const def = (await jsonBody(c)) as JsonSchema;
+    const { definition, migration } = splitMigration((await jsonBody(c)) as JsonSchema);
     const stored = await stratum.registry.definitions();
     const before = stored.find((s) => s.name === name);
     if (!before) throw notFound(`Module "${name.slice(0, 64)}"`);
     if (before.source !== 'api') throw forbidden('modules:admin', `Module "${name}" is defined in ${before.source === 'builtin' ? 'the engine' : 'metadata/'} files; change it there`);
-    if (def?.$id !== name) throw badRequest('invalid_definition', 'The definition must keep its $id', [{ path: '/$id', message: `must be "${name}"` }]);
     const others = stored.filter((s) => s.name !== name).map((s) => s.definition);
-    checkOrThrow(def, others);
-    const refused = refuseNonAdditive(before.definition, def);
-    if (refused.length > 0) throw badRequest('change_unsupported', 'This change would alter or drop stored data; nothing was changed', refused);
-    const violated = await tightenedFieldErrors(stratum.db, before.definition, def);
-    if (violated.length > 0) throw new HttpError(409, 'existing_data_violates', 'Stored records break the changed definition; nothing was changed', violated);
-    await apply(stratum, def, others, 'api', before.definition);
-    return c.json({ name, source: 'api', definition: def });
+    const change = planChange(before.definition, definition, migration, others);
+    if (change.blockers.some((b) => b.path === '/$id')) throw badRequest('invalid_definition', 'The definition must keep its $id (rename a module with x-migration.moduleRename)', change.blockers.filter((b) => b.path === '/$id'));
+    checkOrThrow(change.after!, others);
+    if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
+    await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: c.req.query('confirm') });
+    return c.json({ name: change.newName, source: 'api', definition: change.after });
   })
   .delete('/:module', async (c) => {
     const stratum = c.get('stratum');
@@ -64,19 +89,26 @@ export const moduleRoutes = new Hono<AppEnv>()
     const def = stored.find((s) => s.name === name);
     if (!def) throw notFound(`Module "${name.slice(0, 64)}"`);
     if (def.source !== 'api') throw forbidden('modules:admin', `Module "${name}" is defined in files; remove it there`);
-    const graph = buildGraph(stored.map((s) => s.definition));
-    const users = [...graph.modules.values()].filter((m) => m.name !== name && ([...m.fields.values()].some((f) => f.ref === name) || [...m.relations.values()].some((r) => r.target === name)));
-    if (users.length > 0) throw conflict('module_referenced', `Modules ${users.map((m) => m.name).join(', ')} refer to "${name}"; remove those references first`);
-    const module = graph.modules.get(name)!;
-    const qi = stratum.db.sequelize.getQueryInterface();
-    for (const rel of module.relations.values()) if (rel.kind === 'many-to-many') await qi.dropTable(rel.junction!.table);
-    await qi.dropTable(module.table);
-    await ScopeCounts.forget(stratum.db, name);
-    await TrigramPostings.forget(stratum.db, name);
-    await stratum.registry.remove(name);
-    await stratum.registry.bump();
-    return c.body(null, 204);
+    const change = planDrop(def.definition, stored.filter((s) => s.name !== name).map((s) => s.definition));
+    if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
+    const blocker = change.blockers.find((b) => b.code === 'module_referenced');
+    if (blocker) throw conflict('module_referenced', `${blocker.message}; ${blocker.hint}`);
+    const plan = await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: c.req.query('confirm') });
+    return c.json({ plan, trash: (await new Trash(stratum.db).list()).filter((e) => e.kind === 'module' && e.module === name).slice(0, 1).map(({ table: _t, junctions: _j, ...e }) => e) });
   });
+
+const isTrue = (v: string | undefined) => v !== undefined && v !== 'false' && v !== '0';
+
+function entryId(raw: string): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id < 1) throw notFound(`Trash entry ${raw.slice(0, 16)}`);
+  return id;
+}
+
+function actorOf(c: Context<AppEnv>) {
+  const actor = c.get('access').actor;
+  return { id: actor.id, username: actor.username };
+}
 
 function checkOrThrow(def: JsonSchema, others: JsonSchema[]) {
   const existing = new Map<string, unknown>(others.map((d) => [String(d.$id), d]));
@@ -84,20 +116,22 @@ function checkOrThrow(def: JsonSchema, others: JsonSchema[]) {
   if (findings.length > 0) throw new DefinitionError(findings);
 }
 
-/** Checks, saves and builds the table; on a database failure the stored definition is restored. */
-async function apply(stratum: Stratum, def: JsonSchema, others: JsonSchema[], source: 'api', before?: JsonSchema) {
+/**
+ * A new module: checks, saves and builds the table; on a database failure the definition is
+ * removed again. (A stored module changes only through the planner, core/migrate.)
+ */
+async function create(stratum: Stratum, def: JsonSchema, others: JsonSchema[]) {
   checkOrThrow(def, others);
   const graph = buildGraph([...others, def]);
-  await stratum.registry.save({ name: String(def.$id), definition: def, source });
+  await stratum.registry.save({ name: String(def.$id), definition: def, source: 'api' });
   try {
     // Every module: a new reference can give another module a scope path, and so a `_scope` column.
     const added = await syncTables(stratum.db, graph, [...graph.modules.keys()]);
-    const old = buildGraph([...others, ...(before ? [before] : [])]);
+    const old = buildGraph(others);
     await new ScopeColumns(stratum.db, graph).rebuildChanged(old, added);
     await syncTrigramIndexes(stratum.db, graph, old);
   } catch (e) {
-    if (before) await stratum.registry.save({ name: String(def.$id), definition: before, source });
-    else await stratum.registry.remove(String(def.$id));
+    await stratum.registry.remove(String(def.$id));
     throw new HttpError(409, 'ddl_failed', `The database refused the change (${(e as Error).message.slice(0, 200)}); nothing was changed`);
   } finally {
     await stratum.registry.bump();

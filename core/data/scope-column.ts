@@ -86,13 +86,13 @@ export class ScopeColumns {
    * Rebuilds the modules whose scope path is new or differs from the one in `before`, and those
    * whose table has just been given the column (`added`, from syncTables): an upgraded database.
    */
-  async rebuildChanged(before: ModuleGraph | undefined, added: readonly string[] = []): Promise<string[]> {
+  async rebuildChanged(before: ModuleGraph | undefined, added: readonly string[] = [], tx?: Transaction): Promise<string[]> {
     const rebuilt: string[] = [];
     for (const module of this.graph.modules.values()) {
       if (!module.scopeColumn) continue;
       const old = before?.modules.get(module.name)?.scopeColumn;
       if (old && old.path.join('.') === module.scopeColumn.path.join('.') && !added.includes(module.name)) continue;
-      await this.rebuild(module);
+      await this.rebuild(module, tx);
       rebuilt.push(module.name);
     }
     return rebuilt;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelAttributeColumnOptions, QueryInterface } from 'sequelize';
+import type { ModelAttributeColumnOptions, QueryInterface, Transaction } from 'sequelize';
 import type { Field, Module, ModuleGraph } from '../schema/module.js';
 import { columnFor } from './column-types.js';
 import type { Database } from './database.js';
@@ -10,9 +10,10 @@ import type { Database } from './database.js';
  * per many-to-many relation. Only additive: it never drops or retypes a column.
  */
 /** Returns the modules of `names` whose existing table just gained its `_scope` column (to be filled). */
-export async function syncTables(db: Database, graph: ModuleGraph, names: readonly string[]): Promise<string[]> {
+export async function syncTables(db: Database, graph: ModuleGraph, names: readonly string[], tx?: Transaction): Promise<string[]> {
   const scopeAdded: string[] = [];
-  const qi = db.sequelize.getQueryInterface();
+  // Inside a plan's transaction on SQLite (core/migrate): every statement joins it.
+  const qi = tx ? withTransaction(db.sequelize.getQueryInterface(), tx) : db.sequelize.getQueryInterface();
   const existing = new Set((await qi.showAllTables()).map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName)));
   const modules = names.map((n) => graph.modules.get(n)!);
   const mysql = db.dialect.name === 'mysql';
@@ -73,7 +74,8 @@ function columns(module: Module, dialect: DialectName): Record<string, ModelAttr
   return out;
 }
 
-function column(field: Field, dialect: DialectName): ModelAttributeColumnOptions {
+/** The column of `field` as created, with its foreign key inline on SQLite. */
+export function column(field: Field, dialect: DialectName): ModelAttributeColumnOptions {
   const base = columnFor(field, dialect);
   // SQLite takes foreign keys only inline (MySQL gets them as constraints, see syncTables).
   return field.kind === 'ref' && dialect === 'sqlite' ? { ...base, ...fk(field.ref!, field.onDelete!) } : base;
@@ -111,15 +113,30 @@ export function indexName(table: string, cols: readonly string[], kind: 'ux' | '
 
 async function ensureIndex(qi: QueryInterface, table: string, cols: readonly string[], unique: boolean) {
   const name = indexName(table, cols, unique ? 'ux' : 'ix');
-  const indexes = (await qi.showIndex(table)) as { name: string }[];
-  if (indexes.some((i) => i.name === name)) return;
+  // Found by its columns, not its name: a renamed table or column keeps its indexes under their first names.
+  if ((await indexesOf(qi, table)).some((i) => i.name === name || (i.unique === unique && i.columns.join(',') === cols.join(',')))) return;
   await qi.addIndex(table, [...cols], { name, unique });
+}
+
+export interface IndexInfo {
+  readonly name: string;
+  readonly unique: boolean;
+  readonly columns: readonly string[];
+}
+
+/** The indexes of `table` but its primary key. */
+export async function indexesOf(qi: QueryInterface, table: string, options: { transaction?: unknown } = {}): Promise<IndexInfo[]> {
+  const raw = (await qi.showIndex(table, options as never)) as unknown as { name: string; unique?: boolean; primary?: boolean; fields?: { attribute: string }[] }[];
+  return raw
+    .filter((i) => !i.primary && i.name !== 'PRIMARY' && !i.name.startsWith('sqlite_autoindex'))
+    .map((i) => ({ name: i.name, unique: !!i.unique, columns: (i.fields ?? []).map((f) => f.attribute) }));
 }
 
 async function ensureForeignKey(qi: QueryInterface, table: string, column: string, target: string, onDelete: string) {
   const name = indexName(table, [column], 'fk');
-  const refs = (await qi.getForeignKeyReferencesForTable(table)) as { constraintName: string }[];
-  if (refs.some((r) => r.constraintName === name)) return;
+  const refs = (await qi.getForeignKeyReferencesForTable(table)) as { constraintName: string; columnName?: string; referencedTableName?: string }[];
+  // By column and target too: a renamed table or column keeps its constraint's first name.
+  if (refs.some((r) => r.constraintName === name || (r.columnName === column && r.referencedTableName === target))) return;
   await qi.addConstraint(table, {
     type: 'foreign key',
     name,
@@ -127,5 +144,25 @@ async function ensureForeignKey(qi: QueryInterface, table: string, column: strin
     references: { table: target, field: 'id' },
     onDelete: onDelete === 'cascade' ? 'CASCADE' : onDelete === 'set-null' ? 'SET NULL' : 'RESTRICT',
     onUpdate: 'CASCADE',
+  });
+}
+
+/**
+ * The query interface with `transaction` added to the options of every call that syncTables
+ * makes (each takes its options last).
+ */
+function withTransaction(qi: QueryInterface, tx: Transaction): QueryInterface {
+  const last: Record<string, number> = { showAllTables: 0, describeTable: 1, createTable: 2, addColumn: 3, addIndex: 2, showIndex: 1, getForeignKeyReferencesForTable: 1, addConstraint: 1 };
+  return new Proxy(qi, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || !(prop in last) || typeof value !== 'function') return value;
+      const at = last[prop]!;
+      return (...args: unknown[]) => {
+        const options = (args[at] ?? {}) as Record<string, unknown>;
+        args[at] = { ...options, transaction: tx };
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
   });
 }

@@ -158,8 +158,8 @@ function postingsOf(value: unknown): string[] {
  * rows, and fields that lost it lose their postings. After the tables are synced, at start and
  * when a module is saved through the API. Returns the `module.field`s built.
  */
-export async function syncTrigramIndexes(db: Database, graph: ModuleGraph, before: ModuleGraph | undefined): Promise<string[]> {
-  const fresh = await ensureTrigramTable(db);
+export async function syncTrigramIndexes(db: Database, graph: ModuleGraph, before: ModuleGraph | undefined, tx?: Transaction): Promise<string[]> {
+  const fresh = tx ? false : await ensureTrigramTable(db);
   const postings = new TrigramPostings(db);
   const built: string[] = [];
   for (const module of graph.modules.values()) {
@@ -167,13 +167,13 @@ export async function syncTrigramIndexes(db: Database, graph: ModuleGraph, befor
     const had = new Set(old ? trigramFields(old).map((f) => f.name) : []);
     for (const field of trigramFields(module)) {
       if (had.has(field.name)) continue;
-      await postings.rebuild(module, field.name);
+      await postings.rebuild(module, field.name, tx);
       built.push(`${module.name}.${field.name}`);
     }
   }
   for (const old of before?.modules.values() ?? []) {
     const now = new Set(graph.modules.get(old.name) ? trigramFields(graph.modules.get(old.name)!).map((f) => f.name) : []);
-    for (const field of trigramFields(old)) if (!now.has(field.name)) await TrigramPostings.forget(db, old.name, field.name);
+    for (const field of trigramFields(old)) if (!now.has(field.name)) await TrigramPostings.forget(db, old.name, field.name, tx);
   }
   return built;
 }

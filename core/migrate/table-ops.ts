@@ -1,0 +1,140 @@
+/**
+ * The table changes a plan is made of, in each dialect's own DDL: identifiers come only from
+ * checked definitions and are quoted by the dialect. On SQLite they run inside the plan's
+ * transaction (SQLite's DDL is transactional); on MariaDB each is its own atomic statement.
+ * Sequelize's renameColumn/removeColumn are not used: on SQLite they copy the whole table.
+ */
+import type { ModelAttributeColumnOptions, Transaction } from 'sequelize';
+import type { Database } from '../db/database.js';
+import { indexesOf, type IndexInfo } from '../db/ddl.js';
+
+export class TableOps {
+  constructor(
+    private readonly db: Database,
+    private readonly tx?: Transaction,
+  ) {}
+
+  private get mysql() {
+    return this.db.dialect.name === 'mysql';
+  }
+
+  private q(s: string) {
+    return this.db.quote(s);
+  }
+
+  /** Runs DDL (or a statement without rows) in the plan's transaction, if any. */
+  async run(sql: string, params: readonly unknown[] = []): Promise<void> {
+    await this.db.sequelize.query(sql, { transaction: this.tx ?? null, raw: true, ...(params.length > 0 ? { bind: [...params] } : {}) } as never);
+  }
+
+  async tables(): Promise<Set<string>> {
+    const rows = this.mysql
+      ? await this.db.all({ sql: 'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()', params: [] }, this.tx)
+      : await this.db.all({ sql: `SELECT name FROM sqlite_master WHERE type = 'table'`, params: [] }, this.tx);
+    return new Set(rows.map((r) => String(r.name)));
+  }
+
+  async hasTable(table: string): Promise<boolean> {
+    return (await this.tables()).has(table);
+  }
+
+  async columns(table: string): Promise<Set<string>> {
+    const rows = this.mysql
+      ? await this.db.all({ sql: 'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = $1', params: [table] }, this.tx)
+      : await this.db.all({ sql: `SELECT name FROM pragma_table_info($1)`, params: [table] }, this.tx);
+    return new Set(rows.map((r) => String(r.name)));
+  }
+
+  async count(table: string): Promise<number> {
+    const rows = await this.db.all({ sql: `SELECT COUNT(*) AS n FROM ${this.q(table)}`, params: [] }, this.tx);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  indexes(table: string): Promise<IndexInfo[]> {
+    return indexesOf(this.db.sequelize.getQueryInterface(), table, { transaction: this.tx });
+  }
+
+  async addColumn(table: string, column: string, options: ModelAttributeColumnOptions): Promise<void> {
+    if ((await this.columns(table)).has(column)) return;
+    await this.db.sequelize.getQueryInterface().addColumn(table, column, options, { transaction: this.tx } as never);
+  }
+
+  async dropColumn(table: string, column: string): Promise<void> {
+    if (!(await this.columns(table)).has(column)) return;
+    await this.run(`ALTER TABLE ${this.q(table)} DROP COLUMN ${this.q(column)}`);
+  }
+
+  async renameColumn(table: string, from: string, to: string): Promise<void> {
+    const present = await this.columns(table);
+    if (!present.has(from) || present.has(to)) return;
+    await this.run(`ALTER TABLE ${this.q(table)} RENAME COLUMN ${this.q(from)} TO ${this.q(to)}`);
+  }
+
+  async renameTable(from: string, to: string): Promise<void> {
+    const present = await this.tables();
+    if (!present.has(from) || present.has(to)) return;
+    await this.run(this.mysql ? `RENAME TABLE ${this.q(from)} TO ${this.q(to)}` : `ALTER TABLE ${this.q(from)} RENAME TO ${this.q(to)}`);
+  }
+
+  async dropTable(table: string): Promise<void> {
+    await this.run(`DROP TABLE IF EXISTS ${this.q(table)}`);
+  }
+
+  /** A copy of the rows `select` reads, without keys or constraints: what the trash keeps. */
+  async copyInto(table: string, select: string): Promise<void> {
+    if (await this.hasTable(table)) return;
+    await this.run(`CREATE TABLE ${this.q(table)} AS ${select}`);
+  }
+
+  async dropIndex(table: string, index: string): Promise<void> {
+    await this.run(this.mysql ? `ALTER TABLE ${this.q(table)} DROP INDEX ${this.q(index)}` : `DROP INDEX IF EXISTS ${this.q(index)}`);
+  }
+
+  /** Drops the indexes (not the primary key) that use any of `columns`; MariaDB would otherwise narrow a composite one. */
+  async dropIndexesOn(table: string, columns: ReadonlySet<string>, only?: (i: IndexInfo) => boolean): Promise<void> {
+    for (const index of await this.indexes(table)) {
+      if (index.columns.some((c) => columns.has(c)) && (!only || only(index))) await this.dropIndex(table, index.name);
+    }
+  }
+
+  /** MariaDB: the foreign keys of `table` on any of `columns` (a column cannot be dropped under one). */
+  async dropForeignKeysOn(table: string, columns: ReadonlySet<string>): Promise<void> {
+    if (!this.mysql) return;
+    const refs = (await this.db.sequelize.getQueryInterface().getForeignKeyReferencesForTable(table)) as { constraintName: string; columnName?: string }[];
+    for (const ref of refs) {
+      if (ref.columnName && columns.has(ref.columnName)) await this.run(`ALTER TABLE ${this.q(table)} DROP FOREIGN KEY ${this.q(ref.constraintName)}`);
+    }
+  }
+
+  /** MariaDB: every foreign key of `table` (its rows leave for the trash, which must not hold other records back). */
+  async dropAllForeignKeys(table: string): Promise<void> {
+    if (!this.mysql) return;
+    const refs = (await this.db.sequelize.getQueryInterface().getForeignKeyReferencesForTable(table)) as { constraintName: string; referencedTableName?: string }[];
+    for (const ref of refs) if (ref.referencedTableName) await this.run(`ALTER TABLE ${this.q(table)} DROP FOREIGN KEY ${this.q(ref.constraintName)}`);
+  }
+
+  /**
+   * SQLite cannot drop a column that a foreign key names without copying the table, so such a
+   * column is emptied and moved out of the way under an engine name (`_gone_…`), which no read
+   * selects. MariaDB drops its key and the column.
+   */
+  async retireColumn(table: string, column: string, tombstone: string): Promise<void> {
+    if (!(await this.columns(table)).has(column)) return;
+    if (this.mysql) {
+      await this.dropForeignKeysOn(table, new Set([column]));
+      await this.dropIndexesOn(table, new Set([column]));
+      await this.dropColumn(table, column);
+      return;
+    }
+    await this.dropIndexesOn(table, new Set([column]));
+    if (await this.hasForeignKey(table, column)) {
+      await this.run(`UPDATE ${this.q(table)} SET ${this.q(column)} = NULL`);
+      await this.renameColumn(table, column, tombstone);
+    } else await this.dropColumn(table, column);
+  }
+
+  private async hasForeignKey(table: string, column: string): Promise<boolean> {
+    const rows = await this.db.all({ sql: 'SELECT "from" AS col FROM pragma_foreign_key_list($1)', params: [table] }, this.tx);
+    return rows.some((r) => r.col === column);
+  }
+}
