@@ -27,7 +27,7 @@ const contactDef = {
   'x-list': { columns: ['name', 'phone', 'score'], search: ['name', 'phone'], sort: 'name' },
 };
 
-type Def = typeof contactDef & Record<string, any>;
+type Def = Record<string, any> & { properties: Record<string, any>; required: string[] };
 
 describeEachDialect('definition change steps', (dialect) => {
   let app: TestApp;
