@@ -37,7 +37,7 @@ export async function measurePlan(db: Database, change: PlannedChange, stored: r
     const refused = measured.misfits > 0 && (step.onMisfit ?? 'refuse') === 'refuse';
     if (refused) blockers.push(misfitBlocker(step, measured.misfits));
   }
-  const needsConfirmation = steps.some((s) => !s.keepsData && (s.rows > 0 || s.kind === 'drop-module'));
+  const needsConfirmation = steps.some((s) => !s.keepsData && s.rows > 0);
   return {
     module: change.module,
     base: change.base,

@@ -10,6 +10,7 @@ import { filterParam, startTestApp, type Client, type TestApp } from '../support
 import { describeEachDialect } from '../support/databases.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
 import { expectStatus, forbiddenFor, idsOf, listIds, ok, sorted, tableCount, tableRow } from './helpers.js';
+import { dropModule } from '../api/crm.js';
 
 const ID = ':id{[1-9][0-9]{0,14}}';
 
@@ -79,7 +80,7 @@ describeEachDialect('every route is classified, and every data route is scoped',
       await probe(writer);
     } finally {
       expectStatus(await admin.delete(`/api/data/permission/${perm.id}`), 204);
-      expectStatus(await admin.delete('/api/modules/dossier'), 204);
+      await dropModule(admin, 'dossier');
     }
   };
   const upload = async (client: Client, text: string) => {
@@ -331,6 +332,18 @@ describeEachDialect('every route is classified, and every data route is scoped',
       const def = (await ok(admin.get('/api/modules/visit'), 200)).definition;
       expectStatus(await s2.put('/api/modules/visit', { ...def, 'x-scope-paths': {} }), 403);
     },
+    'GET /api/modules/trash': async () => {
+      expectStatus(await s2.get('/api/modules/trash'), 403);
+    },
+    'POST /api/modules/trash/:entry/restore': async () => {
+      expectStatus(await s2.post('/api/modules/trash/1/restore'), 403);
+    },
+    'DELETE /api/modules/trash/:entry': async () => {
+      expectStatus(await s2.delete('/api/modules/trash/1'), 403);
+    },
+    'GET /api/modules/:module/changes': async () => {
+      expectStatus(await s2.get('/api/modules/visit/changes'), 403);
+    },
     'DELETE /api/modules/:module': async () => {
       expectStatus(await s2.delete('/api/modules/visit'), 403);
       expectStatus(await admin.get('/api/modules/visit'), 200);
@@ -369,7 +382,7 @@ describeEachDialect('every route is classified, and every data route is scoped',
       expectStatus(await s2.post(`/api/data/memo/${own.id}/restore`), 200);
       expect(await listIds(s2, 'memo')).toEqual([own.id]);
       expectStatus(await admin.delete(`/api/data/permission/${perm.id}`), 204);
-      expectStatus(await admin.delete('/api/modules/memo'), 204);
+      await dropModule(admin, 'memo');
     },
 
     // File fields (test/files/): a file is read only through its record, with the record's visibility.

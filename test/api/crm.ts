@@ -179,3 +179,9 @@ export async function seedSmallCrm(admin: Client) {
   o.n4 = await create(admin, 'order', { number: 'N-04', amount: 100, orderDate: '2024-01-04', customer: c.gamma, salesman: s.ann });
   return { dept, s, t, c, o };
 }
+
+/** Removes a module as an admin does: the dry run, then the delete with its token. */
+export async function dropModule(admin: Client, name: string): Promise<void> {
+  const plan = expectStatus(await admin.delete(`/api/modules/${name}?dryRun=true`), 200).body.plan;
+  expectStatus(await admin.delete(`/api/modules/${name}?confirm=${plan.token}`), 200);
+}

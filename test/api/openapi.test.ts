@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { filterParam, startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
-import { create, defineCrm, expectStatus, isoDay } from './crm.js';
+import { create, defineCrm, dropModule, expectStatus, isoDay } from './crm.js';
 import { COMPARE_OPS, QUANTIFIERS } from '../../core/query/ast.js';
 
 type Doc = { openapi: string; info: { version: string }; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };
@@ -151,7 +151,7 @@ describeEachDialect('OpenAPI document', (dialect) => {
     expect(changed.components.schemas['visit.create'].properties.outcome).toEqual({ type: ['string', 'null'], enum: ['won', 'lost', null] });
     expect(changed.components.schemas['visit.patch'].properties.outcome).toBeDefined();
 
-    expectStatus(await admin.delete('/api/modules/visit'), 204);
+    await dropModule(admin, 'visit');
     const removed = await documentOf(admin);
     expect(removed.paths['/api/data/visit']).toBeUndefined();
     expect(removed.components.schemas.visit).toBeUndefined();

@@ -126,7 +126,7 @@ describeEachDialect('modules at runtime', (dialect) => {
       expect(refusedDefinition(await admin.post('/api/modules', { $id: 'prospect', type: 'object', properties: {}, 'x-owner': 'nosuch' }), 'invalid_definition').map((d) => d.path)).toEqual(['/x-owner']);
       expect((await tables()).sort()).toEqual([...before, 'club', 'club_members'].sort());
       for (const name of ['club_members', 'casey', 'prospect']) expect((await admin.get(`/api/modules/${name}`)).status).toBe(404);
-      expect((await admin.delete('/api/modules/club')).status).toBe(204);
+      expect((await admin.delete('/api/modules/club')).status).toBe(200);
     });
 
     it('refuses list settings that would break every list or search of the module', async () => {
@@ -160,7 +160,7 @@ describeEachDialect('modules at runtime', (dialect) => {
       expect(expectStatus(await admin.get('/api/data/memo?q=world'), 200).body.data.map((d: { id: number }) => d.id)).toEqual([memo]);
       expect(expectStatus(await admin.get('/api/data/memo?q=Memo%20shop'), 200).body.meta.total).toBe(1);
       expect((await admin.delete(`/api/data/memo/${memo}`)).status).toBe(204);
-      expect((await admin.delete('/api/modules/memo')).status).toBe(204);
+      expect((await admin.delete('/api/modules/memo')).status).toBe(200);
       expect((await admin.delete(`/api/data/shop/${shop}`)).status).toBe(204);
     });
 
@@ -231,47 +231,53 @@ describeEachDialect('modules at runtime', (dialect) => {
       expect(found.data.map((d: { id: number }) => d.id)).toEqual([shopId]);
     });
 
-    it('refuses dropping, renaming and retyping fields with 400 change_unsupported and a pointer each; nothing changes', async () => {
+    it('asks for the dry run\'s token before dropping a field, or renaming one the request does not name as a rename; nothing changes', async () => {
       const current = await definition('shop');
       const before = expectStatus(await admin.get(`/api/data/shop/${shopId}`), 200).body;
       const { size: _size, ...withoutSize } = current.properties;
-      const dropped = refusedDefinition(await admin.put('/api/modules/shop', { ...current, properties: withoutSize }), 'change_unsupported');
-      expect(dropped.map((d) => `${d.path} ${d.code}`)).toEqual(['/properties/size change_unsupported']);
+      const dropped = await admin.put('/api/modules/shop', { ...current, properties: withoutSize });
+      expect({ status: dropped.status, code: dropped.body.error.code }).toEqual({ status: 409, code: 'confirmation_required' });
+      expect(dropped.body.error.plan.steps.map((s: { kind: string; field: string }) => `${s.kind} ${s.field}`)).toEqual(['drop-field size']);
       const { email, ...withoutEmail } = current.properties;
-      const renamed = refusedDefinition(await admin.put('/api/modules/shop', { ...current, properties: { ...withoutEmail, mail: email }, 'x-list': { search: ['name', 'mail'] } }), 'change_unsupported');
-      expect(renamed.map((d) => d.path)).toEqual(['/properties/email']);
-      const retyped = refusedDefinition(await admin.put('/api/modules/shop', { ...current, properties: { ...current.properties, size: { type: 'string', maxLength: 10 }, email: { type: 'string', maxLength: 50 } } }), 'change_unsupported');
-      expect(retyped.map((d) => d.path)).toEqual(['/properties/size', '/properties/email']);
+      // Without x-migration.renames a new name is a new field and the old one goes.
+      const renamed = await admin.put('/api/modules/shop', { ...current, properties: { ...withoutEmail, mail: email }, 'x-list': { search: ['name', 'mail'] } });
+      expect(renamed.body.error.code).toBe('confirmation_required');
+      expect(renamed.body.error.plan.steps.map((s: { kind: string; field: string }) => `${s.kind} ${s.field}`)).toEqual(['add-field mail', 'drop-field email', 'describe undefined']);
       const relation = refusedDefinition(await admin.put('/api/modules/shop', { ...current, properties: { ...current.properties, regions: { type: 'array', items: { type: 'integer' }, 'x-ref': 'shop' } } }), 'change_unsupported');
       expect(relation.map((d) => d.path)).toEqual(['/properties/regions']);
-      const required = refusedDefinition(await admin.put('/api/modules/shop', { ...current, properties: { ...current.properties, code: { type: 'string', maxLength: 5 } }, required: ['name', 'code'] }), 'change_unsupported');
-      expect(required.map((d) => `${d.path} ${d.code}`)).toEqual(['/required required_without_default']);
+      const required = await admin.put('/api/modules/shop', { ...current, properties: { ...current.properties, code: { type: 'string', maxLength: 5 } }, required: ['name', 'code'] });
+      expect({ status: required.status, code: required.body.error.code }).toEqual({ status: 409, code: 'misfits' });
+      expect(required.body.error.details.map((d: Detail) => d.path)).toEqual(['/properties/code']);
       expect(await definition('shop')).toEqual(current);
       expect(expectStatus(await admin.get(`/api/data/shop/${shopId}`), 200).body).toEqual(before);
       // the refused new field does not exist
       expect((await admin.post('/api/data/shop', { name: 'x', code: 'y' })).status).toBe(400);
     });
 
-    it('refuses widening an enum beyond its column, and dropping a uniqueness the table still enforces', async () => {
+    it('widens an enum beyond its column, and drops a uniqueness', async () => {
       const current = await definition('shop');
       const before = expectStatus(await admin.get(`/api/data/shop/${shopId}`), 200).body;
       const kinds = { ...current, properties: { ...current.properties, kind: { type: 'string', enum: ['corner', 'mall'] } } };
       expectStatus(await admin.put('/api/modules/shop', kinds), 200);
-      // a short new value fits the column
       const wider = { ...kinds, properties: { ...kinds.properties, kind: { type: 'string', enum: ['corner', 'mall', 'kiosk'] } } };
       expectStatus(await admin.put('/api/modules/shop', wider), 200);
       const long = { ...wider, properties: { ...wider.properties, kind: { type: 'string', enum: ['corner', 'mall', 'x'.repeat(40)] } } };
-      expect(refusedDefinition(await admin.put('/api/modules/shop', long), 'change_unsupported').map((d) => d.path)).toEqual(['/properties/kind/enum']);
-      const unique = { ...wider, properties: { ...wider.properties, code: { type: 'string', maxLength: 8, 'x-unique': true } } };
+      expectStatus(await admin.put('/api/modules/shop', long), 200);
+      const unique = { ...long, properties: { ...long.properties, code: { type: 'string', maxLength: 8, 'x-unique': true } } };
       expectStatus(await admin.put('/api/modules/shop', unique), 200);
+      await create(admin, 'shop', { name: 'Coded', code: 'C1' });
+      expect((await admin.post('/api/data/shop', { name: 'Coded again', code: 'C1' })).status).toBe(409);
       const notUnique = { ...unique, properties: { ...unique.properties, code: { type: 'string', maxLength: 8 } } };
-      expect(refusedDefinition(await admin.put('/api/modules/shop', notUnique), 'change_unsupported').map((d) => d.path)).toEqual(['/properties/code']);
-      expect(await definition('shop')).toEqual(unique);
-      expect(expectStatus(await admin.get(`/api/data/shop/${shopId}`), 200).body).toMatchObject({ ...before, kind: null, code: null });
-      expect((await admin.post('/api/data/shop', { name: 'Long kind', kind: 'x'.repeat(40) })).status).toBe(400);
+      expectStatus(await admin.put('/api/modules/shop', notUnique), 200);
+      const twin = await create(admin, 'shop', { name: 'Coded again', code: 'C1' });
+      expect(await definition('shop')).toEqual(notUnique);
+      expect(expectStatus(await admin.get(`/api/data/shop/${shopId}`), 200).body).toMatchObject({ ...before, kind: null, code: null, version: before.version });
+      const longKind = await create(admin, 'shop', { name: 'Long kind', kind: 'x'.repeat(40) });
+      for (const id of [twin, longKind]) expect((await admin.delete(`/api/data/shop/${id}`)).status).toBe(204);
+      expect((await admin.delete(`/api/data/shop/${(await idsOf(admin, 'shop', { code: 'C1' }))[0]}`)).status).toBe(204);
     });
 
-    it('a change the database refuses (a uniqueness existing rows break) is 409 and changes nothing, not even new columns', async () => {
+    it('a uniqueness existing rows break is 409 misfits with the records, and changes nothing, not even new columns', async () => {
       const current = await definition('shop');
       await create(admin, 'shop', { name: 'Twin' });
       await create(admin, 'shop', { name: 'Twin' });
@@ -279,7 +285,8 @@ describeEachDialect('modules at runtime', (dialect) => {
       const failing = { ...current, properties: { ...current.properties, extra: { type: 'string', maxLength: 5 } }, 'x-unique': [['name']] };
       const r = await admin.put('/api/modules/shop', failing);
       expect(r.status).toBe(409);
-      expect(r.body.error.code).toBe('ddl_failed');
+      expect(r.body.error.code).toBe('misfits');
+      expect(r.body.error.plan.steps.find((s: { kind: string }) => s.kind === 'add-unique').examples.length).toBe(2);
       expect(await definition('shop')).toEqual(current);
       expect(Object.keys(await app.stratum.db.sequelize.getQueryInterface().describeTable('shop')).sort()).toEqual(columnsBefore);
       // so a later definition of "extra" with another type gets a column of that type
@@ -319,9 +326,15 @@ describeEachDialect('modules at runtime', (dialect) => {
       expect((await admin.delete('/api/modules/nosuch')).status).toBe(404);
     });
 
-    it('removes the module, its table and its endpoints; the name can be defined again from scratch', async () => {
+    it('removes the module, its table and its endpoints, with the dry run\'s token; the name can be defined again from scratch', async () => {
       expect(await countOf(admin, 'shop')).toBeGreaterThan(0);
-      expect((await admin.delete('/api/modules/shop')).status).toBe(204);
+      const unconfirmed = await admin.delete('/api/modules/shop');
+      expect({ status: unconfirmed.status, code: unconfirmed.body.error.code }).toEqual({ status: 409, code: 'confirmation_required' });
+      expect((await admin.get('/api/data/shop')).status).toBe(200);
+      const plan = expectStatus(await admin.delete('/api/modules/shop?dryRun=true'), 200).body.plan;
+      expect(plan.steps.map((s: { kind: string }) => s.kind)).toEqual(['drop-module']);
+      expect((await admin.get('/api/data/shop')).status).toBe(200);
+      expectStatus(await admin.delete(`/api/modules/shop?confirm=${plan.token}`), 200);
       expect((await admin.get('/api/modules/shop')).status).toBe(404);
       expect((await admin.get('/api/data/shop')).status).toBe(404);
       expect((await admin.post('/api/data/shop', { name: 'x' })).status).toBe(404);
@@ -329,7 +342,8 @@ describeEachDialect('modules at runtime', (dialect) => {
       expect(left).not.toContain('shop');
       expect(left).not.toContain('shop_regions');
       // region is free now
-      expect((await admin.delete('/api/modules/region')).status).toBe(204);
+      const region = expectStatus(await admin.delete('/api/modules/region?dryRun=1'), 200).body.plan;
+      expectStatus(await admin.delete(`/api/modules/region?confirm=${region.token}`), 200);
       await defineModule(admin, shopDef);
       expect(expectStatus(await admin.get('/api/data/shop'), 200).body.meta.total).toBe(0);
       expect(await create(admin, 'shop', { name: 'Reborn' })).toBeGreaterThan(0);
@@ -345,6 +359,8 @@ describeEachDialect('modules at runtime', (dialect) => {
       expect(post.body.error.code).toBe('forbidden');
       expect((await nora.put('/api/modules/shop', { ...shopDef, properties: { ...shopDef.properties, x: { type: 'integer' } } })).status).toBe(403);
       expect((await nora.delete('/api/modules/shop')).status).toBe(403);
+      expect((await nora.get('/api/modules/trash')).status).toBe(403);
+      expect((await nora.post('/api/modules/trash/1/restore')).status).toBe(403);
       expect((await admin.get('/api/modules/sneaky')).status).toBe(404);
       expect(await definition('shop')).toEqual(shopDef);
     });

@@ -9,7 +9,7 @@ import { ADMIN_PASSWORD, startTestApp, type Client, type TestApp } from '../supp
 /**
  * PUT /api/modules/<m> may tighten a field (required, fewer enum values, a higher minimum, a
  * lower maximum) only while no stored record breaks it: otherwise stored records would fall
- * outside their own definition. Found by the OpenAPI record-schema tests (issue 5).
+ * outside their own definition. The plan's misfits name the records.
  */
 describeEachDialect('tightening a field that holds data', (dialect) => {
   let app: TestApp;
@@ -37,15 +37,18 @@ describeEachDialect('tightening a field that holds data', (dialect) => {
   it('making a field required is refused while records lack it, with the count and where', async () => {
     const r = await put({ ...base, required: ['label'] });
     expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('existing_data_violates');
-    expect(r.body.error.details).toEqual([expect.objectContaining({ path: '/properties/label', code: 'existing_data_violates', message: expect.stringContaining('1 stored gadget record') })]);
+    expect(r.body.error.code).toBe('misfits');
+    expect(r.body.error.details).toEqual([expect.objectContaining({ path: '/properties/label', code: 'misfits', message: expect.stringContaining('1 stored value of "label"') })]);
+    expect(r.body.error.plan.steps[0].examples).toEqual([expect.objectContaining({ value: null, reason: 'is empty, and the field is required' })]);
     expect((await admin.get('/api/modules/gadget')).body.definition.required).toBeUndefined();
   });
 
   it('removing an enum value in use, or narrowing a range past stored values, is refused', async () => {
     const r = await put({ ...base, properties: { ...base.properties, state: { type: 'string', enum: ['new', 'used'] }, weight: { type: 'number', minimum: 10, maximum: 50 } } });
     expect(r.status).toBe(409);
-    expect(r.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['/properties/state/enum', '/properties/weight/maximum', '/properties/weight/minimum']);
+    expect(r.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['/properties/state', '/properties/weight']);
+    const steps = r.body.error.plan.steps.map((s: { field: string; keyword: string; misfits: number }) => `${s.field} ${s.keyword} ${s.misfits}`);
+    expect(steps).toEqual(['state enum 1', 'weight minimum, maximum 2']);
   });
 
   it('the same changes are accepted once no record breaks them', async () => {

@@ -11,6 +11,7 @@ import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
 import { textGrams } from '../../core/search/fold.js';
 import { TRIGRAMS_TABLE } from '../../core/search/trigrams.js';
+import { dropModule } from '../api/crm.js';
 
 describeEachDialect('the trigram postings stay true on every write path', (dialect) => {
   let app: TestApp;
@@ -170,7 +171,7 @@ describeEachDialect('the trigram postings stay true on every write path', (diale
     await ok(admin.post('/api/data/gone', { name: 'soon gone' }), 201);
     const posted = () => app.stratum.db.all({ sql: `SELECT COUNT(*) AS n FROM ${q(TRIGRAMS_TABLE)} WHERE ${q('module')} = $1`, params: ['gone'] });
     expect(Number((await posted())[0]!.n)).toBeGreaterThan(0);
-    await ok(admin.delete('/api/modules/gone'), 204);
+    await dropModule(admin, 'gone');
     expect(Number((await posted())[0]!.n)).toBe(0);
   });
 

@@ -18,6 +18,21 @@ const user = { type: 'object', required: ['user'], properties: { user: ref('User
 const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'integer', minimum: 1 } });
 const moduleParam = { name: 'module', in: 'path', required: true, description: 'The module name', schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } };
 
+const planSchema: JsonSchema = {
+  type: 'object',
+  required: ['base', 'steps', 'token', 'applicable'],
+  properties: {
+    module: { type: 'string' }, base: { type: 'string' }, token: { type: 'string' }, applicable: { type: 'boolean' }, needsConfirmation: { type: 'boolean' },
+    steps: { type: 'array', items: { type: 'object', required: ['kind', 'keepsData', 'rows', 'misfits', 'examples', 'affects'], properties: { kind: { type: 'string' }, keepsData: { type: 'boolean' }, rows: { type: 'integer' }, misfits: { type: 'integer' }, examples: { type: 'array', items: { type: 'object' } }, affects: { type: 'array', items: { type: 'object' } } } } },
+    blockers: { type: 'array', items: { type: 'object' } },
+  },
+};
+const planReply: JsonSchema = { type: 'object', required: ['plan'], properties: { plan: planSchema } };
+const planParameters = [
+  { name: 'dryRun', in: 'query', required: false, description: 'true: answer the plan and change nothing', schema: { type: 'boolean' } },
+  { name: 'confirm', in: 'query', required: false, description: 'The dry run\'s token, for a plan that loses data', schema: { type: 'string' } },
+];
+
 /** `/api/auth/*`: login and logout need no session; the rest are the caller's own. */
 export function authPaths(): Record<string, JsonSchema> {
   const tags = [AUTH_TAG];
@@ -87,14 +102,37 @@ export function modulePaths(): Record<string, JsonSchema> {
       get: { tags, operationId: 'modules.get', summary: 'One module definition', responses: { 200: ok('The definition', entry), ...errors(401, 403, 404) } },
       put: {
         tags, operationId: 'modules.update', summary: 'Change a module defined through the API',
-        description: 'Additive changes only: new fields, references, relations, indexes, labels and checks. Anything that would alter or drop stored data is refused with 400 `change_unsupported`.',
+        description: 'The body is the new definition; its top-level `x-migration` (never stored) says what a diff cannot: `renames` (old → new field), `moduleRename`, `valueMap` (per field, stored value → new) and `onMisfit` (per field: refuse, null or default). `?dryRun=true` answers the plan and changes nothing. Values that do not fit are 409 `misfits`; a plan that loses data needs `?confirm=<plan.token>` (else 409 `confirmation_required`); a plan made on another stored definition is 409 `stale_definition`. Each 409 carries the plan.',
+        parameters: planParameters,
         requestBody: body(ref('ModuleDefinition')),
-        responses: { 200: ok('Changed', entry), ...errors(...bodyErrors, 404, 409) },
+        responses: { 200: ok('Changed, or the plan of a dry run', { oneOf: [entry, planReply] }), ...errors(...bodyErrors, 404, 409) },
       },
       delete: {
-        tags, operationId: 'modules.delete', summary: 'Remove a module defined through the API, and its table',
-        responses: { 204: { description: 'Removed' }, ...errors(401, 403, 404, 409) },
+        tags, operationId: 'modules.delete', summary: 'Remove a module defined through the API; its table and history go to the trash',
+        description: '`?dryRun=true` answers the plan. A module that holds records needs `?confirm=<plan.token>`.',
+        parameters: planParameters,
+        responses: { 200: ok('Removed, or the plan of a dry run', { type: 'object', properties: { plan: planSchema, trash: { type: 'array', items: { type: 'object' } } } }), ...errors(401, 403, 404, 409) },
       },
+    },
+    '/api/modules/trash': {
+      get: { tags, operationId: 'modules.trash', summary: 'Dropped fields, relations and modules, kept until purged', responses: { 200: ok('The trash', { type: 'object', properties: { data: { type: 'array', items: { type: 'object' } } } }), ...errors(401, 403) } },
+    },
+    '/api/modules/trash/{entry}': {
+      parameters: [idParam('entry', 'The trash entry')],
+      delete: {
+        tags, operationId: 'modules.trash.purge', summary: 'Delete a trash entry and its rows for good',
+        description: 'Without `?confirm=<token>` answers 409 `confirmation_required` with the token.',
+        parameters: [{ name: 'confirm', in: 'query', required: false, schema: { type: 'string' } }],
+        responses: { 204: { description: 'Purged' }, ...errors(401, 403, 404, 409) },
+      },
+    },
+    '/api/modules/trash/{entry}/restore': {
+      parameters: [idParam('entry', 'The trash entry')],
+      post: { tags, operationId: 'modules.trash.restore', summary: 'Bring a dropped field, relation or module back with its rows', responses: { 200: ok('Restored', { type: 'object' }), ...errors(401, 403, 404, 409) } },
+    },
+    '/api/modules/{module}/changes': {
+      parameters: [moduleParam],
+      get: { tags, operationId: 'modules.changes', summary: 'The plans applied to a module: who, when, before and after, steps', responses: { 200: ok('The changes', { type: 'object', properties: { data: { type: 'array', items: { type: 'object' } } } }), ...errors(401, 403) } },
     },
   };
 }
