@@ -6,6 +6,7 @@ import { defaultDatabaseUrl } from './db/connect.js';
 import { Stratum } from './stratum.js';
 import { DEFAULT_MODULES_DIR } from './plugins/load-plugins.js';
 import { installDemoOnFirstStart } from './demo/first-start.js';
+import { migrationsDirOf } from './migrate/migration-files.js';
 
 /** `npm start`: serves the API on PORT with SQLite under DATA_DIR, or the database of DATABASE_URL. */
 async function main() {
@@ -23,6 +24,8 @@ async function main() {
     // The plugins that come with Stratum (the audit history); BUILTIN_PLUGINS=0 runs the engine without them.
     builtinPlugins: process.env.BUILTIN_PLUGINS !== '0',
     secureCookies: process.env.SECURE_COOKIES === '1',
+    // Every applied definition change is also a file in migrations/ (MIGRATIONS_DIR; empty for none).
+    migrationsDir: migrationsDirOf(),
     log: (line) => console.log(line),
   });
   await installDemoOnFirstStart(stratum, process.env, (line) => console.log(line));

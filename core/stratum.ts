@@ -12,6 +12,8 @@ import { PluginHost } from './plugins/host.js';
 import { startPlugins } from './plugins/lifecycle.js';
 import { loadPluginsDir, registerFieldTypes } from './plugins/load-plugins.js';
 import { BUILTIN_PLUGINS } from './plugins/builtin/index.js';
+import { onApplied } from './migrate/applied-hooks.js';
+import { writeMigrationFiles } from './migrate/migration-files.js';
 
 export interface StratumOptions extends InstallOptions {
   /** `mysql://user:pass@host:port/db` or `sqlite:<file>`. */
@@ -24,6 +26,8 @@ export interface StratumOptions extends InstallOptions {
   readonly plugins?: readonly Plugin[];
   /** The plugins that come with Stratum (core/plugins/builtin: audit history), first; default true. */
   readonly builtinPlugins?: boolean;
+  /** Where every applied definition change is also written as a file (the server passes the repository's `migrations/`); none by default. */
+  readonly migrationsDir?: string | undefined;
 }
 
 /** One running Stratum: its database, module registry and sessions. Holds no state two processes could disagree on. */
@@ -38,6 +42,8 @@ export class Stratum {
   static async open(opts: StratumOptions): Promise<Stratum> {
     const db = new Database(connect(opts.databaseUrl));
     const registry = new Registry(db);
+    // Before install: a definition file changed since the last start is applied as a plan too.
+    if (opts.migrationsDir) onApplied(db, writeMigrationFiles(opts.migrationsDir));
     const plugins = [
       ...(opts.builtinPlugins === false ? [] : BUILTIN_PLUGINS),
       ...(opts.modulesDir ? await loadPluginsDir(opts.modulesDir, opts.skipApps) : []),

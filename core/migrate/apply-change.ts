@@ -9,6 +9,7 @@ import type { Registry } from '../db/registry.js';
 import { HttpError } from '../errors.js';
 import type { Plan } from '../schema/change-plan.js';
 import { definitionHash, type PlannedChange } from '../schema/plan-change.js';
+import { announceApplied } from './applied-hooks.js';
 import { ChangeLog } from './change-log.js';
 import { measurePlan } from './measure-plan.js';
 import { PlanRunner } from './run-plan.js';
@@ -55,7 +56,7 @@ export function applyChange(db: Database, registry: Registry, change: PlannedCha
       migration: change.migration, steps: plan.steps, userId: opts.actor.id, username: opts.actor.username,
     };
     if (db.dialect.name === 'sqlite') {
-      await db.transaction(async (tx) => {
+      const applied = await db.transaction(async (tx) => {
         const id = await log.begin(entry, tx);
         const runner = new PlanRunner(db, registry, change, plan, stored, id, opts.actor.username, tx);
         await runner.prepare();
@@ -63,7 +64,9 @@ export function applyChange(db: Database, registry: Registry, change: PlannedCha
         await opts.afterSwitch?.(tx);
         await runner.sync();
         await log.finish(id, 'applied', tx);
+        return id;
       });
+      await announceApplied(db, applied);
       return plan;
     }
     const id = await log.begin(entry);
@@ -79,6 +82,7 @@ export function applyChange(db: Database, registry: Registry, change: PlannedCha
     await opts.afterSwitch?.(undefined);
     await runner.sync();
     await log.finish(id, 'applied');
+    await announceApplied(db, id);
     return plan;
   });
 }
