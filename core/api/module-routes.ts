@@ -2,19 +2,13 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.js';
-import { checkDefinitions } from '../schema/check-definitions.js';
-import { DefinitionError } from '../schema/finding.js';
 import { planChange, planDrop, splitMigration } from '../schema/plan-change.js';
 import { applyChange, dryRun, oneAtATime } from '../migrate/apply-change.js';
+import { checkDefinition, createModule } from '../migrate/create-module.js';
 import { ChangeLog } from '../migrate/change-log.js';
 import { purgeToken, restoreFromTrash } from '../migrate/restore.js';
 import { Trash } from '../migrate/trash.js';
-import { buildGraph } from '../schema/build-graph.js';
 import type { JsonSchema } from '../schema/module.js';
-import { syncTables } from '../db/ddl.js';
-import type { Stratum } from '../stratum.js';
-import { ScopeColumns } from '../data/scope-column.js';
-import { syncTrigramIndexes } from '../search/trigram-table.js';
 
 /** `/api/modules`: define modules at runtime (admin only). Effective on the next request, in every process. */
 export const moduleRoutes = new Hono<AppEnv>()
@@ -25,6 +19,10 @@ export const moduleRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const defs = await c.get('stratum').registry.definitions();
     return c.json({ data: defs.map((d) => ({ name: d.name, source: d.source, definition: d.definition })) });
+  })
+  .get('/trash', async (c) => {
+    const entries = await new Trash(c.get('stratum').db).list();
+    return c.json({ data: entries.map(({ table: _t, junctions: _j, ...e }) => e) });
   })
   .get('/:module', async (c) => {
     const def = (await c.get('stratum').registry.definitions()).find((d) => d.name === c.req.param('module'));
@@ -38,12 +36,8 @@ export const moduleRoutes = new Hono<AppEnv>()
     if (stored.some((s) => s.name === def?.$id)) {
       throw conflict('module_exists', `A module "${String(def.$id)}" exists already; change it with PUT /api/modules/${String(def.$id)}`);
     }
-    await create(stratum, def, stored.map((s) => s.definition));
+    await createModule(stratum.db, stratum.registry, def, stored.map((s) => s.definition));
     return c.json({ name: def.$id, source: 'api', definition: def }, 201);
-  })
-  .get('/trash', async (c) => {
-    const entries = await new Trash(c.get('stratum').db).list();
-    return c.json({ data: entries.map(({ table: _t, junctions: _j, ...e }) => e) });
   })
   .post('/trash/:entry/restore', async (c) => {
     const stratum = c.get('stratum');
@@ -77,7 +71,7 @@ export const moduleRoutes = new Hono<AppEnv>()
     const others = stored.filter((s) => s.name !== name).map((s) => s.definition);
     const change = planChange(before.definition, definition, migration, others);
     if (change.blockers.some((b) => b.path === '/$id')) throw badRequest('invalid_definition', 'The definition must keep its $id (rename a module with x-migration.moduleRename)', change.blockers.filter((b) => b.path === '/$id'));
-    checkOrThrow(change.after!, others);
+    checkDefinition(change.after!, others);
     if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
     await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: c.req.query('confirm') });
     return c.json({ name: change.newName, source: 'api', definition: change.after });
@@ -108,32 +102,4 @@ function entryId(raw: string): number {
 function actorOf(c: Context<AppEnv>) {
   const actor = c.get('access').actor;
   return { id: actor.id, username: actor.username };
-}
-
-function checkOrThrow(def: JsonSchema, others: JsonSchema[]) {
-  const existing = new Map<string, unknown>(others.map((d) => [String(d.$id), d]));
-  const findings = checkDefinitions([def], { existing });
-  if (findings.length > 0) throw new DefinitionError(findings);
-}
-
-/**
- * A new module: checks, saves and builds the table; on a database failure the definition is
- * removed again. (A stored module changes only through the planner, core/migrate.)
- */
-async function create(stratum: Stratum, def: JsonSchema, others: JsonSchema[]) {
-  checkOrThrow(def, others);
-  const graph = buildGraph([...others, def]);
-  await stratum.registry.save({ name: String(def.$id), definition: def, source: 'api' });
-  try {
-    // Every module: a new reference can give another module a scope path, and so a `_scope` column.
-    const added = await syncTables(stratum.db, graph, [...graph.modules.keys()]);
-    const old = buildGraph(others);
-    await new ScopeColumns(stratum.db, graph).rebuildChanged(old, added);
-    await syncTrigramIndexes(stratum.db, graph, old);
-  } catch (e) {
-    await stratum.registry.remove(String(def.$id));
-    throw new HttpError(409, 'ddl_failed', `The database refused the change (${(e as Error).message.slice(0, 200)}); nothing was changed`);
-  } finally {
-    await stratum.registry.bump();
-  }
 }
