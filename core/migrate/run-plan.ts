@@ -218,11 +218,12 @@ export class PlanRunner {
     const dropSets = this.change.steps.filter((s) => s.kind === 'drop-index' || s.kind === 'drop-unique')
       .map((s) => ({ unique: s.kind === 'drop-unique', columns: s.fields!.map((f) => oldFieldName(this.change, f)).join(',') }));
     if (tables.has(table)) {
+      // Foreign keys first: MariaDB keeps an index for each.
+      await this.ops.dropForeignKeysOn(table, changing);
       for (const index of await this.ops.indexes(table)) {
         const dropped = dropSets.some((d) => d.unique === index.unique && d.columns === index.columns.join(','));
         if (dropped || index.columns.some((c) => changing.has(c))) await this.ops.dropIndex(table, index.name);
       }
-      await this.ops.dropForeignKeysOn(table, changing);
     }
     await this.done('indexes');
     for (const { step, i } of this.steps) {

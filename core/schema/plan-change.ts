@@ -11,6 +11,7 @@ import type { Affect, MigrationInput, OnMisfit, PlanStep, StepKind, TableLock } 
 import { conversionKeepsData, conversionOf } from './convert-value.js';
 import { pointer } from './finding.js';
 import { enumColumnWidth, type Field, type JsonSchema, type Module } from './module.js';
+import { renameOwnKeywords } from './rename-references.js';
 
 export const MIGRATION_KEY = 'x-migration';
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -65,8 +66,9 @@ export function planChange(before: JsonSchema, wanted: JsonSchema, migration: Mi
   const name = String(before.$id);
   const blockers: ErrorDetail[] = [...migrationProblems(before, wanted, migration, others)];
   const newName = typeof migration.moduleRename === 'string' && blockers.length === 0 ? migration.moduleRename : name;
-  const after = { ...wanted, $id: newName };
   const renames = new Map(Object.entries(blockers.length === 0 ? migration.renames ?? {} : {}));
+  // Keywords the request left naming a renamed field by its old name follow the rename.
+  const after = renameOwnKeywords({ ...wanted, $id: newName }, renames);
   const old = buildModule(before);
   const next = buildModule(after);
   const steps: PlannedStep[] = [];
