@@ -9,6 +9,7 @@ import { requireSession } from './session.js';
 import { dataRoutes } from './data-routes.js';
 import { explainRoutes } from './explain-routes.js';
 import { moduleRoutes } from './module-routes.js';
+import { changeRoutes } from './change-routes.js';
 import { pluginRoutes } from '../plugins/routes.js';
 import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
 import { metaRoutes } from './meta-routes.js';
@@ -46,6 +47,7 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   app.route(UPLOAD_PATH, uploadRoutes);
   app.route('/api/data', dataRoutes);
   app.route('/api/modules', moduleRoutes);
+  app.route('/api/modules', changeRoutes);
   app.route('/api/plugins', pluginRoutes);
   app.route('/api', openApiRoutes);
   app.route('/api/meta', metaRoutes);

@@ -344,6 +344,9 @@ describeEachDialect('every route is classified, and every data route is scoped',
     'GET /api/modules/:module/changes': async () => {
       expectStatus(await s2.get('/api/modules/visit/changes'), 403);
     },
+    'POST /api/modules/:module/changes/:id/revert': async () => {
+      expectStatus(await s2.post('/api/modules/visit/changes/1/revert?dryRun=true'), 403);
+    },
     'DELETE /api/modules/:module': async () => {
       expectStatus(await s2.delete('/api/modules/visit'), 403);
       expectStatus(await admin.get('/api/modules/visit'), 200);

@@ -134,6 +134,16 @@ export function modulePaths(): Record<string, JsonSchema> {
       parameters: [moduleParam],
       get: { tags, operationId: 'modules.changes', summary: 'The plans applied to a module: who, when, before and after, steps', responses: { 200: ok('The changes', { type: 'object', properties: { data: { type: 'array', items: { type: 'object' } } } }), ...errors(401, 403) } },
     },
+    '/api/modules/{module}/changes/{id}/revert': {
+      parameters: [moduleParam, idParam('id', 'The change, from the module\'s change list')],
+      post: {
+        tags, operationId: 'modules.changes.revert', summary: 'Take the module back to its definition before a change',
+        description: 'A new plan from the current definition back to the change\'s `before`, undoing it and every change since: renames back, the module\'s name back, renamed choices back. `?dryRun=true` answers the plan; a plan that loses data needs `?confirm=<plan.token>`. Values a change dropped come back from the trash: restore its entry first (else the plan is refused with `restore_first`). An optional body `{"x-migration": {"onMisfit", "valueMap"}}` says what becomes of values that do not fit back.',
+        parameters: planParameters,
+        requestBody: { required: false, content: json({ type: 'object', properties: { 'x-migration': { type: 'object' } } }) },
+        responses: { 200: ok('Reverted, or the plan of a dry run', { oneOf: [{ type: 'object', properties: { name: { type: 'string' }, definition: { type: 'object' }, plan: planSchema } }, planReply] }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
   };
 }
 

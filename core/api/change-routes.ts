@@ -1,0 +1,44 @@
+/**
+ * `POST /api/modules/<m>/changes/<id>/revert` (admins only): a new plan from the module's current
+ * definition back to the one it had before change `<id>` (core/migrate/revert-change.ts). Like
+ * PUT: `?dryRun=true` answers `{plan}`, a plan that loses data needs `?confirm=<token>`. An
+ * optional body `{"x-migration": {"onMisfit": …, "valueMap": …}}` says what becomes of values
+ * that do not fit back.
+ */
+import { Hono, type Context } from 'hono';
+import { forbidden, notFound } from '../errors.js';
+import { applyChange, dryRun } from '../migrate/apply-change.js';
+import { checkDefinition } from '../migrate/create-module.js';
+import { planRevert } from '../migrate/revert-change.js';
+import type { MigrationInput } from '../schema/change-plan.js';
+import type { JsonSchema } from '../schema/module.js';
+import { splitMigration } from '../schema/plan-change.js';
+import type { AppEnv } from './env.js';
+import { jsonBody } from './errors.js';
+
+export const changeRoutes = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    if (!c.get('access').actor.isAdmin) throw forbidden('modules:admin', 'Only admins may read or change module definitions');
+    await next();
+  })
+  .post('/:module/changes/:id/revert', async (c) => {
+    const stratum = c.get('stratum');
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id < 1) throw notFound(`Change ${c.req.param('id').slice(0, 16)}`);
+    const { change, others } = await planRevert(stratum.db, stratum.registry, c.req.param('module'), id, await requestedMigration(c));
+    checkDefinition(change.after!, others.map((s) => s.definition));
+    if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
+    const actor = c.get('access').actor;
+    const plan = await applyChange(stratum.db, stratum.registry, change, { actor: { id: actor.id, username: actor.username }, origin: 'revert', confirm: c.req.query('confirm') });
+    return c.json({ name: change.newName, source: 'api', definition: change.after, plan });
+  });
+
+const isTrue = (v: string | undefined) => v !== undefined && v !== 'false' && v !== '0';
+
+/** The body's x-migration, when there is a body. */
+async function requestedMigration(c: Context<AppEnv>): Promise<MigrationInput> {
+  if (!c.req.header('content-type')) return {};
+  const body = await jsonBody(c);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  return splitMigration(body as JsonSchema).migration;
+}
