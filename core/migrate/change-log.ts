@@ -23,6 +23,7 @@ export interface ChangeRecord {
   readonly base: string;
   readonly state: ChangeState;
   readonly phase: 'prepare' | 'switch';
+  readonly done: readonly string[];
   readonly before: JsonSchema | null;
   readonly after: JsonSchema | null;
   readonly migration: MigrationInput;
@@ -44,6 +45,8 @@ export function ensureChangesTable(db: Database): Promise<boolean> {
     state: { type: DataTypes.STRING(16), allowNull: false },
     // 'prepare' while nothing readers see has changed (undone at a restart), 'switch' once it has (finished at a restart).
     phase: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'prepare' },
+    // The switch's operations done so far (labels, JSON): a restart runs only the others.
+    done: { type: text, allowNull: true },
     origin: { type: DataTypes.STRING(16), allowNull: false },
     before: { type: text, allowNull: true },
     after: { type: text, allowNull: true },
@@ -62,7 +65,7 @@ export class ChangeLog {
     return this.db.quote(s);
   }
 
-  async begin(entry: Omit<ChangeRecord, 'id' | 'state' | 'phase' | 'at'>, tx?: Transaction): Promise<number> {
+  async begin(entry: Omit<ChangeRecord, 'id' | 'state' | 'phase' | 'done' | 'at'>, tx?: Transaction): Promise<number> {
     const q = (s: string) => this.q(s);
     const cols = ['module', 'newName', 'base', 'state', 'origin', 'before', 'after', 'migration', 'steps', 'userId', 'username', 'at'];
     return this.db.insert({
@@ -77,6 +80,10 @@ export class ChangeLog {
 
   async phase(id: number, phase: 'prepare' | 'switch', tx?: Transaction): Promise<void> {
     await this.db.update({ sql: `UPDATE ${this.q(CHANGES_TABLE)} SET ${this.q('phase')} = $1 WHERE ${this.q('id')} = $2`, params: [phase, id] }, tx);
+  }
+
+  async markDone(id: number, labels: readonly string[]): Promise<void> {
+    await this.db.update({ sql: `UPDATE ${this.q(CHANGES_TABLE)} SET ${this.q('done')} = $1 WHERE ${this.q('id')} = $2`, params: [JSON.stringify(labels), id] });
   }
 
   async finish(id: number, state: Exclude<ChangeState, 'applying'>, tx?: Transaction): Promise<void> {
@@ -103,6 +110,7 @@ export class ChangeLog {
       base: String(r.base),
       state: r.state as ChangeState,
       phase: r.phase === 'switch' ? 'switch' : 'prepare',
+      done: r.done ? JSON.parse(String(r.done)) : [],
       origin: String(r.origin),
       before: r.before ? JSON.parse(String(r.before)) : null,
       after: r.after ? JSON.parse(String(r.after)) : null,

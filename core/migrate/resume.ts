@@ -33,6 +33,7 @@ export async function resumeChanges(db: Database, registry: Registry, log: (line
         log(`A change of the module "${record.module}" was stopped before it took effect; it was rolled back.`);
       } else {
         runner.catchUpSince(record.at);
+        runner.resumeAfter(record.done);
         await runner.switch();
         await runner.sync();
         await changes.finish(record.id, 'applied');

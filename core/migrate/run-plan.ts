@@ -191,88 +191,107 @@ export class PlanRunner {
     }
   }
 
-  /** What readers see: every operation skips itself when already done. */
+  /** The switch's operations already done, by label (a switch finished after a restart). */
+  private readonly switched = new Set<string>();
+
+  resumeAfter(done: readonly string[]): void {
+    for (const label of done) this.switched.add(label);
+  }
+
+  /**
+   * One operation of the switch, run unless the journal says it is done. An operation cut short
+   * by a stop (its DDL done, its journal line not) runs again: each checks the table first
+   * (a column already renamed is not renamed again), and no later operation has run yet.
+   */
+  private async operation(label: string, run: () => Promise<void>): Promise<void> {
+    if (this.switched.has(label)) return;
+    await run();
+    this.switched.add(label);
+    if (!this.tx) await this.log.markDone(this.id, [...this.switched]);
+    await this.done(label);
+  }
+
+  /** What readers see, in order: drops, swaps, renames, tables, references, definitions. */
   async switch(): Promise<void> {
     const table = this.old.table;
-    const q = (s: string) => this.db.quote(s);
     if (!this.tx) await this.log.phase(this.id, 'switch');
-    const tables = await this.ops.tables();
-    const present = tables.has(table) ? await this.ops.columns(table) : new Set<string>();
+    const valueSteps = this.steps.filter(({ step }) => ['widen', 'convert', 'narrow', 'tighten'].includes(step.kind));
     // Rows other processes wrote while the values were converted.
-    if (!this.tx && this.fillStarted) {
-      for (const { step, i } of this.steps) {
-        if (!['widen', 'convert', 'narrow', 'tighten'].includes(step.kind)) continue;
-        const { was, shadow } = this.fieldsOf(step, i);
-        if (present.has(was.column) && (!shadow || present.has(shadow))) await this.prepareValues(step, i, this.fillStarted);
-      }
-    }
-    // Indexes on columns that change or go, and the ones the plan drops; the sync adds what the new definition wants.
-    const changing = new Set<string>();
-    for (const { step, i } of this.steps) {
-      if (['widen', 'convert', 'narrow', 'tighten'].includes(step.kind)) {
+    await this.operation('catch up', async () => {
+      if (this.tx || !this.fillStarted) return;
+      for (const { step, i } of valueSteps) await this.prepareValues(step, i, this.fillStarted);
+    });
+    // Indexes and keys on columns that change or go, and the ones the plan drops; the sync adds what the new definition wants.
+    await this.operation('indexes', async () => {
+      const changing = new Set<string>();
+      for (const { step, i } of valueSteps) {
         const { was, shadow } = this.fieldsOf(step, i);
         if (shadow) changing.add(was.column);
       }
-      if (step.kind === 'drop-field') changing.add(this.old.fields.get(step.field!)!.column);
-    }
-    const dropSets = this.change.steps.filter((s) => s.kind === 'drop-index' || s.kind === 'drop-unique')
-      .map((s) => ({ unique: s.kind === 'drop-unique', columns: s.fields!.map((f) => oldFieldName(this.change, f)).join(',') }));
-    if (tables.has(table)) {
+      for (const { step } of this.steps) if (step.kind === 'drop-field') changing.add(this.old.fields.get(step.field!)!.column);
+      const dropSets = this.change.steps.filter((s) => s.kind === 'drop-index' || s.kind === 'drop-unique')
+        .map((s) => ({ unique: s.kind === 'drop-unique', columns: s.fields!.map((f) => oldFieldName(this.change, f)).join(',') }));
+      if (!(await this.ops.hasTable(table))) return;
       // Foreign keys first: MariaDB keeps an index for each.
       await this.ops.dropForeignKeysOn(table, changing);
       for (const index of await this.ops.indexes(table)) {
         const dropped = dropSets.some((d) => d.unique === index.unique && d.columns === index.columns.join(','));
         if (dropped || index.columns.some((c) => changing.has(c))) await this.ops.dropIndex(table, index.name);
       }
-    }
-    await this.done('indexes');
-    for (const { step, i } of this.steps) {
-      if (!['widen', 'convert', 'narrow', 'tighten'].includes(step.kind)) continue;
-      const { was, now, shadow } = this.fieldsOf(step, i);
-      if (!shadow) continue;
-      await this.ops.retireColumn(table, was.column, `_gone_${this.id}_${i}`);
-      await this.ops.renameColumn(table, shadow, now.column);
-      await this.done(`swap ${now.name}`);
-    }
-    for (const [from, to] of this.change.renames) {
-      if (this.old.fields.has(from)) await this.ops.renameColumn(table, from, to);
-      const rel = this.old.relations.get(from);
-      if (rel?.kind === 'many-to-many') await this.ops.renameTable(rel.junction!.table, `${table}_${to}`);
-      await this.done(`rename ${from}`);
-    }
+    });
     for (const { step, i } of this.steps) {
       if (step.kind === 'drop-field') {
-        await this.ops.retireColumn(table, this.old.fields.get(step.field!)!.column, `_gone_${this.id}_${i}`);
-        await this.done(`drop ${step.field}`);
+        await this.operation(`drop ${step.field}`, () => this.ops.retireColumn(table, this.old.fields.get(step.field!)!.column, `_gone_${this.id}_${i}`));
       }
       if (step.kind === 'drop-relation') {
         const rel = this.old.relations.get(step.field!);
-        if (rel?.kind === 'many-to-many') await this.ops.dropTable(rel.junction!.table);
+        if (rel?.kind === 'many-to-many') await this.operation(`drop ${step.field}`, () => this.ops.dropTable(rel.junction!.table));
       }
     }
+    for (const { step, i } of valueSteps) {
+      const { was, now, shadow } = this.fieldsOf(step, i);
+      if (!shadow) continue;
+      await this.operation(`swap ${now.name}`, async () => {
+        const present = await this.ops.columns(table);
+        if (!present.has(shadow)) return;
+        await this.ops.retireColumn(table, was.column, `_gone_${this.id}_${i}`);
+        await this.ops.renameColumn(table, shadow, now.column);
+      });
+    }
+    for (const [from, to] of this.change.renames) {
+      await this.operation(`rename ${from}`, async () => {
+        if (this.old.fields.has(from)) await this.ops.renameColumn(table, from, to);
+        const rel = this.old.relations.get(from);
+        if (rel?.kind === 'many-to-many') await this.ops.renameTable(rel.junction!.table, `${table}_${to}`);
+      });
+    }
     if (this.change.newName !== this.change.module) {
-      await this.ops.renameTable(table, this.change.newName);
-      for (const rel of this.next!.relations.values()) if (rel.kind === 'many-to-many') await this.ops.renameTable(`${table}_${rel.name}`, rel.junction!.table);
-      await this.done('rename module');
+      await this.operation('rename module', async () => {
+        await this.ops.renameTable(table, this.change.newName);
+        for (const rel of this.next!.relations.values()) if (rel.kind === 'many-to-many') await this.ops.renameTable(`${table}_${rel.name}`, rel.junction!.table);
+      });
     }
     if (this.change.steps.some((s) => s.kind === 'drop-module')) {
-      for (const rel of this.old.relations.values()) if (rel.kind === 'many-to-many') await this.ops.dropTable(rel.junction!.table);
-      await this.ops.dropTable(table);
-      await ScopeCounts.forget(this.db, this.change.module, this.tx);
-      await TrigramPostings.forget(this.db, this.change.module, undefined, this.tx);
-      await this.done('drop module');
+      await this.operation('drop module', async () => {
+        for (const rel of this.old.relations.values()) if (rel.kind === 'many-to-many') await this.ops.dropTable(rel.junction!.table);
+        await this.ops.dropTable(table);
+        await ScopeCounts.forget(this.db, this.change.module, this.tx);
+        await TrigramPostings.forget(this.db, this.change.module, undefined, this.tx);
+      });
     }
-    await this.toTrash();
-    const others = this.stored.filter((s) => s.name !== this.change.module);
-    await new ReferenceRewriter(this.db, this.ops, definitionsByName(this.stored), referenceChange(this.change), this.tx).run(true, this.registry, others);
-    const mine = this.stored.find((s) => s.name === this.change.module)!;
-    if (this.change.after) {
-      if (this.change.newName !== this.change.module) await this.registry.remove(this.change.module, this.tx);
-      await this.registry.save({ name: this.change.newName, source: mine.source, definition: this.change.after }, this.tx);
-    } else await this.registry.remove(this.change.module, this.tx);
-    await this.registry.bump(this.tx);
-    await this.done('definitions');
-    void q;
+    await this.operation('trash', () => this.toTrash());
+    await this.operation('references', async () => {
+      const others = this.stored.filter((s) => s.name !== this.change.module);
+      await new ReferenceRewriter(this.db, this.ops, definitionsByName(this.stored), referenceChange(this.change), this.tx).run(true, this.registry, others);
+    });
+    await this.operation('definitions', async () => {
+      const mine = this.stored.find((s) => s.name === this.change.module)!;
+      if (this.change.after) {
+        if (this.change.newName !== this.change.module) await this.registry.remove(this.change.module, this.tx);
+        await this.registry.save({ name: this.change.newName, source: mine.source, definition: this.change.after }, this.tx);
+      } else await this.registry.remove(this.change.module, this.tx);
+      await this.registry.bump(this.tx);
+    });
   }
 
   private async toTrash(): Promise<void> {

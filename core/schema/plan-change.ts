@@ -288,7 +288,7 @@ function migrationProblems(before: JsonSchema, wanted: JsonSchema, migration: Mi
       if (!(from in oldProps)) out.push({ path: at('renames', from), code: 'unknown_field', message: `"${from}" is not a field of "${name}"`, hint: `rename one of ${Object.keys(oldProps).join(', ')}` });
       if (typeof to !== 'string' || !FIELD_NAME.test(to)) out.push({ path: at('renames', from), code: 'invalid_migration', message: 'must be a field name', hint: 'a letter, then letters, digits or _' });
       else if (!(to in newProps)) out.push({ path: at('renames', from), code: 'unknown_field', message: `the new definition has no field "${to}"`, hint: `add "${to}" to properties` });
-      else if (to !== from && to in oldProps && !(to in renames)) out.push({ path: at('renames', from), code: 'field_exists', message: `"${to}" is a field already`, hint: 'rename or remove it first' });
+      else if (to !== from && to in oldProps) out.push({ path: at('renames', from), code: 'field_exists', message: `"${to}" is a field already`, hint: 'rename or remove it first, in a change of its own' });
       else if (targets.has(to)) out.push({ path: at('renames', from), code: 'invalid_migration', message: `two fields are renamed to "${to}"`, hint: 'give each its own name' });
       targets.add(String(to));
     }
