@@ -125,16 +125,19 @@ describe('admin UI: module and rule designers', () => {
     await page.context().close();
   });
 
-  it('a change the server refuses is shown on its field, and an additive one is applied', async () => {
+  it('a change whose stored values do not fit is held back on its field and in the preview; an added field is applied from the preview', async () => {
     const page = await ui.loginAs(ADMIN.username, ADMIN.password);
     await page.goto('/admin/modules/region');
     const name = page.locator('[data-testid="field-row"][data-field="name"]');
     await name.getByLabel('Type').selectOption('integer');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await eventually(() => name.locator('.field-error').innerText()).toContain('/properties/name: changing how "name" is stored');
-    await page.getByTestId('designer-error').waitFor();
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    // Region names are no numbers: the dry run finds every one, and nothing is applied.
+    const preview = page.getByTestId('change-preview');
+    await eventually(() => preview.getByTestId('change-words').allInnerTexts()).toEqual([expect.stringMatching(/^Convert “name” from text to whole number: \d+ of \d+ values do not fit$/)]);
+    expect(await preview.getByRole('button', { name: 'Apply changes' }).isDisabled()).toBe(true);
+    await eventually(() => name.locator('.field-error').innerText()).toBe('Some stored values do not fit: see the preview below.');
     await ui.screenshot(page, 'module-designer-refused');
-    // An additive change, on the module of the test above: a reference picked from the modules.
+    // An added field, on the module of the test above: a reference picked from the modules.
     await page.goto('/admin/modules/course');
     await page.getByRole('button', { name: '+ Add a field' }).click();
     const added = page.getByTestId('field-row').last();
@@ -142,7 +145,10 @@ describe('admin UI: module and rule designers', () => {
     await added.getByLabel('Type').selectOption('ref');
     await added.getByLabel('Refers to module').selectOption('region');
     await added.getByLabel('List column').uncheck();
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await eventually(() => page.getByTestId('change-preview').getByTestId('change-words').allInnerTexts()).toEqual(['Add field “region” — the 1 existing record starts empty', 'Add an index on “region”']);
+    await page.getByTestId('change-preview').getByTestId('change-keeps').waitFor();
+    await page.getByRole('button', { name: 'Apply changes' }).click();
     await eventually(() => page.getByTestId('flash').innerText()).toContain('Module "course" updated');
     const def = (await ok(ui.admin.get('/api/modules/course'), 200)).definition;
     expect(def.properties).toMatchObject({ name: { type: 'string', maxLength: 200, 'x-unique': true }, region: { type: 'integer', 'x-ref': 'region' } });
@@ -159,7 +165,8 @@ describe('admin UI: module and rule designers', () => {
     await manager.getByLabel('Type').selectOption('ref');
     await manager.getByLabel('Refers to module').selectOption('user');
     await manager.getByLabel('Visibility follows it').uncheck();
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.getByRole('button', { name: 'Apply changes' }).click();
     await eventually(() => page.getByTestId('flash').innerText()).toContain('Module "region" updated');
     expect((await ok(ui.admin.get('/api/modules/region'), 200)).definition.properties.manager).toEqual({ type: 'integer', 'x-ref': 'user', 'x-scope': false });
     await page.context().close();

@@ -1,8 +1,9 @@
 /**
- * The module designer: a module's name and labels, one row per field (type, choices, reference
- * target, required, unique, and its place on the list page), a live preview of the definition,
- * and Apply (POST for a new module, PUT for an existing one). The server decides what is
- * allowed; its refusals are shown on the field their JSON pointer names.
+ * The module designer: a module's name and labels, one row per field (field-row.ts), a live
+ * preview of the request, and Apply. A new module is created at once (POST); a change to a stored
+ * module is first sent as a dry run, whose plan (change-preview.ts) says what happens to the
+ * stored values, and applied only from there, confirmed with the plan's token. The server
+ * decides what is allowed; its refusals are shown on the field their JSON pointer names.
  */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -12,36 +13,43 @@ import { setFlash, takeFlash } from '../flash.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { onUnauthenticated } from '../session.js';
-import { definitionOf, draftOf, emptyField, emptyModule, errorTarget, FIELD_TYPES, type FieldDraft, type FieldType, type Json, type ModuleDraft } from './module-draft.js';
+import { ChangePreview, refusedPlan, type OnMisfit, type Plan } from './change-preview.js';
+import { FieldRow } from './field-row.js';
+import { META_CHANGED } from './meta-changed.js';
+import { ModuleDelete } from './module-delete.js';
+import { definitionOf, draftOf, emptyField, emptyModule, errorTarget, moved, withField, type FieldDraft, type FieldType, type Json, type ModuleDraft } from './module-draft.js';
+import { requestOf } from './module-migration.js';
 import { loadDefinitions, sourceLabel, type StoredModule } from './modules-page.js';
 
-/** Asks the app to re-read `/api/meta/modules`, so that the menu shows a module just applied. */
-export const META_CHANGED = 'stratum:meta-changed';
+export { META_CHANGED };
 
 const SORTABLE = new Set<FieldType>(['string', 'number', 'integer', 'boolean', 'date', 'datetime', 'enum', 'ref']);
-const NEEDS_TARGET = new Set<FieldType>(['ref', 'many']);
 
 type Errors = { fields: Record<string, string[]>; module: Record<string, string[]>; other: string[] };
 const NO_ERRORS: Errors = { fields: {}, module: {}, other: [] };
 
 export function ModuleDesigner({ name }: { name?: string }) {
-  const [draft, setDraft] = useState<ModuleDraft | undefined>(name ? undefined : emptyModule());
+  const [draft, setDraftState] = useState<ModuleDraft | undefined>(name ? undefined : emptyModule());
   const [stored, setStored] = useState<StoredModule[]>([]);
   const [loadError, setLoadError] = useState<string>();
   const [errors, setErrors] = useState<Errors>(NO_ERRORS);
   const [banner, setBanner] = useState<string>();
+  const [stale, setStale] = useState(false);
   const [flash, setFlashState] = useState(takeFlash);
   const [busy, setBusy] = useState(false);
+  // The dry run of the draft as it is, and the admin's answers to values that do not fit.
+  const [plan, setPlan] = useState<Plan>();
+  const [checking, setChecking] = useState(false);
+  const [onMisfit, setOnMisfit] = useState<Record<string, OnMisfit>>({});
 
-  useEffect(() => {
-    loadDefinitions().then((all) => {
-      setStored(all);
-      if (!name) return;
-      const mine = all.find((m) => m.name === name);
-      if (mine) setDraft(draftOf(mine.definition));
-      else setLoadError(t('error.unknownModule', { module: name }));
-    }, (e) => !onUnauthenticated(e) && setLoadError(messageOf(e)));
-  }, [name]);
+  const load = () => loadDefinitions().then((all) => {
+    setStored(all);
+    if (!name) return;
+    const mine = all.find((m) => m.name === name);
+    if (mine) setDraftState(draftOf(mine.definition));
+    else setLoadError(t('error.unknownModule', { module: name }));
+  }, (e) => !onUnauthenticated(e) && setLoadError(messageOf(e)));
+  useEffect(() => void load(), [name]);
 
   const crumbs = [{ label: t('designer.modules'), href: '/admin/modules' }, { label: name ?? t('module.newTitle') }];
   if (loadError) return html`<${Breadcrumbs} items=${crumbs} /><${ErrorPanel} message=${loadError} />`;
@@ -49,44 +57,114 @@ export function ModuleDesigner({ name }: { name?: string }) {
 
   const source = name ? stored.find((m) => m.name === name)?.source : 'api';
   const readOnly = source !== undefined && source !== 'api';
-  const definition = definitionOf(draft);
+  const body = requestOf(draft, onMisfit);
+  // Any edit makes the plan shown a plan of something else.
+  const setDraft = (next: ModuleDraft) => {
+    setDraftState(next);
+    setPlan(undefined);
+  };
   const change = (patch: Partial<ModuleDraft>) => setDraft({ ...draft, ...patch });
-  const changeField = (key: number, patch: Partial<FieldDraft>) => setDraft({ ...draft, fields: draft.fields.map((f) => (f.key === key ? { ...f, ...patch } : f)) });
+  const changeField = (key: number, patch: Partial<FieldDraft>) => setDraft(withField(draft, key, patch));
   const targets = [...new Set([...stored.map((m) => m.name), ...(draft.name.trim() ? [draft.name.trim()] : [])])].sort();
+  const path = name ? `/api/modules/${encodeURIComponent(name)}` : '';
 
-  const apply = async (e: Event) => {
-    e.preventDefault();
-    if (readOnly) return;
-    setBusy(true);
+  const start = () => {
     setBanner(undefined);
+    setStale(false);
     setErrors(NO_ERRORS);
     setFlashState(undefined);
+  };
+  const failed = (err: unknown, sent: Json) => {
+    if (onUnauthenticated(err)) return;
+    if (!(err instanceof StratumError)) return setBanner(messageOf(err));
+    setBanner(err.message);
+    if (err.code === 'stale_definition') setStale(true);
+    const again = refusedPlan(err);
+    if (again) setPlan(again);
+    setErrors(placeErrors(again?.blockers.length ? again.blockers : err.details, sent, draft));
+  };
+
+  /** The dry run: what applying the draft would do, with these answers to values that do not fit. */
+  const preview = async (answers = onMisfit) => {
+    const sent = requestOf(draft, answers);
+    start();
+    setChecking(true);
     try {
-      if (name) await api.request('PUT', `/api/modules/${name}`, { body: definition });
-      else await api.request('POST', '/api/modules', { body: definition });
-      const applied = String(definition.$id);
+      const reply = await api.request<{ plan: Plan }>('PUT', path, { query: { dryRun: 'true' }, body: sent });
+      setPlan(reply.plan);
+      setErrors(placeErrors(reply.plan.blockers, sent, draft));
+    } catch (err) {
+      setPlan(undefined);
+      failed(err, sent);
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  const answer = (field: string, what: OnMisfit) => {
+    const answers = { ...onMisfit, [field]: what };
+    setOnMisfit(answers);
+    void preview(answers);
+  };
+
+  /** Applies the plan shown, confirmed with its token, so that what changes is what was shown. */
+  const applyPlan = async () => {
+    if (!plan || !name) return;
+    start();
+    setBusy(true);
+    try {
+      const reply = await api.request<StoredModule>('PUT', path, { query: { confirm: plan.token }, body });
       window.dispatchEvent(new Event(META_CHANGED));
       setBusy(false);
-      if (name) {
-        const all = await loadDefinitions();
-        setStored(all);
-        setDraft(draftOf(all.find((m) => m.name === name)!.definition));
-        setFlashState(t('module.updated', { name: applied }));
-      } else {
-        setFlash(t('module.created', { name: applied }));
-        navigate(`/admin/modules/${applied}`);
+      setPlan(undefined);
+      setOnMisfit({});
+      if (reply.name !== name) {
+        setFlash(t('module.updated', { name: reply.name }));
+        navigate(`/admin/modules/${reply.name}`);
+        return;
       }
+      const all = await loadDefinitions();
+      setStored(all);
+      setDraftState(draftOf(all.find((m) => m.name === name)!.definition));
+      setFlashState(t('module.updated', { name }));
     } catch (err) {
       setBusy(false);
-      if (onUnauthenticated(err)) return;
-      if (!(err instanceof StratumError)) return setBanner(messageOf(err));
-      setBanner(err.message);
-      setErrors(placeErrors(err.details, definition));
+      failed(err, body);
     }
+  };
+
+  const create = async () => {
+    start();
+    setBusy(true);
+    try {
+      await api.request('POST', '/api/modules', { body });
+      const created = String(body.$id);
+      window.dispatchEvent(new Event(META_CHANGED));
+      setFlash(t('module.created', { name: created }));
+      navigate(`/admin/modules/${created}`);
+    } catch (err) {
+      setBusy(false);
+      failed(err, body);
+    }
+  };
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (readOnly || busy || checking) return;
+    void (name ? preview() : create());
+  };
+
+  const reload = async () => {
+    start();
+    setPlan(undefined);
+    setOnMisfit({});
+    await load();
   };
 
   const moduleError = (key: string) => errors.module[key] && html`<p class="field-error" role="alert">${errors.module[key]!.join('; ')}</p>`;
   const sortOptions = draft.fields.filter((f) => f.name.trim() && SORTABLE.has(f.type));
+  const renamedModule = !!name && draft.name.trim() !== '' && draft.name.trim() !== name;
+  const defaults = Object.fromEntries(Object.entries<Json>(definitionOf(draft).properties ?? {}).map(([n, p]) => [n, p.default]));
 
   return html`<${Breadcrumbs} items=${crumbs} />
     <div class="page-head">
@@ -96,21 +174,22 @@ export function ModuleDesigner({ name }: { name?: string }) {
     </div>
     ${flash && html`<${Alert} kind="success" testid="flash">${flash}</${Alert}>`}
     ${readOnly && html`<${Alert} kind="info">${t('module.readOnly', { where: sourceLabel(source!) })}</${Alert}>`}
-    ${name && !readOnly && html`<p class="muted">${t('module.additive')}</p>`}
+    ${name && !readOnly && html`<p class="muted">${t('module.changesIntro')}</p>`}
     <div class="designer">
-      <form class="panel designer-form" onSubmit=${apply} noValidate data-testid="module-designer">
+      <div class="designer-main">
+      <form class="panel designer-form" onSubmit=${submit} noValidate data-testid="module-designer">
         ${banner && html`<${Alert} testid="designer-error"><p>${banner}</p>
-          ${errors.other.length > 0 && html`<ul>${errors.other.map((p) => html`<li>${p}</li>`)}</ul>`}</${Alert}>`}
+          ${errors.other.length > 0 && html`<ul>${errors.other.map((p) => html`<li>${p}</li>`)}</ul>`}
+          ${stale && html`<p>${t('module.stale')}</p><button type="button" class="button" onClick=${reload}>${t('module.reload')}</button>`}</${Alert}>`}
         <fieldset disabled=${readOnly} class="plain">
           <div class="form-grid">
             <div class=${`field${errors.module.name ? ' has-error' : ''}`}>
               <label class="label" for="module-id">${t('module.id')}<span class="req" aria-hidden="true"> *</span></label>
-              <input id="module-id" class="mono" value=${draft.name} disabled=${!!name} pattern="[a-z][a-z0-9_]*" autocomplete="off"
+              <input id="module-id" class="mono" value=${draft.name} pattern="[a-z][a-z0-9_]*" autocomplete="off"
                 onInput=${(e: Event) => change({ name: (e.target as HTMLInputElement).value })} />
-              ${!name && html`<p class="hint">${t('module.idHint')}</p>`}
+              <p class="hint">${renamedModule ? t('module.renamedFrom', { name: name! }) : name ? t('module.renameHint') : t('module.idHint')}</p>
               ${moduleError('name')}
-            </div>
-            <div class=${`field${errors.module.title ? ' has-error' : ''}`}>
+            </div>            <div class=${`field${errors.module.title ? ' has-error' : ''}`}>
               <label class="label" for="module-title">${t('module.title')}</label>
               <input id="module-title" value=${draft.title} onInput=${(e: Event) => change({ title: (e.target as HTMLInputElement).value })} />
               ${moduleError('title')}
@@ -127,8 +206,9 @@ export function ModuleDesigner({ name }: { name?: string }) {
           </div>
           <h2 class="designer-heading">${t('module.fieldsHeading')}</h2>
           ${draft.fields.length === 0 && html`<p class="muted">${t('module.noFields')}</p>`}
-          ${draft.fields.map((f, i) => html`<${FieldRow} key=${f.key} field=${f} index=${i} targets=${targets}
+          ${draft.fields.map((f, i) => html`<${FieldRow} key=${f.key} field=${f} index=${i} count=${draft.fields.length} targets=${targets}
             errors=${errors.fields[f.name.trim()]} onChange=${(patch: Partial<FieldDraft>) => changeField(f.key, patch)}
+            onMove=${(by: -1 | 1) => setDraft(moved(draft, f.key, by))}
             onRemove=${() => setDraft({ ...draft, fields: draft.fields.filter((x) => x.key !== f.key) })} />`)}
           <button type="button" class="button" onClick=${() => change({ fields: [...draft.fields, emptyField()] })}>+ ${t('module.addField')}</button>
           <h2 class="designer-heading">${t('module.listHeading')}</h2>
@@ -144,99 +224,43 @@ export function ModuleDesigner({ name }: { name?: string }) {
           </div>
         </fieldset>
         <div class="actions">
-          <button type="submit" class="button button-primary" disabled=${busy || readOnly}>${busy ? t('module.applying') : t('module.apply')}</button>
+          <button type="submit" class="button button-primary" disabled=${busy || checking || readOnly}>${busy ? t('module.applying') : checking ? t('change.checking') : t('module.apply')}</button>
           <a class="button button-quiet" href="/admin/modules">${t('form.cancel')}</a>
         </div>
       </form>
+      ${plan && html`<${ChangePreview} plan=${plan} heading=${t('change.heading')} applyLabel=${t('change.apply')} testid="change-preview"
+        onMisfit=${onMisfit} onMisfitChange=${answer} defaults=${defaults} checking=${checking} busy=${busy}
+        onApply=${applyPlan} onCancel=${() => setPlan(undefined)} />`}
+      ${name && !readOnly && html`<${ModuleDelete} name=${name} />`}
+      </div>
       <section class="panel designer-preview">
         <h2 class="designer-heading">${t('module.preview')}</h2>
-        <pre class="mono json" data-testid="definition-preview">${JSON.stringify(definition, null, 2)}</pre>
+        <pre class="mono json" data-testid="definition-preview">${JSON.stringify(body, null, 2)}</pre>
       </section>
     </div>`;
 }
 
-/** The server's details, each on the field or module input its pointer names; `/required/1` names the second required field. */
-function placeErrors(details: readonly { path: string; message: string }[], definition: Json): Errors {
+/**
+ * The server's details, each on the field or module input its pointer names (in the body sent:
+ * fields by their new names); `/required/1` names the second required field, and a pointer into
+ * `x-migration` names a field by its stored name (renames) or its new one.
+ */
+function placeErrors(details: readonly { path: string; message: string; hint?: string; code?: string }[], sent: Json, draft: ModuleDraft): Errors {
   const out: Errors = { fields: {}, module: {}, other: [] };
   for (const d of details) {
+    // Values that do not fit are the preview's to show, with what to do about them.
+    const text = d.code === 'misfits' ? t('change.misfitsOnField') : d.hint ? `${d.message} (${d.hint})` : d.message;
     const required = /^\/required\/(\d+)/.exec(d.path);
-    const target = required ? { field: String(definition.required?.[Number(required[1])] ?? '') } : errorTarget(d.path);
-    if (target && 'field' in target && definition.properties?.[target.field]) (out.fields[target.field] ??= []).push(`${d.path}: ${d.message}`);
-    else if (target && 'module' in target) (out.module[target.module] ??= []).push(d.message);
-    else out.other.push(d.path ? `${d.path}: ${d.message}` : d.message);
+    const migration = /^\/x-migration\/(renames|valueMap|onMisfit|moduleRename)(?:\/([^/]+))?/.exec(d.path);
+    let target = required ? { field: String(sent.required?.[Number(required[1])] ?? '') } : errorTarget(d.path);
+    if (migration) {
+      const key = (migration[2] ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
+      target = migration[1] === 'moduleRename' ? { module: 'name' }
+        : { field: migration[1] === 'renames' ? (draft.fields.find((f) => f.from === key)?.name.trim() ?? key) : key };
+    }
+    if (target && 'field' in target && sent.properties?.[target.field]) (out.fields[target.field] ??= []).push(text);
+    else if (target && 'module' in target) (out.module[target.module] ??= []).push(text);
+    else out.other.push(d.path ? `${d.path}: ${text}` : text);
   }
   return out;
-}
-
-interface RowProps {
-  field: FieldDraft;
-  index: number;
-  targets: string[];
-  errors?: string[];
-  onChange: (patch: Partial<FieldDraft>) => void;
-  onRemove: () => void;
-}
-
-function FieldRow({ field: f, index, targets, errors, onChange, onRemove }: RowProps) {
-  const id = (part: string) => `f${f.key}-${part}`;
-  const existing = !!f.original;
-  const kept = f.type === 'kept';
-  const text = (key: 'name' | 'title' | 'zh' | 'options' | 'optionTitles' | 'optionZh') => (e: Event) => onChange({ [key]: (e.target as HTMLInputElement).value });
-  const check = (key: 'required' | 'unique' | 'inList' | 'search' | 'filter' | 'scoped', label: string, disabled = false) => html`<label class="check-label">
-    <input type="checkbox" checked=${f[key]} disabled=${disabled} onChange=${(e: Event) => onChange({ [key]: (e.target as HTMLInputElement).checked })} /> ${label}</label>`;
-  return html`<fieldset class=${`field-row${errors ? ' has-error' : ''}`} data-testid="field-row" data-field=${f.name.trim()}>
-    <legend class="sr-only">${t('module.fieldsHeading')} ${index + 1}</legend>
-    <div class="field-row-grid">
-      <div class="field">
-        <label class="label" for=${id('name')}>${t('field.name')}</label>
-        <input id=${id('name')} class="mono" value=${f.name} disabled=${existing} autocomplete="off" onInput=${text('name')} />
-      </div>
-      <div class="field">
-        <label class="label" for=${id('title')}>${t('field.title')}</label>
-        <input id=${id('title')} value=${f.title} onInput=${text('title')} />
-      </div>
-      <div class="field">
-        <label class="label" for=${id('zh')}>${t('field.zh')}</label>
-        <input id=${id('zh')} lang="zh" value=${f.zh} onInput=${text('zh')} />
-      </div>
-      <div class="field">
-        <label class="label" for=${id('type')}>${t('field.type')}</label>
-        <select id=${id('type')} value=${f.type} disabled=${kept} onChange=${(e: Event) => onChange({ type: (e.target as HTMLSelectElement).value as FieldType })}>
-          ${FIELD_TYPES.map((type) => html`<option value=${type}>${t(`type.${type}`)}</option>`)}
-          ${kept && html`<option value="kept">${t('type.kept')}</option>`}
-        </select>
-      </div>
-      ${f.type === 'enum' && html`<div class="field field-wide">
-        <label class="label" for=${id('options')}>${t('field.options')}</label>
-        <input id=${id('options')} value=${f.options} onInput=${text('options')} placeholder="gold, silver, bronze" />
-      </div>
-      <div class="field field-wide">
-        <label class="label" for=${id('option-titles')}>${t('field.optionTitles')}</label>
-        <input id=${id('option-titles')} value=${f.optionTitles} onInput=${text('optionTitles')} placeholder="Gold, Silver, Bronze" />
-      </div>
-      <div class="field field-wide">
-        <label class="label" for=${id('option-zh')}>${t('field.optionZh')}</label>
-        <input id=${id('option-zh')} lang="zh" value=${f.optionZh} onInput=${text('optionZh')} placeholder="金牌, 银牌, 铜牌" />
-      </div>`}
-      ${NEEDS_TARGET.has(f.type) && html`<div class="field">
-        <label class="label" for=${id('target')}>${t('field.target')}</label>
-        <select id=${id('target')} value=${f.target} onChange=${(e: Event) => onChange({ target: (e.target as HTMLSelectElement).value })}>
-          <option value="">${t('form.choose')}</option>
-          ${targets.map((m) => html`<option value=${m}>${m}</option>`)}
-        </select>
-      </div>`}
-    </div>
-    <div class="checks">
-      ${check('required', t('field.required'), kept && f.original?.['x-inverse'])}
-      ${check('unique', t('field.unique'), f.type === 'many' || f.type === 'file' || kept)}
-      ${check('inList', t('field.inList'), kept)}
-      ${check('search', t('field.search'), f.type !== 'string' && f.type !== 'text')}
-      ${check('filter', t('field.filter'), kept || f.type === 'file')}
-      ${f.type === 'ref' && html`<span title=${t('field.scopedHint')}>${check('scoped', t('field.scoped'))}</span>`}
-      <span class="spacer"></span>
-      ${kept && html`<span class="muted">${t('field.kept')}</span>`}
-      <button type="button" class="button button-danger-quiet" onClick=${onRemove}>${t('field.remove')}</button>
-    </div>
-    ${errors && html`<ul class="field-error" role="alert">${errors.map((m) => html`<li>${m}</li>`)}</ul>`}
-  </fieldset>`;
 }
