@@ -1,8 +1,9 @@
-/** The module designer's first page: every module with where it is defined, and "New module". */
+/** The module designer's first page: every module with where it is defined, "New module" and the trash. */
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf } from '../api.js';
-import { Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
+import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
+import { takeFlash } from '../flash.js';
 import { t } from '../i18n.js';
 import { onUnauthenticated } from '../session.js';
 import type { Json } from './module-draft.js';
@@ -21,6 +22,7 @@ export const sourceLabel = (source: string): string =>
 export function ModulesPage() {
   const [modules, setModules] = useState<StoredModule[]>();
   const [error, setError] = useState<string>();
+  const [flash] = useState(takeFlash);
   useEffect(() => {
     loadDefinitions().then((m) => setModules(m.sort((a, b) => Number(a.source === 'builtin') - Number(b.source === 'builtin') || a.name.localeCompare(b.name))),
       (e) => !onUnauthenticated(e) && setError(messageOf(e)));
@@ -29,8 +31,10 @@ export function ModulesPage() {
     <div class="page-head">
       <h1>${t('designer.modules')}</h1>
       <span class="spacer"></span>
+      <a class="button" href="/admin/modules/trash" data-testid="trash-link">${t('modules.trash')}</a>
       <a class="button button-primary" href="/admin/modules/new">${t('modules.new')}</a>
     </div>
+    ${flash && html`<${Alert} kind="success" testid="flash">${flash}</${Alert}>`}
     <p class="muted">${t('modules.intro')}</p>
     ${error ? html`<${ErrorPanel} message=${error} />` : !modules ? html`<${Loading} />` : html`<div class="table-wrap"><table class="records" data-testid="modules">
       <thead><tr><th>${t('modules.name')}</th><th>${t('modules.title')}</th><th class="num">${t('modules.fields')}</th><th>${t('modules.source')}</th><th></th></tr></thead>

@@ -6,6 +6,7 @@ import { match, type Location } from '../router.js';
 import type { Session } from '../session.js';
 import { ModuleDesigner } from './module-designer.js';
 import { ModulesPage } from './modules-page.js';
+import { ModuleTrash } from './module-trash.js';
 import { RuleDesigner } from './rule-designer.js';
 import { RulesPage } from './rules-page.js';
 
@@ -19,6 +20,7 @@ export function designerPage(session: Session, { path }: Location) {
   let p: Record<string, string> | undefined;
   if (match('/admin/modules', path)) return html`<${ModulesPage} />`;
   if (match('/admin/modules/new', path)) return html`<${ModuleDesigner} key="new" />`;
+  if (match('/admin/modules/trash', path)) return html`<${ModuleTrash} />`;
   if ((p = match('/admin/modules/:name', path))) return html`<${ModuleDesigner} key=${p.name} name=${p.name} />`;
   if (match('/admin/rules', path)) return html`<${RulesPage} session=${session} />`;
   if (match('/admin/rules/new', path)) return html`<${RuleDesigner} key="new" session=${session} />`;
