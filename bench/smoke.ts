@@ -4,6 +4,7 @@ import { createApp } from '../core/api/app.js';
 import { Stratum } from '../core/stratum.js';
 import { measureWriteCosts } from './lib/write-costs.js';
 import { measureStatementCosts } from './statement-costs.js';
+import { measureSchemaChanges } from './schema-changes.js';
 import { Client, type Fetcher } from './lib/client.js';
 import { benchDatabases, dropDatabase, floorPool } from './lib/databases.js';
 import { FULL_SIZES, type Sizes } from './lib/dataset.js';
@@ -32,6 +33,10 @@ export interface SmokeResult {
   readonly database: string;
   /** Answers compared: user × query × target. */
   readonly compared: number;
+  /** Definition changes measured under load by bench/schema-changes.ts (3). */
+  readonly schemaChanges: number;
+  /** How the order table differs from before once those changes were taken back (empty when it does not). */
+  readonly schemaChangeLeftovers: readonly string[];
   readonly seconds: number;
 }
 
@@ -40,7 +45,9 @@ export interface SmokeResult {
  * loads it into two fresh MariaDB databases, then for each bench user asks Q1–Q4 of Stratum
  * (its Hono app, no server), of F2 (hand-written SQL on Stratum's tables) and of F1 (the plain
  * schema), and throws, listing every difference, unless all three agree. Q5 must create an order
- * on each (201); the created orders are removed. Nothing listens on a port.
+ * on each (201); the created orders are removed. Nothing listens on a port, except at the end:
+ * bench/schema-changes.ts starts Stratum and F2 as processes and changes the order module three
+ * times under Q4's load (one-second windows), then puts it back.
  */
 export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeResult> {
   const started = Date.now();
@@ -79,6 +86,8 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeResult> {
     const writes = await writeTargets(stratumPool);
     const problems: string[] = [];
     let compared = 0;
+    let schemaChanges = 0;
+    let schemaChangeLeftovers: readonly string[] = [];
     const contexts: UserContext[] = [];
     for (const user of MEASURED_USERS) {
       const q1 = await send(targets[1]!, user, requestSpec('Q1', { username: user, q4Id: 0, ...writes[user]! }, 'smoke'));
@@ -108,9 +117,14 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeResult> {
     if (statements.length !== 8 || statements.some((c) => !(c.wallMicros > 0))) problems.push(`statement costs: ${JSON.stringify(statements)}`);
     await stratumPool.query(`DELETE FROM \`order\` WHERE number LIKE ?`, [`${Q5_PREFIX}%`]);
     await plainPool.query('DELETE FROM orders WHERE number LIKE ?', [`${Q5_PREFIX}%`]);
+    // The definition changes under Q4 run, and put the order module back (last: they change its table).
+    const changed = await measureSchemaChanges({ stratumUrl: dbs.stratumUrl, quietSeconds: 1, connections: 4, log });
+    schemaChanges = changed.changes.length;
+    schemaChangeLeftovers = changed.leftovers;
+    if (changed.changes.length !== 3) problems.push(`schema changes: only ${changed.changes.map((c) => c.name).join(', ')}`);
     if (problems.length > 0) throw new Error(`The bench smoke run found ${problems.length} differences:\n${problems.join('\n')}`);
     log(`smoke: ${compared} answers agree (${MEASURED_USERS.length} users × Q1–Q4 × Stratum, F2, F1)`);
-    return { database: dbs.stratumName, compared, seconds: (Date.now() - started) / 1000 };
+    return { database: dbs.stratumName, compared, schemaChanges, schemaChangeLeftovers, seconds: (Date.now() - started) / 1000 };
   } finally {
     await stratum?.close();
     await stratumPool.end();

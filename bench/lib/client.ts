@@ -1,7 +1,30 @@
+import http from 'node:http';
+
 /** Something that answers HTTP requests: a Hono app in process (`app.request`) or a server over fetch. */
 export type Fetcher = (path: string, init: RequestInit) => Promise<Response>;
 
 export const httpFetcher = (base: string): Fetcher => (path, init) => fetch(`${base}${path}`, init);
+
+/**
+ * Like httpFetcher, over node:http with no time limit: fetch gives up on an answer after five
+ * minutes, and a definition change on a million rows may take longer.
+ */
+export const untimedHttpFetcher = (base: string): Fetcher => (path, init) => new Promise((resolve, reject) => {
+  const body = typeof init.body === 'string' ? init.body : undefined;
+  const headers = { ...(init.headers as Record<string, string> | undefined), ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) };
+  const req = http.request(`${base}${path}`, { method: init.method ?? 'GET', headers, timeout: 0 }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('error', reject);
+    res.on('end', () => {
+      const out = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(', ') : v);
+      resolve(new Response(res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode ?? 500, headers: out }));
+    });
+  });
+  req.on('error', reject);
+  req.end(body);
+});
 
 export interface Reply<T = any> {
   status: number;

@@ -11,5 +11,6 @@ describe.skipIf(!testDialects().includes('mariadb'))('bench smoke (10k orders) [
   it('Stratum, F1 and F2 give the same answers to Q1–Q4 for every bench user', async () => {
     const result = await runSmoke({ orders: 10_000 });
     expect(result.compared).toBe(48);
+    expect(result.schemaChanges).toBe(3); // bench/schema-changes.ts: rename, widening, conversion under Q4
   }, 300_000);
 });
