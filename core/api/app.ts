@@ -10,6 +10,7 @@ import { dataRoutes } from './data-routes.js';
 import { explainRoutes } from './explain-routes.js';
 import { moduleRoutes } from './module-routes.js';
 import { changeRoutes } from './change-routes.js';
+import { schemaRoutes } from './schema-routes.js';
 import { pluginRoutes } from '../plugins/routes.js';
 import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
 import { metaRoutes } from './meta-routes.js';
@@ -48,6 +49,7 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   app.route('/api/data', dataRoutes);
   app.route('/api/modules', moduleRoutes);
   app.route('/api/modules', changeRoutes);
+  app.route('/api/schema', schemaRoutes);
   app.route('/api/plugins', pluginRoutes);
   app.route('/api', openApiRoutes);
   app.route('/api/meta', metaRoutes);
