@@ -309,8 +309,11 @@ function migrationProblems(before: JsonSchema, wanted: JsonSchema, migration: Mi
 }
 
 /** What the plan changes besides the steps: titles, help texts, list settings. */
-function describedChanges(before: JsonSchema, after: JsonSchema, renames: ReadonlyMap<string, string>): string[] {
+function describedChanges(stored: JsonSchema, after: JsonSchema, renames: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
+  // Compared with the stored definition as the renames leave it: a rename alone changes no list setting.
+  const renamedProps = Object.fromEntries(Object.entries((stored.properties ?? {}) as Record<string, unknown>).map(([k, v]) => [renames.get(k) ?? k, v]));
+  const before = renameOwnKeywords({ ...stored, properties: renamedProps }, renames);
   const differs = (k: string) => canonical(before[k]) !== canonical(after[k]);
   if (differs('title') || differs('description') || differs('x-i18n')) out.push('titles');
   if (differs('x-list')) out.push('list settings');
@@ -318,11 +321,11 @@ function describedChanges(before: JsonSchema, after: JsonSchema, renames: Readon
   const newProps = (after.properties ?? {}) as Record<string, JsonSchema>;
   const words = ['title', 'description', 'x-enum-titles', 'x-i18n', 'default', 'readOnly', 'writeOnly'];
   const fields = Object.entries(newProps).filter(([n, p]) => {
-    const was = oldProps[[...renames].find(([, to]) => to === n)?.[0] ?? n];
+    const was = oldProps[n];
     return was && words.some((w) => canonical(was[w]) !== canonical(p[w]));
   }).map(([n]) => `"${n}"`);
   if (fields.length > 0) out.push(`the labels or defaults of ${fields.join(', ')}`);
-  const oldOrder = Object.keys(oldProps).map((n) => renames.get(n) ?? n).filter((n) => n in newProps);
+  const oldOrder = Object.keys(oldProps).filter((n) => n in newProps);
   const newOrder = Object.keys(newProps).filter((n) => oldOrder.includes(n));
   if (oldOrder.join() !== newOrder.join()) out.push('the order of the fields');
   if (differs('x-scope-paths') || differs('x-owner') || differs('x-soft-delete') || differs('x-search-index')) out.push('settings');

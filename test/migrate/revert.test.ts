@@ -76,7 +76,7 @@ describeEachDialect('reverting a definition change', (dialect) => {
 
     const dry = expectStatus(await admin.post(`/api/modules/contact/changes/${applied.id}/revert?dryRun=true`), 200).body.plan;
     expect(dry).toMatchObject({ applicable: true, needsConfirmation: false });
-    expect(dry.steps.map((s: any) => [s.kind, s.field])).toEqual([['rename-field', 'phone'], ['convert', 'score'], ['convert', 'rating'], ['describe', undefined]]);
+    expect(dry.steps.map((s: any) => [s.kind, s.field])).toEqual([['rename-field', 'phone'], ['convert', 'score'], ['convert', 'rating']]);
     expect(dry.steps[0]).toMatchObject({ from: 'mobile', to: 'phone' });
     expect(dry.steps[2].message).toContain('"platinum" → "bronze"');
     expect((await rows())[0]).toHaveProperty('mobile');
