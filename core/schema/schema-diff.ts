@@ -92,12 +92,42 @@ function inOrder(stored: readonly StoredModule[], pending: Pending[]): ModuleOpe
   const rank: Record<SchemaAction, number> = { create: 0, change: 1, drop: 2 };
   const queue = [...pending].sort((a, b) => rank[a.action] - rank[b.action]);
   while (queue.length > 0) {
-    const next = queue.find((p) => ready(p, world)) ?? queue[0]!;
+    const next = queue.find((p) => ready(p, world)) ?? splitCreate(queue, world) ?? queue[0]!;
     queue.splice(queue.indexOf(next), 1);
     const planned = plan(next, world, stored.find((s) => s.name === next.module));
     if (planned) out.push(planned);
   }
   return out;
+}
+
+/**
+ * Two new modules that list each other's records (a customer's visits, each visit's customer)
+ * cannot be created one after the other as they are: the first is created without its lists of
+ * related records, which a change adds once the other module exists. Answers that first create.
+ */
+function splitCreate(queue: Pending[], world: ReadonlyMap<string, JsonSchema>): Pending | undefined {
+  for (const [i, p] of queue.entries()) {
+    if (p.action !== 'create') continue;
+    const first = { ...p, wanted: withoutInverses(p.wanted!) };
+    if (first.wanted === p.wanted || !ready(first, world)) continue;
+    queue.splice(i, 1, first, { module: p.module, action: 'change', wanted: p.wanted!, migration: {} });
+    return first;
+  }
+  return undefined;
+}
+
+/** The definition without its one-to-many relations (and the list settings that name them); itself when it has none. */
+function withoutInverses(def: JsonSchema): JsonSchema {
+  const props = (def.properties ?? {}) as Record<string, JsonSchema>;
+  const inverse = new Set(Object.keys(props).filter((k) => typeof props[k]!['x-inverse'] === 'string'));
+  if (inverse.size === 0) return def;
+  const kept = (path: unknown) => typeof path !== 'string' || !inverse.has(path.split('.')[0]!);
+  const list = def['x-list'] as Record<string, unknown> | undefined;
+  return {
+    ...def,
+    properties: Object.fromEntries(Object.entries(props).filter(([k]) => !inverse.has(k))),
+    ...(list ? { 'x-list': Object.fromEntries(Object.entries(list).map(([k, v]) => [k, Array.isArray(v) ? v.filter(kept) : v])) } : {}),
+  };
 }
 
 function ready(p: Pending, world: ReadonlyMap<string, JsonSchema>): boolean {
