@@ -10,8 +10,8 @@
  *                                  applying it refuses if the database changes in between
  *   apply <file> [--confirm]       applies the plans; --confirm accepts the ones that lose data
  *
- * <file> is a snapshot, a plan file of migrations/ or a folder of plan files (replayed in name
- * order). Exit status: 0 done, 2 refused (a plan needs --confirm, does not fit, or the database
+ * <file> is a snapshot, a plan file of migrations/ or a folder of plan files (replayed in the
+ * order they were applied). Exit status: 0 done, 2 refused (a plan needs --confirm, does not fit, or the database
  * is not the one the file was diffed against), 1 failed.
  */
 import { mkdirSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { HttpError } from './errors.js';
 import { applyChange, dryRun } from './migrate/apply-change.js';
 import { applySnapshot, diffSnapshot, takeSnapshot, type ModulePlan } from './migrate/apply-snapshot.js';
 import { migrationsDirOf } from './migrate/migration-files.js';
-import { isPlanFile, replayedChange, type PlanFile } from './migrate/replay-plan.js';
+import { appliedOrder, isPlanFile, replayedChange, type PlanFile } from './migrate/replay-plan.js';
 import { DEFAULT_MODULES_DIR } from './plugins/load-plugins.js';
 import type { Plan } from './schema/change-plan.js';
 import { planLines } from './schema/plan-words.js';
@@ -115,7 +115,9 @@ type Input = { kind: 'snapshot'; snapshot: Snapshot } | { kind: 'plans'; files: 
 async function readInput(file: string): Promise<Input> {
   const names = (await stat(file)).isDirectory() ? (await readdir(file)).filter((n) => n.endsWith('.json')).sort().map((n) => path.join(file, n)) : [file];
   const parsed = await Promise.all(names.map(async (name) => ({ name, json: JSON.parse(await readFile(name, 'utf8')) as unknown })));
-  if (parsed.length > 0 && parsed.every((p) => isPlanFile(p.json))) return { kind: 'plans', files: parsed.map((p) => ({ name: path.basename(p.name), plan: p.json as PlanFile })) };
+  if (parsed.length > 0 && parsed.every((p) => isPlanFile(p.json))) {
+    return { kind: 'plans', files: parsed.map((p) => ({ name: path.basename(p.name), plan: p.json as PlanFile })).sort((a, b) => appliedOrder(a.plan, b.plan)) };
+  }
   if (parsed.length !== 1) throw new Error(`${file} holds no plan files`);
   const read = readSnapshot(parsed[0]!.json);
   if (!read.snapshot) throw new Error(`${file} is neither a snapshot nor a plan file:\n${read.problems.map((p) => `  ${p.path || '/'}: ${p.message} (${p.hint})`).join('\n')}`);

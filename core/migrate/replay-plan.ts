@@ -9,7 +9,10 @@ import { HttpError } from '../errors.js';
 import { canonical, definitionHash, planChange, planDrop, type PlannedChange } from '../schema/plan-change.js';
 import type { ChangeRecord } from './change-log.js';
 
-export type PlanFile = Pick<ChangeRecord, 'id' | 'module' | 'newName' | 'base' | 'before' | 'after' | 'migration'>;
+export type PlanFile = Pick<ChangeRecord, 'id' | 'module' | 'newName' | 'base' | 'before' | 'after' | 'migration' | 'at'>;
+
+/** Plan files in the order they were applied: by time, then change id (file names sort ids as text). */
+export const appliedOrder = (a: PlanFile, b: PlanFile) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id);
 
 /** Whether parsed JSON is a plan file rather than a snapshot. */
 export function isPlanFile(json: unknown): json is PlanFile {
