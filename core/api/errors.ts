@@ -1,11 +1,18 @@
 import type { Context } from 'hono';
+import type { AppEnv } from './env.js';
 import { HttpError } from '../errors.js';
 import { DefinitionError } from '../schema/finding.js';
+import { ChangeLog } from '../migrate/change-log.js';
 import { readBody } from './request-body.js';
 
 /** The one error handler: every failure leaves as `{ error: { code, message, details } }`. */
-export function onError(err: Error, c: Context): Response {
+export async function onError(err: Error, c: Context<AppEnv>): Promise<Response> {
   if (err instanceof HttpError) return c.json(err.toJSON(), err.status);
+  if (missingTableOrColumn(err) && (await definitionsMoved(c))) {
+    // A plan switched the module's columns while this request read it with the definition before.
+    c.header('Retry-After', '1');
+    return c.json({ error: { code: 'definition_changed', message: 'The module\'s definition changed while this request was served; nothing was written. Send it again.' } }, 503);
+  }
   if (err instanceof DefinitionError) {
     return c.json({
       error: {
@@ -17,6 +24,25 @@ export function onError(err: Error, c: Context): Response {
   }
   console.error(err);
   return c.json({ error: { code: 'internal', message: 'Something went wrong on the server; nothing was acknowledged. Try again, and report it if it persists.' } }, 500);
+}
+
+function missingTableOrColumn(err: Error): boolean {
+  const cause = (err as { parent?: { code?: string; message?: string } }).parent;
+  const code = cause?.code ?? (err as { code?: string }).code;
+  if (code === 'ER_BAD_FIELD_ERROR' || code === 'ER_NO_SUCH_TABLE') return true;
+  return code === 'SQLITE_ERROR' && /no such (column|table)/.test(cause?.message ?? err.message);
+}
+
+/** Whether the definitions changed since the graph this request was served with, or a plan is switching them now. */
+async function definitionsMoved(c: Context<AppEnv>): Promise<boolean> {
+  const data = c.get('data');
+  if (!data) return false;
+  const stratum = c.get('stratum');
+  try {
+    return (await stratum.registry.generation()) !== data.graph.generation || (await new ChangeLog(stratum.db).applying());
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a JSON body or fails with 400 (nothing written). */

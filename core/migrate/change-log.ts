@@ -122,6 +122,12 @@ export class ChangeLog {
     }));
   }
 
+  /** Whether a plan is under way (or was left so by a stopped process). */
+  async applying(): Promise<boolean> {
+    const rows = await this.db.all({ sql: `SELECT COUNT(*) AS n FROM ${this.q(CHANGES_TABLE)} WHERE ${this.q('state')} = $1`, params: ['applying'] });
+    return Number(rows[0]?.n ?? 0) > 0;
+  }
+
   async get(id: number): Promise<ChangeRecord | undefined> {
     return (await this.list()).find((c) => c.id === id);
   }
