@@ -97,6 +97,7 @@ describeEachDialect('every route is classified, and every data route is scoped',
     'ALL /*': null,
     'ALL /api/*': null,
     'ALL /api/modules/*': null,
+    'ALL /api/schema/*': null,
 
     // The admin UI (core/api/ui-routes.ts): the same shell and bundle for everyone, no data in them.
     'GET /': async () => {
@@ -346,6 +347,18 @@ describeEachDialect('every route is classified, and every data route is scoped',
     },
     'POST /api/modules/:module/changes/:id/revert': async () => {
       expectStatus(await s2.post('/api/modules/visit/changes/1/revert?dryRun=true'), 403);
+    },
+    'GET /api/schema/snapshot': async () => {
+      expectStatus(await s2.get('/api/schema/snapshot'), 403);
+    },
+    'POST /api/schema/diff': async () => {
+      expectStatus(await s2.post('/api/schema/diff', await ok(admin.get('/api/schema/snapshot'), 200)), 403);
+    },
+    'POST /api/schema/apply': async () => {
+      const snapshot = await ok(admin.get('/api/schema/snapshot'), 200);
+      const without = { ...snapshot, modules: snapshot.modules.filter((m: { name: string }) => m.name !== 'visit') };
+      expectStatus(await s2.post('/api/schema/apply', without), 403);
+      expectStatus(await admin.get('/api/modules/visit'), 200);
     },
     'DELETE /api/modules/:module': async () => {
       expectStatus(await s2.delete('/api/modules/visit'), 403);

@@ -50,7 +50,7 @@ async function expectValidOpenApi(doc: unknown) {
 }
 
 /** The parts of the app this document covers (plugins' own routes are not among them yet). */
-const DOCUMENTED = /^\/api\/(data|auth|modules|files|openapi\.json|docs)(\/|$)/;
+const DOCUMENTED = /^\/api\/(data|auth|modules|schema|files|openapi\.json|docs)(\/|$)/;
 
 /** `GET /api/data/:module/:id{[1-9][0-9]{0,14}}` → the document's `get /api/data/<module>/{id}` for each module. */
 function documentedOperations(routes: readonly { method: string; path: string }[], modules: readonly string[], softDelete: readonly string[] = []): string[] {

@@ -1,6 +1,7 @@
 /**
  * The paths that are not about one module's records: `/api/auth/*` (auth-routes.ts),
- * `/api/modules*` (module-routes.ts, admins only) and this document itself.
+ * `/api/modules*` (module-routes.ts, change-routes.ts) and `/api/schema/*` (schema-routes.ts),
+ * admins only, and this document itself.
  */
 import type { JsonSchema } from '../../schema/module.js';
 import { ASSET_NAMES } from './docs-page.js';
@@ -28,6 +29,19 @@ const planSchema: JsonSchema = {
   },
 };
 const planReply: JsonSchema = { type: 'object', required: ['plan'], properties: { plan: planSchema } };
+const snapshotSchema: JsonSchema = {
+  type: 'object', required: ['version', 'modules'],
+  properties: {
+    version: { const: 1 },
+    modules: { type: 'array', items: { type: 'object', required: ['name', 'definition'], properties: { name: { type: 'string' }, source: { enum: ['api', 'file', 'builtin'] }, base: { type: 'string' }, definition: { type: 'object' } } } },
+    against: { type: 'object', additionalProperties: { type: ['string', 'null'] } },
+  },
+};
+const modulePlan: JsonSchema = { type: 'object', required: ['module', 'action', 'plan'], properties: { module: { type: 'string' }, action: { enum: ['create', 'change', 'drop'] }, plan: planSchema } };
+const diffReply: JsonSchema = {
+  type: 'object', required: ['plans', 'against'],
+  properties: { plans: { type: 'array', items: modulePlan }, against: { type: 'object' }, skipped: { type: 'array', items: { type: 'object' } }, applicable: { type: 'boolean' }, needsConfirmation: { type: 'boolean' } },
+};
 const planParameters = [
   { name: 'dryRun', in: 'query', required: false, description: 'true: answer the plan and change nothing', schema: { type: 'boolean' } },
   { name: 'confirm', in: 'query', required: false, description: 'The dry run\'s token, for a plan that loses data', schema: { type: 'string' } },
@@ -133,6 +147,30 @@ export function modulePaths(): Record<string, JsonSchema> {
     '/api/modules/{module}/changes': {
       parameters: [moduleParam],
       get: { tags, operationId: 'modules.changes', summary: 'The plans applied to a module: who, when, before and after, steps', responses: { 200: ok('The changes', { type: 'object', properties: { data: { type: 'array', items: { type: 'object' } } } }), ...errors(401, 403) } },
+    },
+    '/api/schema/snapshot': {
+      get: {
+        tags, operationId: 'schema.snapshot', summary: 'Every stored module definition, to move to another environment',
+        description: '`{"version": 1, "modules": [{"name", "source", "base", "definition"}]}`, sorted by name; `source` marks built-in and file modules, which are never changed from a snapshot. See migrations/README.md.',
+        responses: { 200: ok('The snapshot', snapshotSchema), ...errors(401, 403) },
+      },
+    },
+    '/api/schema/diff': {
+      post: {
+        tags, operationId: 'schema.diff', summary: 'The plans that would make this database hold a snapshot\'s API modules; nothing changes',
+        description: 'Each API module to create, change (as its definition\'s `x-migration` says) or drop, with its measured plan, in the order they are applied; `against` holds this database\'s bases, to send back with the apply. A snapshot with `against` that no longer holds is 409 `stale_definition`.',
+        requestBody: body(snapshotSchema),
+        responses: { 200: ok('The plans', diffReply), ...errors(...bodyErrors, 409) },
+      },
+    },
+    '/api/schema/apply': {
+      post: {
+        tags, operationId: 'schema.apply', summary: 'Apply a snapshot: creates, then changes, then drops, in the order references allow',
+        description: 'The body is a snapshot, or `{"snapshot", "against", "confirm": {"<module>": "<token>"}}`; tokens may also come as `?confirm=<token>,<token>`. Refused before anything changes when `against` no longer holds (409 `stale_definition`), when values do not fit (409 `misfits`), when a plan loses data without its token (409 `confirmation_required`) or cannot be applied (400 `change_unsupported`); each refusal carries the plans.',
+        parameters: [{ name: 'confirm', in: 'query', required: false, description: 'Tokens of the plans that lose data, comma-separated', schema: { type: 'string' } }],
+        requestBody: body({ type: 'object' }),
+        responses: { 200: ok('Applied', { type: 'object', properties: { applied: { type: 'array', items: modulePlan }, skipped: { type: 'array', items: { type: 'object' } } } }), ...errors(...bodyErrors, 409) },
+      },
     },
     '/api/modules/{module}/changes/{id}/revert': {
       parameters: [moduleParam, idParam('id', 'The change, from the module\'s change list')],
