@@ -21,12 +21,17 @@ export type Outcome =
   | { readonly misfit: string; readonly value: unknown };
 
 /** Turns one stored value of `was` into the stored value of `now` (a field of `next`). */
-export function valueRewriter(was: Field, next: Module, now: Field, valueMap: Readonly<Record<string, unknown>>, onMisfit: OnMisfit): (raw: unknown) => Promise<Outcome> {
+export function valueRewriter(
+  was: Field, next: Module, now: Field, valueMap: Readonly<Record<string, unknown>>, onMisfit: OnMisfit,
+  /** For a reference to another module: the ids that module holds. */
+  targets?: ReadonlySet<number>,
+): (raw: unknown) => Promise<Outcome> {
   const convert: Conversion = conversionOf(was, now, valueMap) ?? (() => ({ misfit: 'cannot be converted' }));
   const validator = recordValidator(next);
   const fallback = onMisfit === 'default' ? now.default ?? null : null;
   const check = (value: unknown): string | undefined => {
     if (value === null || value === undefined) return now.required ? 'is empty, and the field is required' : undefined;
+    if (targets && typeof value === 'number' && !targets.has(value)) return `there is no ${now.ref} record #${value}`;
     if (now.kind === 'number' && typeof value === 'number') {
       const problem = decimalProblem(value, now.precision ?? 18, now.scale ?? 4);
       if (problem) return problem;
@@ -94,3 +99,18 @@ function decimalProblem(value: number, precision: number, scale: number): string
   if (whole.replace(/^0+/, '').length > precision - scale) return `${value} has more than ${precision - scale} digits before the decimal point`;
   return undefined;
 }
+
+/** The ids of `table`, when a field starts to refer to it: every value must be one of them. */
+export async function idsOf(db: Database, table: string, tx?: Transaction): Promise<Set<number>> {
+  const ids = new Set<number>();
+  let after = 0;
+  for (;;) {
+    const rows = await db.all({ sql: `SELECT ${db.quote('id')} FROM ${db.quote(table)} WHERE ${db.quote('id')} > $1 ORDER BY ${db.quote('id')} LIMIT 50000`, params: [after] }, tx);
+    if (rows.length === 0) return ids;
+    for (const r of rows) ids.add(Number(r.id));
+    after = Number(rows[rows.length - 1]!.id);
+  }
+}
+
+/** Whether `now` refers to another module than `was` did (or to one where `was` was no reference). */
+export const retargeted = (was: Field, now: Field) => now.kind === 'ref' && (was.kind !== 'ref' || was.ref !== now.ref);

@@ -13,7 +13,7 @@ import { pointer } from '../schema/finding.js';
 import type { Field, Module } from '../schema/module.js';
 import { planToken, type PlannedChange, type PlannedStep } from '../schema/plan-change.js';
 import { trigramFields } from '../search/trigrams.js';
-import { batches, valueRewriter, type Outcome } from './field-values.js';
+import { batches, idsOf, retargeted, valueRewriter, type Outcome } from './field-values.js';
 import { ReferenceRewriter } from './rewrite-references.js';
 import { definitionsByName, oldFieldName, referenceChange } from './plan-renames.js';
 import { TableOps } from './table-ops.js';
@@ -58,7 +58,8 @@ async function measureStep(db: Database, change: PlannedChange, step: PlannedSte
     case 'tighten': {
       const now = next!.fields.get(field!)!;
       const was = old.fields.get(oldFieldName(change, field!))!;
-      const rewrite = valueRewriter(was, next!, now, change.migration.valueMap?.[now.name] ?? {}, 'refuse');
+      const targets = retargeted(was, now) ? await idsOf(db, now.ref!) : undefined;
+      const rewrite = valueRewriter(was, next!, now, change.migration.valueMap?.[now.name] ?? {}, 'refuse', targets);
       return { rows, ...(await scanMisfits(db, old, was, rewrite)) };
     }
     case 'add-field': {

@@ -26,7 +26,7 @@ import { renameInDefinition, renameOwnKeywords } from '../schema/rename-referenc
 import { syncTrigramIndexes, TrigramPostings } from '../search/trigram-table.js';
 import { trigramFields } from '../search/trigrams.js';
 import { ChangeLog } from './change-log.js';
-import { batches, valueRewriter, writeValues } from './field-values.js';
+import { batches, idsOf, retargeted, valueRewriter, writeValues } from './field-values.js';
 import { definitionsByName, oldFieldName, referenceChange } from './plan-renames.js';
 import { ReferenceRewriter } from './rewrite-references.js';
 import { TableOps } from './table-ops.js';
@@ -156,7 +156,8 @@ export class PlanRunner {
       await this.ops.run(`UPDATE ${this.db.quote(table)} SET ${this.db.quote(shadow)} = ${this.db.quote(was.column)} WHERE ${this.db.quote('updatedAt')} >= $1`, [since]);
       return;
     }
-    const rewrite = valueRewriter(was, this.next!, now, this.change.migration.valueMap?.[now.name] ?? {}, onMisfit);
+    const targets = retargeted(was, now) ? await idsOf(this.db, now.ref!, this.tx) : undefined;
+    const rewrite = valueRewriter(was, this.next!, now, this.change.migration.valueMap?.[now.name] ?? {}, onMisfit, targets);
     const target = shadow ?? was.column;
     let misfits = 0;
     for await (const rows of batches(this.db, table, was.column, this.tx, since)) {

@@ -241,11 +241,27 @@ describeEachDialect('definition change steps', (dialect) => {
     expect(missing.body.error.details[0].hint).toContain('default');
   });
 
+  it('turns a number into a reference and points a reference elsewhere: ids the target lacks are misfits', async () => {
+    for (const name of ['team', 'squad']) expectStatus(await admin.post('/api/modules', { $id: name, type: 'object', properties: { name: { type: 'string', maxLength: 20 } } }), 201);
+    for (let i = 1; i <= 5; i++) await create(admin, 'team', { name: `t${i}` });
+    await create(admin, 'squad', { name: 's1' });
+    await apply(changed((d) => (d.properties.level = { type: 'integer', 'x-ref': 'team' } as any)));
+    expect((await rows()).map((x) => x.level)).toEqual([3, 4, 5, null]);
+    expect((await admin.post('/api/data/contact', { name: 'Nobody', level: 99 })).status).toBe(400);
+    const elsewhere = changed((d) => (d.properties.level = { type: 'integer', 'x-ref': 'squad' } as any));
+    const dry = expectStatus(await put(elsewhere, '?dryRun=true'), 200).body.plan;
+    expect(dry.steps[0]).toMatchObject({ kind: 'convert', field: 'level', misfits: 3 });
+    expect(dry.steps[0].examples[0]).toEqual({ id: ids[0], value: 3, reason: 'there is no squad record #3' });
+    await apply({ ...elsewhere, 'x-migration': { onMisfit: { level: 'null' } } });
+    expect((await rows()).map((x) => x.level)).toEqual([null, null, null, null]);
+    await apply(changed((d) => (d.properties.level = { type: 'integer' } as any)));
+  });
+
   it('refuses a plan made on a definition that changed meanwhile', async () => {
     const dry = expectStatus(await put(changed((d) => (d.title = 'Contacts')), '?dryRun=true'), 200).body.plan;
     await apply(changed((d) => (d.title = 'People')));
     // The definition the dry run saw is gone: a token of it no longer applies (base differs).
-    const r = await put(changed((d) => { d.title = 'Contacts'; delete (d.properties as any).level; }), `?confirm=${dry.token}`);
+    const r = await put(changed((d) => { d.title = 'Contacts'; delete (d.properties as any).note; }), `?confirm=${dry.token}`);
     expect(r.body.error.code).toBe('confirmation_required');
     expect(r.body.error.plan.base).not.toBe(dry.base);
   });
