@@ -11,8 +11,8 @@
  *   apply <file> [--confirm]       applies the plans; --confirm accepts the ones that lose data
  *
  * <file> is a snapshot, a plan file of migrations/ or a folder of plan files (replayed in the
- * order they were applied). Exit status: 0 done, 2 refused (a plan needs --confirm, does not fit, or the database
- * is not the one the file was diffed against), 1 failed.
+ * order they were applied). Exit status: 0 done, 2 refused (a plan needs --confirm, does not
+ * fit, or the database is not the one the file was diffed against), 1 failed.
  */
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -64,8 +64,9 @@ async function main(args: string[]): Promise<number> {
 
 async function applyWords(stratum: Stratum, snapshot: Snapshot, confirm: boolean): Promise<void> {
   const { applied, skipped } = await applySnapshot(stratum.db, stratum.registry, snapshot, actor(), (p, op) => (confirm ? p.plan.token : op.confirm));
-  printPlans(applied, skipped);
-  out(applied.length > 0 ? `Applied ${applied.length} plan${applied.length === 1 ? '' : 's'}.` : '');
+  for (const p of applied) printPlan(`${p.action} ${p.module}`, p.plan);
+  for (const s of skipped) out(`skipped ${s.module}: ${s.reason}`);
+  out(applied.length > 0 ? `Applied ${applied.length} plan${applied.length === 1 ? '' : 's'}.` : 'Nothing to change: this database holds the snapshot\'s modules.');
 }
 
 async function diffPlans(stratum: Stratum, files: readonly NamedPlan[]): Promise<void> {

@@ -219,7 +219,7 @@ describeEachDialect('schema snapshot, diff and apply', (dialect) => {
       await opened.close();
       const noteless = file('noteless.json', withEntry(snapshot, 'visit', (d) => ({ ...d, properties: { customer: d.properties.customer, on: d.properties.on } })));
       const refused = await schema(fresh.url, 'apply', noteless);
-      expect({ code: refused.code, stdout: refused.stdout, stderr: refused.stderr }).toMatchObject({ code: 2, stdout: expect.stringContaining('Remove the field "note"'), stderr: expect.stringContaining('--confirm') });
+      expect({ code: refused.code, stdout: refused.stdout, stderr: refused.stderr }).toMatchObject({ code: 2, stdout: expect.stringContaining('Remove the field "note"; its values go to the trash (1 row; loses data)'), stderr: expect.stringContaining('--confirm') });
       expect(await schema(fresh.url, 'apply', noteless, '--confirm')).toMatchObject({ code: 0 });
 
       // A snapshot diffed with --out refuses once the database moved since.
