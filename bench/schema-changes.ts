@@ -63,7 +63,7 @@ export interface SchemaChangeOptions {
 /** A statement of the change seen running (not one of the reads). */
 export interface SeenStatement {
   readonly sql: string;
-  /** Seconds from the start of the request to when it began (as the first sample that saw it tells), and to the last sample that saw it (the same text, on the same connection). */
+  /** Seconds from the start of the request to when it began (as the first sample that saw it tells), and to the last sample that saw the same text. */
   readonly from: number;
   readonly to: number;
   /** The longest it had been running at a sample, in milliseconds. */
@@ -282,6 +282,10 @@ export async function measureSchemaChanges(opts: SchemaChangeOptions): Promise<S
       rows, user, q4Id, connections, before, after, setup: { addMs, fillMs }, changes,
       restore: { dryRunMs, applyMs, purgeMs, steps: (dry.plan.steps as { message: string }[]).map((s) => s.message) }, leftovers, loadAverages,
     };
+  } catch (e) {
+    const server = children.find((c) => c.name === 'Stratum');
+    if (server) log(`Stratum's last output:\n${server.output().slice(-3000)}`);
+    throw e;
   } finally {
     for (const child of children.reverse()) await child.stop();
     rmSync(metadata, { recursive: true, force: true });
@@ -338,7 +342,8 @@ async function underLoad(
 
 /**
  * Samples information_schema.PROCESSLIST of one database every 100 ms while started: the
- * statements that are not reads (the change's), and reads waiting for a metadata lock.
+ * statements that are not reads (the change's), and reads waiting for a metadata lock. Bound
+ * statements (the engine's reads and batches) show as `Execute`, the DDL as `Query`.
  */
 class StatementWatch {
   private timer: NodeJS.Timeout | undefined;
@@ -378,7 +383,7 @@ class StatementWatch {
   private async sample(): Promise<void> {
     const at = performance.now() - this.started;
     const [rows] = await this.pool.query<RowDataPacket[]>(
-      "SELECT ID AS id, TIME_MS AS ms, STATE AS state, LEFT(INFO, 300) AS info FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND = 'Query' AND ID <> CONNECTION_ID() AND INFO IS NOT NULL",
+      "SELECT ID AS id, TIME_MS AS ms, STATE AS state, LEFT(INFO, 300) AS info FROM information_schema.PROCESSLIST WHERE DB = ? AND COMMAND IN ('Query', 'Execute') AND ID <> CONNECTION_ID() AND INFO IS NOT NULL",
       [this.database],
     );
     let waiting = false;
@@ -393,7 +398,8 @@ class StatementWatch {
         continue;
       }
       if (/^SHOW /i.test(sql)) continue;
-      const key = `${r.id}:${sql.slice(0, 200)}`;
+      // One line per statement text: the batches of a fill, on whichever connection, are one line.
+      const key = sql.slice(0, 200);
       const s = this.seen.get(key) ?? { sql: sql.slice(0, 160), from: Math.max(0, at - Number(r.ms)), to: 0, ms: 0, samples: 0, states: new Set<string>() };
       s.ms = Math.max(s.ms, Math.round(Number(r.ms)));
       s.to = at;
@@ -541,6 +547,8 @@ async function main(): Promise<void> {
     await generate(dbs.stratumUrl, sizes, log);
   } else log(`Reusing ${dbs.stratumName} (${rows} orders)`);
   const started = new Date();
+  // Read before the run: the tree Stratum starts from.
+  const version = commit();
   let result: SchemaChangesResult;
   try {
     result = await measureSchemaChanges({
@@ -551,12 +559,12 @@ async function main(): Promise<void> {
     throw e;
   }
   if (result.leftovers.length > 0) await forgetGenerated(dbs.plainUrl);
-  const version = await withServer(dbs.serverUrl, async (conn) => String(((await conn.query<RowDataPacket[]>('SELECT VERSION() AS v'))[0])[0]!.v));
+  const mariadb = await withServer(dbs.serverUrl, async (conn) => String(((await conn.query<RowDataPacket[]>('SELECT VERSION() AS v'))[0])[0]!.v));
   const report = renderSchemaChanges(result, {
     command: `npx tsx bench/schema-changes.ts${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     date: `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    commit: commit(),
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, MariaDB ${version}.`,
+    commit: version,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}, MariaDB ${mariadb}.`,
   });
   console.log(`\n${report}`);
   if (full) {
@@ -598,8 +606,8 @@ async function forgetGenerated(plainUrl: string): Promise<void> {
 function commit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'core'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    return dirty ? `${head}, with uncommitted changes in core/` : head;
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'core'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((l) => l.length > 3);
+    return dirty.length > 0 ? `${head}, with uncommitted changes in core/ (${dirty.map((l) => l.slice(3)).join(', ')})` : head;
   } catch {
     return 'unknown';
   }
