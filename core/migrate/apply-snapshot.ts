@@ -50,7 +50,11 @@ export async function diffSnapshot(db: Database, registry: Registry, snapshot: S
   const { operations, skipped } = diffSchema(stored, snapshot);
   if (snapshot.against) refuseIfStale(snapshot.against, stored, operations);
   const plans: ModulePlan[] = [];
-  for (const op of operations) plans.push({ module: op.module, action: op.action, plan: op.action === 'create' ? createPlan(op) : await dryRun(db, registry, op.change) });
+  for (const op of operations) {
+    // A create has no rows to count, and a change refused unplanned has no steps to measure.
+    const unmeasured = op.action === 'create' || (op.change.steps.length === 0 && op.change.blockers.length > 0);
+    plans.push({ module: op.module, action: op.action, plan: unmeasured ? unmeasuredPlan(op) : await dryRun(db, registry, op.change) });
+  }
   const diff: SnapshotDiff = {
     plans,
     against: Object.fromEntries(operations.map((op) => [op.module, op.base])),
@@ -92,10 +96,10 @@ async function applyOne(db: Database, registry: Registry, op: ModuleOperation, a
   return applyChange(db, registry, change, { actor, origin: 'schema', confirm });
 }
 
-/** A create's plan: the steps that build the module, on no rows. */
-function createPlan(op: ModuleOperation): Plan {
+/** A create's plan (the steps that build the module, on no rows), or a refused change's. */
+function unmeasuredPlan(op: ModuleOperation): Plan {
   return {
-    module: op.module, base: '', token: '', needsConfirmation: false,
+    module: op.module, base: op.baseAtTurn ?? '', token: '', needsConfirmation: false,
     steps: op.change.steps.map((s) => ({ ...s, rows: 0, misfits: 0, examples: [] })),
     applicable: op.change.blockers.length === 0,
     blockers: op.change.blockers,

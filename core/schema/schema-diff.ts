@@ -118,8 +118,8 @@ function splitCreate(queue: Pending[], world: ReadonlyMap<string, JsonSchema>): 
 
 /** The definition without its one-to-many relations (and the list settings that name them); itself when it has none. */
 function withoutInverses(def: JsonSchema): JsonSchema {
-  const props = (def.properties ?? {}) as Record<string, JsonSchema>;
-  const inverse = new Set(Object.keys(props).filter((k) => typeof props[k]!['x-inverse'] === 'string'));
+  const props = propertiesOf(def);
+  const inverse = new Set(Object.keys(props).filter((k) => typeof props[k]?.['x-inverse'] === 'string'));
   if (inverse.size === 0) return def;
   const kept = (path: unknown) => typeof path !== 'string' || !inverse.has(path.split('.')[0]!);
   const list = def['x-list'] as Record<string, unknown> | undefined;
@@ -152,19 +152,29 @@ function plan(p: Pending, world: Map<string, JsonSchema>, stored: StoredModule |
   const wanted = p.wanted!;
   if (p.action === 'create') {
     const empty = { $id: p.module, type: 'object', properties: {} };
-    const change = planChange(empty, wanted, {}, others);
     const blockers = [...findings(wanted, others), ...(wanted.$id !== p.module ? [{ path: '/$id', code: 'invalid_definition', message: `must be "${p.module}", the module's name in the snapshot`, hint: 'name the entry as its $id' }] : [])];
+    if (blockers.length > 0) return { module: p.module, action: 'create', base: null, baseAtTurn: null, change: unplanned(empty, wanted, {}, blockers), ...confirm };
+    const change = planChange(empty, wanted, {}, others);
     world.set(p.module, wanted);
-    return { module: p.module, action: 'create', base: null, baseAtTurn: null, change: { ...change, steps: change.steps.filter((s) => s.kind !== 'describe'), blockers }, ...confirm };
+    return { module: p.module, action: 'create', base: null, baseAtTurn: null, change: { ...change, steps: change.steps.filter((s) => s.kind !== 'describe') }, ...confirm };
   }
   const before = world.get(p.module)!;
   if (canonical(before) === canonical(wanted)) return undefined;
+  const turn = { module: p.module, action: 'change' as const, base, baseAtTurn: definitionHash(before), ...confirm };
+  // The planner reads the definition as valid: one that is not is refused with its findings, unplanned.
+  const problems = findings({ ...wanted, $id: p.migration.moduleRename ?? p.module }, others);
+  if (problems.length > 0) return { ...turn, change: unplanned(before, wanted, p.migration, problems) };
   const change = planChange(before, wanted, p.migration, others);
-  const checked = change.blockers.length === 0 ? findings(change.after!, others) : [];
   world.delete(p.module);
   if (change.blockers.length === 0) followRenames(world, change);
   world.set(change.newName, change.after!);
-  return { module: p.module, action: 'change', base, baseAtTurn: change.base, change: checked.length > 0 ? { ...change, blockers: [...change.blockers, ...checked] } : change, ...confirm };
+  return { ...turn, change };
+}
+
+/** A change that cannot be planned: its blockers say why. */
+function unplanned(before: JsonSchema, wanted: JsonSchema, migration: MigrationInput, blockers: readonly ErrorDetail[]): PlannedChange {
+  const module = String(before.$id);
+  return { module, newName: module, base: definitionHash(before), after: wanted, before, migration, steps: [], blockers, renames: new Map() };
 }
 
 /** The other definitions as the change's switch rewrites them: references to its renamed module and fields. */
@@ -187,9 +197,16 @@ function findings(def: JsonSchema, others: readonly JsonSchema[]): ErrorDetail[]
 /** The modules a definition's references and inverse relations name. */
 function refersTo(def: JsonSchema): Set<string> {
   const out = new Set<string>();
-  for (const p of Object.values((def.properties ?? {}) as Record<string, JsonSchema>)) {
+  for (const p of Object.values(propertiesOf(def))) {
+    if (!p || typeof p !== 'object') continue;
     if (typeof p['x-ref'] === 'string') out.add(p['x-ref']);
     if (typeof p['x-inverse'] === 'string') out.add(p['x-inverse'].split('.')[0]!);
   }
   return out;
+}
+
+/** A definition's properties, whatever a snapshot holds there (the checks say what is wrong with it). */
+function propertiesOf(def: JsonSchema): Record<string, JsonSchema | null | undefined> {
+  const props = def.properties;
+  return props && typeof props === 'object' && !Array.isArray(props) ? (props as Record<string, JsonSchema>) : {};
 }

@@ -184,6 +184,16 @@ describeEachDialect('schema snapshot, diff and apply', (dialect) => {
     const r = await dst.post('/api/schema/diff', { version: 2, modules: [{ name: 'Bad Name', definition: {} }, { definition: 1 }] });
     expect({ status: r.status, code: r.body.error.code }).toEqual({ status: 400, code: 'invalid_snapshot' });
     expect(r.body.error.details.map((d: any) => d.path)).toEqual(['/version', '/modules/0/name', '/modules/1/name', '/modules/1/definition']);
+    // A definition that is not valid is planned as refused, with its findings; applying it changes nothing.
+    const snapshot = await snapshotOf(dst);
+    const broken = withEntry(snapshot, 'region', (d) => ({ ...d, properties: { ...d.properties, name: null, code: { type: 'string', maxLength: 10, 'x-ref': 'nowhere' } } }));
+    const planned = await diff(broken);
+    expect(planned.plans).toMatchObject([{ module: 'region', action: 'change', plan: { applicable: false, steps: [] } }]);
+    expect(planned.plans[0].plan.blockers.map((b: any) => b.path)).toEqual(expect.arrayContaining(['/properties/name']));
+    const refused = await dst.post('/api/schema/apply', broken);
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 400, code: 'change_unsupported' });
+    expect(refused.body.error.details[0]).toMatchObject({ module: 'region' });
+    expect(await snapshotOf(dst)).toEqual(snapshot);
   });
 
   it('npm run schema: snapshot, diff and apply on the database of DATABASE_URL, as child processes; plan files replay', async () => {
