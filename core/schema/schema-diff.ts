@@ -161,12 +161,16 @@ function plan(p: Pending, world: Map<string, JsonSchema>, stored: StoredModule |
   const before = world.get(p.module)!;
   if (canonical(before) === canonical(wanted)) return undefined;
   const turn = { module: p.module, action: 'change' as const, base, baseAtTurn: definitionHash(before), ...confirm };
+  // The others as the change's switch leaves them: their references follow its renames.
+  const renames = renamesOf(p.module, p.migration);
+  const followed = new Map([...world].filter(([name]) => name !== p.module).map(([name, def]) => [name, renameInDefinition(world, def, renames)]));
   // The planner reads the definition as valid: one that is not is refused with its findings, unplanned.
-  const problems = findings({ ...wanted, $id: p.migration.moduleRename ?? p.module }, others);
+  const problems = findings({ ...wanted, $id: renames.modules.get(p.module) ?? p.module }, [...followed.values()]);
   if (problems.length > 0) return { ...turn, change: unplanned(before, wanted, p.migration, problems) };
   const change = planChange(before, wanted, p.migration, others);
-  world.delete(p.module);
-  if (change.blockers.length === 0) followRenames(world, change);
+  if (change.blockers.length > 0) return { ...turn, change };
+  world.clear();
+  for (const [name, def] of followed) world.set(name, def);
   world.set(change.newName, change.after!);
   return { ...turn, change };
 }
@@ -177,15 +181,14 @@ function unplanned(before: JsonSchema, wanted: JsonSchema, migration: MigrationI
   return { module, newName: module, base: definitionHash(before), after: wanted, before, migration, steps: [], blockers, renames: new Map() };
 }
 
-/** The other definitions as the change's switch rewrites them: references to its renamed module and fields. */
-function followRenames(world: Map<string, JsonSchema>, change: PlannedChange): void {
-  const renames: Renames = {
-    modules: new Map(change.newName !== change.module ? [[change.module, change.newName]] : []),
-    fields: new Map(change.renames.size > 0 ? [[change.module, change.renames]] : []),
+/** The renames an x-migration asks for, as the reference rewrite takes them (what is not a name is left to the planner to refuse). */
+function renamesOf(module: string, migration: MigrationInput): Renames {
+  const fields = Object.entries(migration.renames ?? {}).filter(([, to]) => typeof to === 'string');
+  const rename = typeof migration.moduleRename === 'string' && migration.moduleRename !== module ? migration.moduleRename : undefined;
+  return {
+    modules: new Map(rename ? [[module, rename]] : []),
+    fields: new Map(fields.length > 0 ? [[module, new Map(fields)]] : []),
   };
-  if (renames.modules.size === 0 && renames.fields.size === 0) return;
-  const defs = new Map([...world, [change.module, change.before]]);
-  for (const [name, def] of world) world.set(name, renameInDefinition(defs, def, renames));
 }
 
 /** The definition's findings beside `others`, as plan blockers. */

@@ -180,6 +180,28 @@ describeEachDialect('schema snapshot, diff and apply', (dialect) => {
     expect(entry(await snapshotOf(dst), 'user').definition.title).not.toBe('Person');
   });
 
+  it('renames a module named in the snapshot by its name here, with moduleRename: what refers to it follows', async () => {
+    const here = await snapshotOf(dst);
+    // customer → client: the visits still list the customers by "customer", whose reference now names "client".
+    const renamed: Snapshot = {
+      ...here,
+      modules: here.modules.map((m) => {
+        if (m.name === 'customer') return { ...m, definition: { ...m.definition, $id: 'client', 'x-migration': { moduleRename: 'client' } } };
+        if (m.name === 'visit') return { ...m, definition: { ...m.definition, properties: { ...m.definition.properties, customer: { type: 'integer', 'x-ref': 'client' } } } };
+        return m;
+      }),
+    };
+    const planned = await diff(renamed);
+    // The visit's reference is rewritten by the rename itself: one plan.
+    expect(planned.plans.map((p: any) => [p.action, p.module, p.plan.steps[0].kind])).toEqual([['change', 'customer', 'rename-module']]);
+    expectStatus(await dst.post('/api/schema/apply', { snapshot: renamed, against: planned.against }), 200);
+    const after = await snapshotOf(dst);
+    expect(entry(after, 'client').definition).toEqual({ ...entry(here, 'customer').definition, $id: 'client' });
+    expect(entry(after, 'visit').definition.properties.customer).toEqual({ type: 'integer', 'x-ref': 'client' });
+    expect(expectStatus(await dst.get('/api/data/client?sort=id'), 200).body.data.map((c: any) => c.name)).toEqual(['Ada', 'Bob']);
+    expect((await diff(renamed)).plans).toEqual([]);
+  });
+
   it('refuses what is not a snapshot with a pointer to each fault', async () => {
     const r = await dst.post('/api/schema/diff', { version: 2, modules: [{ name: 'Bad Name', definition: {} }, { definition: 1 }] });
     expect({ status: r.status, code: r.body.error.code }).toEqual({ status: 400, code: 'invalid_snapshot' });
