@@ -13,6 +13,7 @@ import { planRevert } from '../migrate/revert-change.js';
 import type { MigrationInput } from '../schema/change-plan.js';
 import type { JsonSchema } from '../schema/module.js';
 import { splitMigration } from '../schema/plan-change.js';
+import { othersAfterRenames } from '../schema/renamed-others.js';
 import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
 
@@ -25,8 +26,9 @@ export const changeRoutes = new Hono<AppEnv>()
     const stratum = c.get('stratum');
     const id = Number(c.req.param('id'));
     if (!Number.isSafeInteger(id) || id < 1) throw notFound(`Change ${c.req.param('id').slice(0, 16)}`);
-    const { change, others } = await planRevert(stratum.db, stratum.registry, c.req.param('module'), id, await requestedMigration(c));
-    checkDefinition(change.after!, others.map((s) => s.definition));
+    const { change, current, others } = await planRevert(stratum.db, stratum.registry, c.req.param('module'), id, await requestedMigration(c));
+    // Against the others as its renames leave them (a reference to the module follows its name back).
+    checkDefinition(change.after!, [...othersAfterRenames(new Map([...others, current].map((s) => [s.name, s.definition])), current.name, change.migration).values()]);
     if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
     const actor = c.get('access').actor;
     const plan = await applyChange(stratum.db, stratum.registry, change, { actor: { id: actor.id, username: actor.username }, origin: 'revert', confirm: c.req.query('confirm') });

@@ -10,7 +10,7 @@ import type { MigrationInput } from './change-plan.js';
 import { checkDefinitions } from './check-definitions.js';
 import type { JsonSchema } from './module.js';
 import { canonical, definitionHash, planChange, planDrop, splitMigration, type PlannedChange } from './plan-change.js';
-import { renameInDefinition, type Renames } from './rename-references.js';
+import { othersAfterRenames, renamesOf } from './renamed-others.js';
 import type { Snapshot, StoredModule } from './schema-snapshot.js';
 
 export type SchemaAction = 'create' | 'change' | 'drop';
@@ -161,11 +161,9 @@ function plan(p: Pending, world: Map<string, JsonSchema>, stored: StoredModule |
   const before = world.get(p.module)!;
   if (canonical(before) === canonical(wanted)) return undefined;
   const turn = { module: p.module, action: 'change' as const, base, baseAtTurn: definitionHash(before), ...confirm };
-  // The others as the change's switch leaves them: their references follow its renames.
-  const renames = renamesOf(p.module, p.migration);
-  const followed = new Map([...world].filter(([name]) => name !== p.module).map(([name, def]) => [name, renameInDefinition(world, def, renames)]));
+  const followed = othersAfterRenames(world, p.module, p.migration);
   // The planner reads the definition as valid: one that is not is refused with its findings, unplanned.
-  const problems = findings({ ...wanted, $id: renames.modules.get(p.module) ?? p.module }, [...followed.values()]);
+  const problems = findings({ ...wanted, $id: renamesOf(p.module, p.migration).modules.get(p.module) ?? p.module }, [...followed.values()]);
   if (problems.length > 0) return { ...turn, change: unplanned(before, wanted, p.migration, problems) };
   const change = planChange(before, wanted, p.migration, others);
   if (change.blockers.length > 0) return { ...turn, change };
@@ -179,16 +177,6 @@ function plan(p: Pending, world: Map<string, JsonSchema>, stored: StoredModule |
 function unplanned(before: JsonSchema, wanted: JsonSchema, migration: MigrationInput, blockers: readonly ErrorDetail[]): PlannedChange {
   const module = String(before.$id);
   return { module, newName: module, base: definitionHash(before), after: wanted, before, migration, steps: [], blockers, renames: new Map() };
-}
-
-/** The renames an x-migration asks for, as the reference rewrite takes them (what is not a name is left to the planner to refuse). */
-function renamesOf(module: string, migration: MigrationInput): Renames {
-  const fields = Object.entries(migration.renames ?? {}).filter(([, to]) => typeof to === 'string');
-  const rename = typeof migration.moduleRename === 'string' && migration.moduleRename !== module ? migration.moduleRename : undefined;
-  return {
-    modules: new Map(rename ? [[module, rename]] : []),
-    fields: new Map(fields.length > 0 ? [[module, new Map(fields)]] : []),
-  };
 }
 
 /** The definition's findings beside `others`, as plan blockers. */
