@@ -48,7 +48,9 @@ export function revertMigration(changes: readonly AppliedChange[], current: Json
     // A field the changes added has no name to go back to: the revert removes it.
     if (!(name in props(first.before))) continue;
     if (name !== field) renames[field] = name;
-    const mapped = [...values].filter(([from, to]) => from !== String(to));
+    // Only values the field can hold now: a choice that came and went in between is no value to map.
+    const choices = choicesOf(props(current)[field]);
+    const mapped = [...values].filter(([from, to]) => from !== String(to) && (!choices || choices.includes(from)));
     if (mapped.length > 0) valueMap[name] = Object.fromEntries(mapped);
   }
   return {
@@ -66,7 +68,7 @@ export function revertMigration(changes: readonly AppliedChange[], current: Json
 function inverseValueMap(map: Readonly<Record<string, unknown>> | undefined, before: JsonSchema | undefined): ValueMap {
   const entries = Object.entries(map ?? {});
   if (entries.length === 0) return new Map();
-  const choices = Array.isArray(before?.enum) ? (before.enum as unknown[]).map(String) : undefined;
+  const choices = choicesOf(before);
   if (!choices) return new Map();
   const back = new Map<string, unknown>();
   for (const [from, to] of entries) {
@@ -77,6 +79,8 @@ function inverseValueMap(map: Readonly<Record<string, unknown>> | undefined, bef
   }
   return back;
 }
+
+const choicesOf = (p: JsonSchema | undefined) => (Array.isArray(p?.enum) ? (p.enum as unknown[]).map(String) : undefined);
 
 /** `later` then `earlier`: each maps the values it does not name to themselves. */
 function compose(later: ValueMap, earlier: ValueMap): ValueMap {

@@ -7,8 +7,9 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../core/api/app.js';
+import { revertMigration, type AppliedChange } from '../../core/schema/revert-migration.js';
 import { Stratum } from '../../core/stratum.js';
 import { ADMIN_PASSWORD, Client, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, describeEachDialect } from '../support/databases.js';
@@ -179,3 +180,33 @@ describeEachDialect('the migrations folder', (dialect) => {
   });
 });
 
+
+describe('the migration back (pure)', () => {
+  const def = (props: Record<string, object>, $id = 'm') => ({ $id, type: 'object', properties: props });
+  const choice = (...values: string[]) => ({ type: 'string', enum: values });
+
+  it('maps renamed choices back, swaps included, but not choices merged into one or onto a kept one', () => {
+    const change = (map: Record<string, string>, before: string[], after: string[]): AppliedChange => ({
+      module: 'm', newName: 'm', before: def({ r: choice(...before) }), after: def({ r: choice(...after) }), migration: { valueMap: { r: map } },
+    });
+    const back = (c: AppliedChange) => revertMigration([c], c.after, 'm').valueMap;
+    expect(back(change({ bronze: 'platinum' }, ['gold', 'bronze'], ['gold', 'platinum']))).toEqual({ r: { platinum: 'bronze' } });
+    expect(back(change({ a: 'b', b: 'a' }, ['a', 'b'], ['a', 'b']))).toEqual({ r: { b: 'a', a: 'b' } });
+    expect(back(change({ a: 'c', b: 'c' }, ['a', 'b'], ['c']))).toBeUndefined();
+    expect(back(change({ bronze: 'silver' }, ['silver', 'bronze'], ['silver']))).toBeUndefined();
+  });
+
+  it('follows names and values through every change since, back to the first one\'s before', () => {
+    const first: AppliedChange = {
+      module: 'm', newName: 'n', before: def({ phone: { type: 'string' }, r: choice('x', 'y') }), after: def({ mobile: { type: 'string' }, r: choice('x', 'z') }, 'n'),
+      migration: { renames: { phone: 'mobile' }, moduleRename: 'n', valueMap: { r: { y: 'z' } } },
+    };
+    const second: AppliedChange = {
+      module: 'n', newName: 'n', before: first.after, after: def({ cell: { type: 'string' }, rating: choice('x', 'w'), extra: { type: 'string' } }, 'n'),
+      migration: { renames: { mobile: 'cell', r: 'rating' }, valueMap: { rating: { z: 'w' } } },
+    };
+    expect(revertMigration([first, second], second.after, 'n')).toEqual({
+      renames: { cell: 'phone', rating: 'r' }, moduleRename: 'm', valueMap: { r: { w: 'y' } },
+    });
+  });
+});
