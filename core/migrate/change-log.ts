@@ -11,6 +11,7 @@ import { ensureSystemTable } from '../db/system-table.js';
 import { storedDateTime } from '../query/values.js';
 import type { MigrationInput, PlanStep } from '../schema/change-plan.js';
 import type { JsonSchema } from '../schema/module.js';
+import { isoOf } from './trash.js';
 
 export const CHANGES_TABLE = '_stratum_schema_changes';
 
@@ -118,7 +119,7 @@ export class ChangeLog {
       steps: JSON.parse(String(r.steps)),
       userId: r.userId === null ? null : Number(r.userId),
       username: String(r.username),
-      at: String(r.at).replace(' ', 'T').replace(/(\.\d+)?$/, (m) => `${m || '.000'}Z`).replace(/Z.*$/, 'Z'),
+      at: isoOf(r.at),
     }));
   }
 

@@ -18,7 +18,10 @@ export const BATCH = 5_000;
 export type Outcome =
   /** The value to store (already encoded for the new column). */
   | { readonly store: unknown; readonly changed: boolean }
-  | { readonly misfit: string; readonly value: unknown };
+  | { readonly misfit: string; readonly value: unknown; readonly code: string; readonly params?: Readonly<Record<string, string | number>> };
+
+/** Why a value does not fit: in words, and as a code with its values. */
+type Problem = { readonly misfit: string; readonly code: string; readonly params?: Readonly<Record<string, string | number>> };
 
 /** Turns one stored value of `was` into the stored value of `now` (a field of `next`). */
 export function valueRewriter(
@@ -26,34 +29,35 @@ export function valueRewriter(
   /** For a reference to another module: the ids that module holds. */
   targets?: ReadonlySet<number>,
 ): (raw: unknown) => Promise<Outcome> {
-  const convert: Conversion = conversionOf(was, now, valueMap) ?? (() => ({ misfit: 'cannot be converted' }));
+  const convert: Conversion = conversionOf(was, now, valueMap) ?? (() => ({ misfit: 'cannot be converted', code: 'invalid' }));
   const validator = recordValidator(next);
   const fallback = onMisfit === 'default' ? now.default ?? null : null;
-  const check = (value: unknown): string | undefined => {
-    if (value === null || value === undefined) return now.required ? 'is empty, and the field is required' : undefined;
-    if (targets && typeof value === 'number' && !targets.has(value)) return `there is no ${now.ref} record #${value}`;
+  const check = (value: unknown): Problem | undefined => {
+    if (value === null || value === undefined) return now.required ? { misfit: 'is empty, and the field is required', code: 'required' } : undefined;
+    if (targets && typeof value === 'number' && !targets.has(value)) return { misfit: `there is no ${now.ref} record #${value}`, code: 'no_record', params: { module: now.ref!, id: value } };
     if (now.kind === 'number' && typeof value === 'number') {
       const problem = decimalProblem(value, now.precision ?? 18, now.scale ?? 4);
       if (problem) return problem;
     }
     if (now.readOnly) return undefined;
     const details = validator.update({ [now.name]: value });
-    return details.find((d) => d.path === `/${now.name}`)?.message ?? details[0]?.message;
+    const detail = details.find((d) => d.path === `/${now.name}`) ?? details[0];
+    return detail ? { misfit: detail.message, code: 'invalid' } : undefined;
   };
   return async (raw) => {
     const old = decodeValue(was, raw);
     const converted = convert(old);
     let value: unknown;
     if ('misfit' in converted) {
-      if (onMisfit === 'refuse') return { misfit: converted.misfit, value: old };
+      if (onMisfit === 'refuse') return { ...converted, value: old };
       value = fallback;
     } else {
       const problem = check(converted.value);
-      if (problem && onMisfit === 'refuse') return { misfit: problem, value: old };
+      if (problem && onMisfit === 'refuse') return { ...problem, value: old };
       value = problem ? fallback : converted.value;
     }
     const problem = value === fallback && fallback !== null ? check(value) : undefined;
-    if (problem) return { misfit: problem, value: old };
+    if (problem) return { ...problem, value: old };
     const stored = value === null ? null : (await encodeValues(next, { [now.name]: value }))[now.column];
     return { store: stored ?? null, changed: String(stored ?? null) !== String(raw ?? null) };
   };
@@ -93,10 +97,11 @@ export async function writeValues(db: Database, table: string, column: string, v
 }
 
 /** Whether a number fits DECIMAL(precision, scale) without rounding: the column would otherwise change it. */
-function decimalProblem(value: number, precision: number, scale: number): string | undefined {
+function decimalProblem(value: number, precision: number, scale: number): Problem | undefined {
   const [whole = '', fraction = ''] = String(Math.abs(value)).split('.');
-  if (fraction.length > scale) return `${value} has more than ${scale} decimal${scale === 1 ? '' : 's'}`;
-  if (whole.replace(/^0+/, '').length > precision - scale) return `${value} has more than ${precision - scale} digits before the decimal point`;
+  if (fraction.length > scale) return { misfit: `${value} has more than ${scale} decimal${scale === 1 ? '' : 's'}`, code: 'decimals', params: { scale } };
+  const digits = precision - scale;
+  if (whole.replace(/^0+/, '').length > digits) return { misfit: `${value} has more than ${digits} digits before the decimal point`, code: 'digits', params: { digits } };
   return undefined;
 }
 

@@ -65,7 +65,7 @@ async function measureStep(db: Database, change: PlannedChange, step: PlannedSte
     case 'add-field': {
       if (step.keyword !== 'required' || rows === 0) return none;
       const ids = await db.all({ sql: `SELECT ${db.quote('id')} FROM ${db.quote(old.table)} ORDER BY ${db.quote('id')} LIMIT ${EXAMPLES}`, params: [] });
-      return { rows, misfits: rows, examples: ids.map((r) => ({ id: Number(r.id), value: null, reason: `has no value for the new required field "${field}", which has no default` })) };
+      return { rows, misfits: rows, examples: ids.map((r) => ({ id: Number(r.id), value: null, reason: `has no value for the new required field "${field}", which has no default`, code: 'no_default', params: { field: field! } })) };
     }
     case 'add-unique':
       return { rows, ...(await duplicates(db, old, step.fields!.map((f) => oldFieldName(change, f)))) };
@@ -93,7 +93,7 @@ async function scanMisfits(db: Database, old: Module, was: Field, rewrite: (raw:
       const outcome = await rewrite(row.v);
       if (!('misfit' in outcome)) continue;
       misfits++;
-      if (examples.length < EXAMPLES) examples.push({ id: Number(row.id), value: outcome.value, reason: outcome.misfit });
+      if (examples.length < EXAMPLES) examples.push({ id: Number(row.id), value: outcome.value, reason: outcome.misfit, code: outcome.code, ...(outcome.params ? { params: outcome.params } : {}) });
     }
   }
   return { misfits, examples };
@@ -116,7 +116,7 @@ async function duplicates(db: Database, old: Module, fields: readonly string[]):
       sql: `SELECT ${q('id')} FROM ${q(old.table)} WHERE ${columns.map((c, i) => `${q(c)} = $${i + 1}`).join(' AND ')} ORDER BY ${q('id')} LIMIT ${EXAMPLES}`,
       params: columns.map((c) => g[c]),
     });
-    for (const r of ids) if (examples.length < EXAMPLES) examples.push({ id: Number(r.id), value: columns.length === 1 ? g[columns[0]!] : Object.fromEntries(columns.map((c) => [c, g[c]])), reason: `${Number(g.n)} records share this value` });
+    for (const r of ids) if (examples.length < EXAMPLES) examples.push({ id: Number(r.id), value: columns.length === 1 ? g[columns[0]!] : Object.fromEntries(columns.map((c) => [c, g[c]])), reason: `${Number(g.n)} records share this value`, code: 'duplicate', params: { count: Number(g.n) } });
   }
   return { misfits, examples };
 }

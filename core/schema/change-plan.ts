@@ -67,7 +67,15 @@ export interface Affect {
 export interface Misfit {
   readonly id: number;
   readonly value: unknown;
+  /** In words (English). */
   readonly reason: string;
+  /**
+   * The reason as a code, for wording it in other languages: not_a_number, not_whole, too_large,
+   * not_yes_no, not_a_date, not_a_datetime, required, no_record {module, id}, decimals {scale},
+   * digits {digits}, duplicate {count}, no_default {field}, or invalid (only `reason` says more).
+   */
+  readonly code: string;
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /** How much of the table a step holds on MariaDB while it runs. */

@@ -6,7 +6,8 @@
  */
 import type { Field, FieldKind } from './module.js';
 
-export type Converted = { readonly value: unknown } | { readonly misfit: string };
+/** A misfit says why in words and as a code with its values, which the designer words in each language. */
+export type Converted = { readonly value: unknown } | { readonly misfit: string; readonly code: string; readonly params?: Readonly<Record<string, string | number>> };
 export type Conversion = (value: unknown) => Converted;
 
 const TEXTUAL = new Set<FieldKind>(['string', 'text', 'enum']);
@@ -61,12 +62,12 @@ function toNumber(value: unknown, whole: boolean): Converted {
   else if (typeof value === 'boolean') n = value ? 1 : 0;
   else {
     const text = String(value).trim();
-    if (!DECIMAL.test(text)) return { misfit: `"${clip(text)}" is not a number` };
+    if (!DECIMAL.test(text)) return { misfit: `"${clip(text)}" is not a number`, code: 'not_a_number' };
     n = Number(text);
   }
-  if (!Number.isFinite(n)) return { misfit: `${clip(String(value))} is not a number` };
-  if (whole && !Number.isInteger(n)) return { misfit: `${n} is not a whole number` };
-  if (whole && !Number.isSafeInteger(n)) return { misfit: `${n} is too large for a whole number` };
+  if (!Number.isFinite(n)) return { misfit: `${clip(String(value))} is not a number`, code: 'not_a_number' };
+  if (whole && !Number.isInteger(n)) return { misfit: `${n} is not a whole number`, code: 'not_whole' };
+  if (whole && !Number.isSafeInteger(n)) return { misfit: `${n} is too large for a whole number`, code: 'too_large' };
   return { value: n };
 }
 
@@ -78,7 +79,7 @@ function toBoolean(value: unknown): Converted {
   const word = String(value).trim().toLowerCase();
   if (TRUE_WORDS.has(word)) return { value: true };
   if (FALSE_WORDS.has(word)) return { value: false };
-  return { misfit: `"${clip(String(value))}" is neither yes nor no` };
+  return { misfit: `"${clip(String(value))}" is neither yes nor no`, code: 'not_yes_no' };
 }
 
 function toTemporal(text: string, into: 'date' | 'datetime'): Converted {
@@ -86,7 +87,7 @@ function toTemporal(text: string, into: 'date' | 'datetime'): Converted {
   const iso = ISO_DATE.test(trimmed) ? `${trimmed}T00:00:00.000Z` : trimmed.replace(' ', 'T');
   const d = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`) : undefined;
   if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso.slice(0, 10) && !/[+-]\d{2}:?\d{2}$/.test(iso)) {
-    return { misfit: `"${clip(text)}" is not a ${into === 'date' ? 'date (YYYY-MM-DD)' : 'date and time'}` };
+    return { misfit: `"${clip(text)}" is not a ${into === 'date' ? 'date (YYYY-MM-DD)' : 'date and time'}`, code: into === 'date' ? 'not_a_date' : 'not_a_datetime' };
   }
   return { value: into === 'date' ? d.toISOString().slice(0, 10) : d.toISOString() };
 }

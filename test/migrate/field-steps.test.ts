@@ -118,8 +118,8 @@ describeEachDialect('definition change steps', (dialect) => {
     const step = dry.steps.find((s: any) => s.kind === 'convert');
     expect(step).toMatchObject({ field: 'score', misfits: 2, rows: 4 });
     expect(step.examples).toEqual([
-      { id: ids[2], value: 'n/a', reason: '"n/a" is not a number' },
-      { id: ids[3], value: '4.5', reason: '4.5 is not a whole number' },
+      { id: ids[2], value: 'n/a', reason: '"n/a" is not a number', code: 'not_a_number' },
+      { id: ids[3], value: '4.5', reason: '4.5 is not a whole number', code: 'not_whole' },
     ]);
     expect(dry.applicable).toBe(false);
     const refused = await put(next);
@@ -251,7 +251,7 @@ describeEachDialect('definition change steps', (dialect) => {
     const elsewhere = changed((d) => (d.properties.level = { type: 'integer', 'x-ref': 'squad' } as any));
     const dry = expectStatus(await put(elsewhere, '?dryRun=true'), 200).body.plan;
     expect(dry.steps[0]).toMatchObject({ kind: 'convert', field: 'level', misfits: 3 });
-    expect(dry.steps[0].examples[0]).toEqual({ id: ids[0], value: 3, reason: 'there is no squad record #3' });
+    expect(dry.steps[0].examples[0]).toEqual({ id: ids[0], value: 3, reason: 'there is no squad record #3', code: 'no_record', params: { module: 'squad', id: 3 } });
     await apply({ ...elsewhere, 'x-migration': { onMisfit: { level: 'null' } } });
     expect((await rows()).map((x) => x.level)).toEqual([null, null, null, null]);
     await apply(changed((d) => (d.properties.level = { type: 'integer' } as any)));

@@ -114,6 +114,12 @@ describe('admin UI: changing a module that holds records', () => {
     const convert = preview.locator('[data-testid="change-step"][data-kind="convert"]');
     expect(await convert.getByTestId('misfit-examples').innerText()).toContain('#' + ids[2]);
     expect(await convert.getByTestId('misfit-link').getAttribute('href')).toBe(`/m/contact/${ids[2]}`);
+    expect(await convert.getByTestId('misfit-reason').innerText()).toBe('— not a number');
+    // The same reason in Chinese, worded from its code.
+    await page.getByTestId('lang').selectOption('zh');
+    await eventually(() => convert.getByTestId('misfit-reason').innerText()).toBe('— 不是数字');
+    await page.getByTestId('lang').selectOption('en');
+    await eventually(() => convert.getByTestId('misfit-reason').innerText()).toBe('— not a number');
     // Refused as long as nobody says what the value becomes.
     const apply = preview.getByRole('button', { name: 'Apply changes' });
     expect(await apply.isDisabled()).toBe(true);

@@ -10,6 +10,7 @@ import type { OnMisfit, Plan, PlanStep } from '../../core/schema/change-plan.js'
 import { StratumError } from '../api.js';
 import { Alert } from '../components/feedback.js';
 import { currentLang, t } from '../i18n.js';
+import { EN } from '../strings/en.js';
 import { affectWords, stepWords, valueWords } from './change-words.js';
 
 export type { Plan, PlanStep, OnMisfit };
@@ -90,7 +91,7 @@ function Step({ step: s, module, answer, onAnswer, defaults, disabled }: StepPro
       <summary>${t('change.examples', { shown: s.examples.length, n: s.misfits })}</summary>
       <ul data-testid="misfit-examples">${s.examples.map((m) => html`<li>
         <a href=${`/m/${module}/${m.id}`} data-testid="misfit-link">#${m.id}</a> <span class="mono">${t('change.misfitValue', { value: valueWords(m.value) })}</span>
-        ${currentLang() === 'en' && m.reason && html` <span class="muted">— ${m.reason}</span>`}
+        ${misfitWords(m) && html` <span class="muted" data-testid="misfit-reason">— ${misfitWords(m)}</span>`}
       </li>`)}</ul>
     </details>`}
     ${answerableStep(s) && onAnswer && html`<div class="field change-answer">
@@ -107,4 +108,11 @@ function Step({ step: s, module, answer, onAnswer, defaults, disabled }: StepPro
     </div>`}
     ${s.locks === 'writes' && html`<p class="hint">${t('change.locks')}</p>`}
   </li>`;
+}
+
+/** Why a value does not fit, in the reader's language: by its code, else the server's words (English). */
+function misfitWords(m: { reason?: string; code?: string; params?: Record<string, string | number> }): string | undefined {
+  const key = `misfit.${m.code ?? ''}`;
+  if (m.code && m.code !== 'invalid' && key in EN) return t(key as Parameters<typeof t>[0], m.params ?? {});
+  return m.reason;
 }
