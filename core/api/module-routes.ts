@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.
 import { planChange, planDrop, splitMigration } from '../schema/plan-change.js';
 import { applyChange, dryRun, oneAtATime } from '../migrate/apply-change.js';
 import { checkDefinition, createModule } from '../migrate/create-module.js';
+import { othersAfterRenames } from '../schema/renamed-others.js';
 import { ChangeLog } from '../migrate/change-log.js';
 import { purgeToken, restoreFromTrash } from '../migrate/restore.js';
 import { Trash } from '../migrate/trash.js';
@@ -71,7 +72,8 @@ export const moduleRoutes = new Hono<AppEnv>()
     const others = stored.filter((s) => s.name !== name).map((s) => s.definition);
     const change = planChange(before.definition, definition, migration, others);
     if (change.blockers.some((b) => b.path === '/$id')) throw badRequest('invalid_definition', 'The definition must keep its $id (rename a module with x-migration.moduleRename)', change.blockers.filter((b) => b.path === '/$id'));
-    checkDefinition(change.after!, others);
+    // Checked against the others as the plan's switch will leave them: their references follow the renames.
+    checkDefinition(change.after!, [...othersAfterRenames(new Map(stored.map((s) => [s.name, s.definition])), name, migration).values()]);
     if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
     await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: c.req.query('confirm') });
     return c.json({ name: change.newName, source: 'api', definition: change.after });

@@ -11,6 +11,7 @@ import { ChangeLog, ensureChangesTable } from './change-log.js';
 import { ensureTrashTable } from './trash.js';
 import { oneAtATime } from './apply-change.js';
 import { PlanRunner } from './run-plan.js';
+import { announceApplied } from './applied-hooks.js';
 
 export async function resumeChanges(db: Database, registry: Registry, log: (line: string) => void): Promise<void> {
   await ensureChangesTable(db);
@@ -37,6 +38,7 @@ export async function resumeChanges(db: Database, registry: Registry, log: (line
         await runner.switch();
         await runner.sync();
         await changes.finish(record.id, 'applied');
+        await announceApplied(db, record.id);
         log(`A change of the module "${record.module}" was stopped half-way; it was finished.`);
       }
     }

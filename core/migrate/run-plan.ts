@@ -86,7 +86,8 @@ export class PlanRunner {
   private fieldsOf(step: PlannedStep, i: number): { was: Field; now: Field; shadow: string | undefined } {
     const now = this.next!.fields.get(step.field!)!;
     const was = this.old.fields.get(oldFieldName(this.change, step.field!))!;
-    const shadow = columnSignature(was) !== columnSignature(now) || was.kind !== now.kind ? `_s${this.id}_${i}` : undefined;
+    const rebuilt = columnSignature(was) !== columnSignature(now) || was.kind !== now.kind || (was.required && !now.required);
+    const shadow = rebuilt ? `_s${this.id}_${i}` : undefined;
     return { was, now, shadow };
   }
 
@@ -258,6 +259,11 @@ export class PlanRunner {
         await this.ops.retireColumn(table, was.column, `_gone_${this.id}_${i}`);
         await this.ops.renameColumn(table, shadow, now.column);
       });
+    }
+    // A required field's column refuses NULL, as a new table's would (MariaDB; SQLite cannot change it in place, the validator holds it there).
+    for (const { step, i } of valueSteps) {
+      const { was, now, shadow } = this.fieldsOf(step, i);
+      if (now.required && (shadow || !was.required)) await this.operation(`require ${now.name}`, () => this.ops.refuseNull(table, now.column, column(now, 'mysql')));
     }
     for (const [from, to] of this.change.renames) {
       await this.operation(`rename ${from}`, async () => {

@@ -113,6 +113,13 @@ export class TableOps {
     for (const ref of refs) if (ref.referencedTableName) await this.run(`ALTER TABLE ${this.q(table)} DROP FOREIGN KEY ${this.q(ref.constraintName)}`);
   }
 
+  /** MariaDB: the column refuses NULL from now on (an in-place rebuild that lets reads and writes go on). SQLite: nothing. */
+  async refuseNull(table: string, column: string, options: ModelAttributeColumnOptions): Promise<void> {
+    if (!this.mysql || !(await this.columns(table)).has(column)) return;
+    // Without a database default: the engine fills defaults itself, and a date-time default in ISO form is no MariaDB literal.
+    await this.db.sequelize.getQueryInterface().changeColumn(table, column, { ...options, allowNull: false, defaultValue: undefined });
+  }
+
   /**
    * SQLite cannot drop a column that a foreign key names without copying the table, so such a
    * column is emptied and moved out of the way under an engine name (`_gone_…`), which no read

@@ -173,6 +173,8 @@ function valueStep(was: Field, now: Field, migration: MigrationInput, blockers: 
     return { kind: 'tighten', ...common, keyword: tightened.join(', '), locks: grows ? 'metadata' : 'none', message: `Check ${label} against the stricter ${tightened.join(', ')}` };
   }
   if (grows) return { kind: 'widen', ...common, keyword: grows, locks: 'metadata', message: `Widen ${label} (${grows})` };
+  // The column of a required field refuses NULL: it is rebuilt to take empty values.
+  if (was.required && !now.required) return { kind: 'widen', ...common, keyword: 'may be empty', locks: 'metadata', message: `Let ${label} be empty` };
   return undefined;
 }
 

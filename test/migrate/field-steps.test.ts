@@ -110,6 +110,22 @@ describeEachDialect('definition change steps', (dialect) => {
     expect(expectStatus(await admin.get(`/api/data/contact/${id}`), 200).body.name).toBe(long);
     expectStatus(await admin.delete(`/api/data/contact/${id}`), 204);
     expect((await rows()).map((x) => x.name)).toEqual(['Ada', 'Bob', 'Cy', 'Di']);
+    // Still a required field's column: it refuses NULL as a new table's does (SQLite leaves that to the validator).
+    const columns = await app.stratum.db.sequelize.getQueryInterface().describeTable('contact');
+    expect(columns.name!.allowNull).toBe(dialect === 'sqlite');
+  });
+
+  it('a required field made optional takes records without it; made required again, it refuses them', async () => {
+    await apply(changed((d) => (d.required = [])));
+    const id = await create(admin, 'contact', { score: 'x' });
+    expect(expectStatus(await admin.get(`/api/data/contact/${id}`), 200).body.name).toBeNull();
+    const again = await put(changed((d) => (d.required = ['name'])));
+    expect(again.body.error.code).toBe('misfits');
+    expectStatus(await admin.delete(`/api/data/contact/${id}`), 204);
+    await apply(changed((d) => (d.required = ['name'])));
+    expect((await admin.post('/api/data/contact', { score: 'x' })).status).toBe(400);
+    const columns = await app.stratum.db.sequelize.getQueryInterface().describeTable('contact');
+    expect(columns.name!.allowNull).toBe(dialect === 'sqlite');
   });
 
   it('converts text to a whole number: misfits refuse by default, with examples; null needs the token', async () => {
