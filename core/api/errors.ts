@@ -26,7 +26,8 @@ export async function onError(err: Error, c: Context<AppEnv>): Promise<Response>
   return c.json({ error: { code: 'internal', message: 'Something went wrong on the server; nothing was acknowledged. Try again, and report it if it persists.' } }, 500);
 }
 
-function missingTableOrColumn(err: Error): boolean {
+/** A database error naming a table or column that is not there: what a read meets while a plan switches them. */
+export function missingTableOrColumn(err: Error): boolean {
   const cause = (err as { parent?: { code?: string; message?: string } }).parent;
   const code = cause?.code ?? (err as { code?: string }).code;
   if (code === 'ER_BAD_FIELD_ERROR' || code === 'ER_NO_SUCH_TABLE') return true;

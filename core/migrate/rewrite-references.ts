@@ -172,7 +172,6 @@ export class ReferenceRewriter {
           await this.db.update({ sql: `UPDATE ${q(TRIGRAMS_TABLE)} SET ${q('field')} = $1 WHERE ${q('module')} = $2 AND ${q('field')} = $3`, params: [to, now, from] }, this.tx);
         }
       }
-      if (tables.has('history') && fields.size > 0) await this.renameHistoryKeys(now, fields);
     }
     for (const [module, fields] of this.change.dropped) {
       if (!tables.has(TRIGRAMS_TABLE)) continue;
@@ -180,7 +179,16 @@ export class ReferenceRewriter {
     }
   }
 
-  /** A history entry keeps the field's values under its new name, so that old versions stay readable and revertible. */
+  /**
+   * History entries keep the fields' values under their new names, so that old versions stay
+   * readable and revertible. Run after the switch (it reads every entry of the module), since
+   * an entry read a moment earlier under the old name shows only a stale label.
+   */
+  async renameHistory(): Promise<void> {
+    if (!(await this.ops.hasTable('history'))) return;
+    for (const [module, fields] of this.change.renames.fields) if (fields.size > 0) await this.renameHistoryKeys(this.moduleOf(module), fields);
+  }
+
   private async renameHistoryKeys(module: string, fields: ReadonlyMap<string, string>): Promise<void> {
     const q = (s: string) => this.q(s);
     let after = 0;

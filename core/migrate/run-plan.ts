@@ -299,6 +299,7 @@ export class PlanRunner {
       } else await this.registry.remove(this.change.module, this.tx);
       await this.registry.bump(this.tx);
     });
+    await this.operation('history', () => new ReferenceRewriter(this.db, this.ops, definitionsByName(this.stored), referenceChange(this.change), this.tx).renameHistory());
   }
 
   private async toTrash(): Promise<void> {
