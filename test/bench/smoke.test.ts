@@ -12,5 +12,6 @@ describe.skipIf(!testDialects().includes('mariadb'))('bench smoke (10k orders) [
     const result = await runSmoke({ orders: 10_000 });
     expect(result.compared).toBe(48);
     expect(result.schemaChanges).toBe(3); // bench/schema-changes.ts: rename, widening, conversion under Q4
+    expect(result.schemaChangeLeftovers).toEqual([]); // and the table is as it was once they are undone
   }, 300_000);
 });
