@@ -8,7 +8,8 @@ import { readBody } from './request-body.js';
 /** The one error handler: every failure leaves as `{ error: { code, message, details } }`. */
 export async function onError(err: Error, c: Context<AppEnv>): Promise<Response> {
   if (err instanceof HttpError) return c.json(err.toJSON(), err.status);
-  if (missingTableOrColumn(err) && (await definitionsMoved(c))) {
+  // Records only: a plan's own request that fails so is a fault to report, not a race.
+  if (c.req.path.startsWith('/api/data/') && missingTableOrColumn(err) && (await definitionsMoved(c))) {
     // A plan switched the module's columns while this request read it with the definition before.
     c.header('Retry-After', '1');
     return c.json({ error: { code: 'definition_changed', message: 'The module\'s definition changed while this request was served; nothing was written. Send it again.' } }, 503);

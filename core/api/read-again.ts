@@ -5,7 +5,6 @@
  * transaction wrote nothing, and it is answered 503 with Retry-After (core/api/errors.ts).
  */
 import type { Context, Next } from 'hono';
-import { ChangeLog } from '../migrate/change-log.js';
 import type { AppEnv } from './env.js';
 import { missingTableOrColumn } from './errors.js';
 
@@ -28,12 +27,11 @@ export function readAgainAfterSwitch(again: (request: Request, env: unknown) => 
   };
 }
 
-/** Waits until the definitions moved past `generation` and no plan is under way. */
+/** Waits until the definitions moved past `generation`: the switch has stored the new ones. */
 async function switchEnded(c: Context<AppEnv>, generation: number): Promise<boolean> {
   const stratum = c.get('stratum');
-  const log = new ChangeLog(stratum.db);
   for (let waited = 0; waited < WAIT_MS; waited += POLL_MS) {
-    if ((await stratum.registry.generation()) !== generation && !(await log.applying())) return true;
+    if ((await stratum.registry.generation()) !== generation) return true;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   return false;

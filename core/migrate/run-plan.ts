@@ -45,6 +45,23 @@ export function setStepHook(hook: StepHook | undefined): void {
 /** Rows written by other processes during the fill are converted again before the switch; their clocks may lag by this much. */
 const CLOCK_MARGIN_MS = 60_000;
 
+/** What a required field's new column holds until its value is written: never left there (every row is written, and rows written meanwhile are caught up). */
+function placeholderOf(field: Field): unknown {
+  switch (field.kind) {
+    case 'integer':
+    case 'ref':
+    case 'number':
+    case 'boolean':
+      return 0;
+    case 'date':
+      return '1970-01-01';
+    case 'datetime':
+      return '1970-01-01 00:00:00.000';
+    default:
+      return '';
+  }
+}
+
 export class PlanRunner {
   private readonly ops: TableOps;
   private readonly old: Module;
@@ -145,7 +162,10 @@ export class PlanRunner {
     if (step.kind === 'widen' && !shadow) return;
     if (shadow && !since) {
       const col = column(now, this.db.dialect.name);
-      await this.ops.addColumn(table, shadow, { ...col, allowNull: true, defaultValue: undefined });
+      // MariaDB: a required field's new column refuses NULL from the start, holding a placeholder
+      // until its value is written (instant, where making it NOT NULL afterwards rebuilds the table).
+      const placeholder = this.db.dialect.name === 'mysql' && now.required ? placeholderOf(now) : undefined;
+      await this.ops.addColumn(table, shadow, placeholder === undefined ? { ...col, allowNull: true, defaultValue: undefined } : { ...col, allowNull: false, defaultValue: placeholder as never });
       if (step.kind === 'widen') {
         // Every value fits as it is: one statement copies them.
         await this.ops.run(`UPDATE ${this.db.quote(table)} SET ${this.db.quote(shadow)} = ${this.db.quote(was.column)}`);
@@ -256,14 +276,15 @@ export class PlanRunner {
       await this.operation(`swap ${now.name}`, async () => {
         const present = await this.ops.columns(table);
         if (!present.has(shadow)) return;
-        await this.ops.retireColumn(table, was.column, `_gone_${this.id}_${i}`);
-        await this.ops.renameColumn(table, shadow, now.column);
+        await this.ops.swapColumn(table, was.column, shadow, now.column, `_gone_${this.id}_${i}`);
       });
     }
-    // A required field's column refuses NULL, as a new table's would (MariaDB; SQLite cannot change it in place, the validator holds it there).
+    // A required field's column refuses NULL, as a new table's would: a rebuilt one does from the
+    // start (MariaDB); one that only becomes required is altered here, which rebuilds the table in
+    // place. SQLite cannot change it in place; the validator holds it there.
     for (const { step, i } of valueSteps) {
       const { was, now, shadow } = this.fieldsOf(step, i);
-      if (now.required && (shadow || !was.required)) await this.operation(`require ${now.name}`, () => this.ops.refuseNull(table, now.column, column(now, 'mysql')));
+      if (now.required && !shadow && !was.required) await this.operation(`require ${now.name}`, () => this.ops.refuseNull(table, now.column, column(now, 'mysql')));
     }
     for (const [from, to] of this.change.renames) {
       await this.operation(`rename ${from}`, async () => {

@@ -113,6 +113,41 @@ export class TableOps {
     for (const ref of refs) if (ref.referencedTableName) await this.run(`ALTER TABLE ${this.q(table)} DROP FOREIGN KEY ${this.q(ref.constraintName)}`);
   }
 
+  /**
+   * The converted column takes the old one's place: on MariaDB in one ALTER (atomic, so a reader
+   * never finds the name missing) that also drops the placeholder default; on SQLite, inside the
+   * plan's transaction, the old column is retired and the new one renamed.
+   */
+  async swapColumn(table: string, old: string, shadow: string, to: string, tombstone: string): Promise<void> {
+    const present = await this.columns(table);
+    if (!present.has(shadow)) return;
+    if (!this.mysql) {
+      await this.retireColumn(table, old, tombstone);
+      await this.renameColumn(table, shadow, to);
+      return;
+    }
+    await this.dropIndexesOn(table, new Set([old]));
+    const q = (s: string) => this.q(s);
+    const drop = present.has(old) && old !== shadow ? `DROP COLUMN ${q(old)}, ` : '';
+    // CHANGE keeps the type and drops the placeholder default: metadata only (ALGORITHM=INSTANT).
+    await this.run(`ALTER TABLE ${q(table)} ${drop}CHANGE COLUMN ${q(shadow)} ${q(to)} ${await this.columnType(table, shadow)}`);
+  }
+
+  /** MariaDB: a column's type as the server reports it (`varchar(100) CHARACTER SET … NOT NULL`), without its default. */
+  private async columnType(table: string, column: string): Promise<string> {
+    const rows = await this.db.all({
+      sql: 'SELECT COLUMN_TYPE AS t, IS_NULLABLE AS n, CHARACTER_SET_NAME AS cs, COLLATION_NAME AS co FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = $1 AND COLUMN_NAME = $2',
+      params: [table, column],
+    }, this.tx);
+    const row = rows[0];
+    const type = String(row?.t ?? '');
+    const word = /^[a-z0-9_]+$/;
+    // The server's own words, checked all the same before they are written into DDL.
+    if (!/^[a-z]+(\(\d+(,\d+)?\))?( unsigned)?$/.test(type)) throw new Error(`unexpected column type ${type.slice(0, 40)} of ${table}.${column}`);
+    const charset = row?.cs && word.test(String(row.cs)) && row?.co && word.test(String(row.co)) ? ` CHARACTER SET ${String(row.cs)} COLLATE ${String(row.co)}` : '';
+    return `${type}${charset} ${row?.n === 'YES' ? 'NULL' : 'NOT NULL'}`;
+  }
+
   /** MariaDB: the column refuses NULL from now on (an in-place rebuild that lets reads and writes go on). SQLite: nothing. */
   async refuseNull(table: string, column: string, options: ModelAttributeColumnOptions): Promise<void> {
     if (!this.mysql || !(await this.columns(table)).has(column)) return;
