@@ -12,23 +12,21 @@
  */
 import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
-import { column, syncTables } from '../db/ddl.js';
+import { column } from '../db/ddl.js';
 import type { Registry, StoredDefinition } from '../db/registry.js';
-import { ScopeColumns } from '../data/scope-column.js';
 import { ScopeCounts } from '../data/scope-counts.js';
 import { HttpError } from '../errors.js';
 import { storedDateTime } from '../query/values.js';
-import { buildGraph, buildModule } from '../schema/build-graph.js';
+import { buildModule } from '../schema/build-graph.js';
 import type { Plan } from '../schema/change-plan.js';
-import type { Field, JsonSchema, Module, ModuleGraph } from '../schema/module.js';
+import type { Field, JsonSchema, Module } from '../schema/module.js';
 import { columnSignature, type PlannedChange, type PlannedStep } from '../schema/plan-change.js';
-import { renameInDefinition, renameOwnKeywords } from '../schema/rename-references.js';
-import { syncTrigramIndexes, TrigramPostings } from '../search/trigram-table.js';
-import { trigramFields } from '../search/trigrams.js';
+import { TrigramPostings } from '../search/trigram-table.js';
 import { ChangeLog } from './change-log.js';
 import { batches, idsOf, retargeted, valueRewriter, writeValues } from './field-values.js';
 import { definitionsByName, oldFieldName, referenceChange } from './plan-renames.js';
 import { ReferenceRewriter } from './rewrite-references.js';
+import { syncAfterPlan } from './sync-after-plan.js';
 import { TableOps } from './table-ops.js';
 import { Trash, trashTable } from './trash.js';
 
@@ -350,40 +348,8 @@ export class PlanRunner {
     }
   }
 
-  /**
-   * What the new definitions want beyond the plan's own steps — indexes, unique keys, foreign
-   * keys, the department column and the search postings — added as at every start.
-   */
-  async sync(): Promise<void> {
-    const all = await this.registry.definitions(this.tx);
-    const graph = buildGraph(all.map((s) => s.definition));
-    const before = this.renamedBefore();
-    const added = await syncTables(this.db, graph, [...graph.modules.keys()], this.tx);
-    const retargeted = this.change.steps.some((s) => s.kind === 'convert' && this.old.fields.get(oldFieldName(this.change, s.field!))?.kind === 'ref') ? [this.change.newName] : [];
-    await new ScopeColumns(this.db, graph).rebuildChanged(before, [...added, ...retargeted], this.tx);
-    await syncTrigramIndexes(this.db, graph, before, this.tx);
-    const module = graph.modules.get(this.change.newName);
-    if (module) {
-      const searched = new Set(trigramFields(module).map((f) => f.name));
-      const postings = new TrigramPostings(this.db);
-      for (const step of this.change.steps) if (step.kind === 'convert' && searched.has(step.field!)) await postings.rebuild(module, step.field!, this.tx);
-    }
-  }
-
-  /** The definitions before the plan, with its renames applied: what the sync compares with, so that a rename rebuilds nothing. */
-  private renamedBefore(): ModuleGraph {
-    const defs = definitionsByName(this.stored);
-    const { renames } = referenceChange(this.change);
-    const out: JsonSchema[] = [];
-    for (const s of this.stored) {
-      if (s.name !== this.change.module) {
-        out.push(renameInDefinition(defs, s.definition, renames));
-        continue;
-      }
-      if (!this.change.after) continue;
-      const props = Object.fromEntries(Object.entries((s.definition.properties ?? {}) as Record<string, JsonSchema>).map(([k, v]) => [this.change.renames.get(k) ?? k, v]));
-      out.push(renameInDefinition(defs, renameOwnKeywords({ ...s.definition, $id: this.change.newName, properties: props }, this.change.renames), renames));
-    }
-    return buildGraph(out);
+  /** What the new definitions want beyond the plan's own steps (core/migrate/sync-after-plan.ts). */
+  sync(): Promise<void> {
+    return syncAfterPlan(this.db, this.registry, this.change, this.stored, this.tx);
   }
 }

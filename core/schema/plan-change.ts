@@ -2,20 +2,20 @@
  * The one planner for definition changes: the stored definition, the wanted one and what the
  * request says about renames and values (`x-migration`) become the steps of a plan, in the order
  * they are applied. Pure: the dry run (core/migrate/measure-plan.ts) counts the rows and misfits
- * of each step, and core/migrate/apply-plan.ts carries them out.
+ * of each step, and core/migrate/apply-change.ts carries them out (core/migrate/run-plan.ts).
  */
 import { createHash } from 'node:crypto';
 import type { ErrorDetail } from '../errors.js';
 import { buildModule } from './build-graph.js';
-import type { Affect, MigrationInput, OnMisfit, PlanStep, StepKind, TableLock } from './change-plan.js';
+import type { MigrationInput, OnMisfit, PlanStep, StepKind, TableLock } from './change-plan.js';
 import { conversionKeepsData, conversionOf } from './convert-value.js';
 import { pointer } from './finding.js';
 import { enumColumnWidth, type Field, type JsonSchema, type Module } from './module.js';
 import { renameOwnKeywords } from './rename-references.js';
+import { MIGRATION_KEY, migrationProblems } from './check-migration.js';
+import { fieldNameAffects, moduleNameAffects, referencesModule } from './plan-affects.js';
 
-export const MIGRATION_KEY = 'x-migration';
-const NAME = /^[a-z][a-z0-9_]{0,62}$/;
-const FIELD_NAME = /^[a-z][a-zA-Z0-9_]{0,62}$/;
+export { MIGRATION_KEY };
 
 /** A step before the dry run has counted it. */
 export type PlannedStep = Omit<PlanStep, 'rows' | 'misfits' | 'examples'>;
@@ -266,50 +266,6 @@ const ORDER: readonly StepKind[] = [
 ];
 const order = (steps: PlannedStep[]) => [...steps].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
 
-/** Everything the request's `x-migration` says that cannot be: unknown fields, clashing names. */
-function migrationProblems(before: JsonSchema, wanted: JsonSchema, migration: MigrationInput, others: readonly JsonSchema[]): ErrorDetail[] {
-  const out: ErrorDetail[] = [];
-  const at = (...s: string[]) => pointer(MIGRATION_KEY, ...s);
-  if (typeof migration !== 'object' || migration === null || Array.isArray(migration)) return [{ path: at(), code: 'invalid_migration', message: 'must be an object', hint: 'send {"renames": {…}, "moduleRename": …, "valueMap": {…}, "onMisfit": {…}}' }];
-  const known = new Set(['renames', 'moduleRename', 'valueMap', 'onMisfit', 'confirm']);
-  for (const k of Object.keys(migration)) if (!known.has(k)) out.push({ path: at(k), code: 'invalid_migration', message: `"${k}" is not part of x-migration`, hint: 'use renames, moduleRename, valueMap or onMisfit' });
-  const name = String(before.$id);
-  const oldProps = (before.properties ?? {}) as Record<string, unknown>;
-  const newProps = (wanted.properties ?? {}) as Record<string, unknown>;
-  const rename = migration.moduleRename;
-  if (rename !== undefined) {
-    if (typeof rename !== 'string' || !NAME.test(rename)) out.push({ path: at('moduleRename'), code: 'invalid_migration', message: 'must be a module name: a lower-case letter, then letters, digits or _', hint: 'e.g. "client"' });
-    else if (rename !== name && others.some((o) => o.$id === rename)) out.push({ path: at('moduleRename'), code: 'module_exists', message: `a module "${rename}" exists already`, hint: 'pick another name' });
-  }
-  if (wanted.$id !== name && wanted.$id !== rename) out.push({ path: '/$id', code: 'invalid_definition', message: `must be "${name}"${rename ? ` or "${rename}"` : ''}`, hint: 'rename a module with "x-migration": {"moduleRename": "<new name>"}' });
-  const renames = migration.renames ?? {};
-  if (typeof renames !== 'object' || Array.isArray(renames)) out.push({ path: at('renames'), code: 'invalid_migration', message: 'must map old field names to new ones', hint: '{"renames": {"phone": "mobile"}}' });
-  else {
-    const targets = new Set<string>();
-    for (const [from, to] of Object.entries(renames)) {
-      if (!(from in oldProps)) out.push({ path: at('renames', from), code: 'unknown_field', message: `"${from}" is not a field of "${name}"`, hint: `rename one of ${Object.keys(oldProps).join(', ')}` });
-      if (typeof to !== 'string' || !FIELD_NAME.test(to)) out.push({ path: at('renames', from), code: 'invalid_migration', message: 'must be a field name', hint: 'a letter, then letters, digits or _' });
-      else if (!(to in newProps)) out.push({ path: at('renames', from), code: 'unknown_field', message: `the new definition has no field "${to}"`, hint: `add "${to}" to properties` });
-      else if (to !== from && to in oldProps) out.push({ path: at('renames', from), code: 'field_exists', message: `"${to}" is a field already`, hint: 'rename or remove it first, in a change of its own' });
-      else if (targets.has(to)) out.push({ path: at('renames', from), code: 'invalid_migration', message: `two fields are renamed to "${to}"`, hint: 'give each its own name' });
-      targets.add(String(to));
-    }
-  }
-  for (const key of ['valueMap', 'onMisfit'] as const) {
-    const map = migration[key] ?? {};
-    if (typeof map !== 'object' || Array.isArray(map)) {
-      out.push({ path: at(key), code: 'invalid_migration', message: 'must be an object keyed by field name', hint: `{"${key}": {"<field>": …}}` });
-      continue;
-    }
-    for (const [field, v] of Object.entries(map)) {
-      if (!(field in newProps)) out.push({ path: at(key, field), code: 'unknown_field', message: `the new definition has no field "${field}"`, hint: 'name fields by their new names' });
-      if (key === 'onMisfit' && !['refuse', 'null', 'default'].includes(v as string)) out.push({ path: at(key, field), code: 'invalid_migration', message: 'must be "refuse", "null" or "default"', hint: '"null" empties the values that do not fit' });
-      if (key === 'valueMap' && (typeof v !== 'object' || v === null || Array.isArray(v))) out.push({ path: at(key, field), code: 'invalid_migration', message: 'must map stored values to new ones', hint: '{"silver": "gold"}' });
-    }
-  }
-  return out;
-}
-
 /** What the plan changes besides the steps: titles, help texts, list settings. */
 function describedChanges(stored: JsonSchema, after: JsonSchema, renames: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
@@ -331,31 +287,6 @@ function describedChanges(stored: JsonSchema, after: JsonSchema, renames: Readon
   const newOrder = Object.keys(newProps).filter((n) => oldOrder.includes(n));
   if (oldOrder.join() !== newOrder.join()) out.push('the order of the fields');
   if (differs('x-scope-paths') || differs('x-owner') || differs('x-soft-delete') || differs('x-search-index')) out.push('settings');
-  return out;
-}
-
-function referencesModule(def: JsonSchema, module: string): boolean {
-  if (def.$id === module) return false;
-  return Object.values((def.properties ?? {}) as Record<string, JsonSchema>).some((p) => p['x-ref'] === module || (typeof p['x-inverse'] === 'string' && p['x-inverse'].split('.')[0] === module));
-}
-
-function moduleNameAffects(module: string, others: readonly JsonSchema[]): Affect[] {
-  const out: Affect[] = others.filter((o) => referencesModule(o, module)).map((o) => ({ kind: 'reference' as const, module: String(o.$id), message: `"${String(o.$id)}" refers to "${module}"` }));
-  out.push({ kind: 'counts', module, message: 'the maintained record counts' });
-  out.push({ kind: 'history', module, message: 'the history of its records' });
-  return out;
-}
-
-function fieldNameAffects(module: string, field: string, others: readonly JsonSchema[]): Affect[] {
-  const out: Affect[] = [];
-  for (const o of others) {
-    for (const [prop, p] of Object.entries((o.properties ?? {}) as Record<string, JsonSchema>)) {
-      if (p['x-inverse'] === `${module}.${field}`) out.push({ kind: 'reference', module: String(o.$id), field: prop, message: `"${String(o.$id)}.${prop}" lists "${module}" records by "${field}"` });
-    }
-    for (const [base, path] of Object.entries((o['x-scope-paths'] ?? {}) as Record<string, string>)) {
-      if (path.split('.').includes(field)) out.push({ kind: 'scope_path', module: String(o.$id), message: `the scope path of "${String(o.$id)}" to "${base}" (${path}) may pass through "${field}"` });
-    }
-  }
   return out;
 }
 
