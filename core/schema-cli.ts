@@ -14,18 +14,14 @@
  * order they were applied). Exit status: 0 done, 2 refused (a plan needs --confirm, does not
  * fit, or the database is not the one the file was diffed against), 1 failed.
  */
-import { mkdirSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { dataDir } from './data-dir.js';
-import { defaultDatabaseUrl } from './db/connect.js';
+import { openConfigured } from './configured-stratum.js';
 import { HttpError } from './errors.js';
 import { applyChange, dryRun } from './migrate/apply-change.js';
 import { applySnapshot, diffSnapshot, takeSnapshot, type ModulePlan } from './migrate/apply-snapshot.js';
-import { migrationsDirOf } from './migrate/migration-files.js';
 import { appliedOrder, isPlanFile, replayedChange, type PlanFile } from './migrate/replay-plan.js';
-import { DEFAULT_MODULES_DIR } from './plugins/load-plugins.js';
 import type { Plan } from './schema/change-plan.js';
 import { planLines } from './schema/plan-words.js';
 import { readSnapshot, type Snapshot } from './schema/schema-snapshot.js';
@@ -129,19 +125,8 @@ const actor = () => ({ id: null, username: `npm run schema (${os.userInfo().user
 
 /** Opens the database as the server does (its definition files and plugins too), runs `fn`, closes it. */
 async function withStratum(fn: (stratum: Stratum) => Promise<void>): Promise<number> {
-  const dir = dataDir();
-  mkdirSync(dir, { recursive: true });
-  const stratum = await Stratum.open({
-    databaseUrl: process.env.DATABASE_URL ?? defaultDatabaseUrl(dir),
-    adminPassword: process.env.ADMIN_PASSWORD,
-    metadataDir: process.env.METADATA_DIR,
-    skipApps: process.env.DEMO === '0' ? ['crm'] : [],
-    modulesDir: process.env.MODULES_DIR ?? DEFAULT_MODULES_DIR,
-    builtinPlugins: process.env.BUILTIN_PLUGINS !== '0',
-    migrationsDir: migrationsDirOf(),
-    // stdout is the snapshot or the plans: what the start has to say goes to stderr.
-    log: (line) => console.error(line),
-  });
+  // stdout is the snapshot or the plans: what the start has to say goes to stderr.
+  const stratum = await openConfigured((line) => console.error(line));
   try {
     await fn(stratum);
     return 0;

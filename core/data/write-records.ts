@@ -14,6 +14,7 @@ import { grantRecordErrors } from '../rules/validate-grant-records.js';
 import { ScopeColumns } from './scope-column.js';
 import { ScopeCounts } from './scope-counts.js';
 import { endOtherSessions } from '../auth/end-sessions.js';
+import { refuseWithoutAdmin } from './admin-remains.js';
 import { deleteOwnRecordsOf } from './own-records.js';
 import { checkPurge, markDeleted } from './soft-delete.js';
 import type { Written } from './write-hooks.js';
@@ -289,4 +290,5 @@ export const ACCESS_MODULES = new Set(['user', 'role', 'department', 'permission
 async function afterAccessChange(ctx: DataContext, module: Module, tx: Transaction) {
   // In the same transaction as the change: no process can see the change with an old generation.
   if (module.builtin && ACCESS_MODULES.has(module.name)) await ctx.registry.bump(tx);
+  if (module.builtin && (module.name === 'user' || module.name === 'role')) await refuseWithoutAdmin(ctx.db, tx);
 }
