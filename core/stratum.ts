@@ -66,7 +66,7 @@ export class Stratum {
       await db.close();
       throw e;
     }
-    const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user' }), { secure: opts.secureCookies ?? false });
+    const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user', writing: (fn) => db.writing(fn) }), { secure: opts.secureCookies ?? false });
     return new Stratum(db, registry, lucia, host);
   }
 

@@ -3,11 +3,16 @@ import type { AppEnv } from './env.js';
 import { HttpError } from '../errors.js';
 import { DefinitionError } from '../schema/finding.js';
 import { ChangeLog } from '../migrate/change-log.js';
+import { isLockConflict } from '../db/lock-conflict.js';
 import { readBody } from './request-body.js';
 
 /** The one error handler: every failure leaves as `{ error: { code, message, details } }`. */
 export async function onError(err: Error, c: Context<AppEnv>): Promise<Response> {
-  if (err instanceof HttpError) return c.json(err.toJSON(), err.status);
+  if (err instanceof HttpError) {
+    // Busy or mid-change: the client may send it again in a moment (nothing was written).
+    if (err.status === 503 && !c.res.headers.get('Retry-After')) c.header('Retry-After', '1');
+    return c.json(err.toJSON(), err.status);
+  }
   // Records only: a plan's own request that fails so is a fault to report, not a race.
   if (c.req.path.startsWith('/api/data/') && missingTableOrColumn(err) && (await definitionsMoved(c))) {
     // A plan switched the module's columns while this request read it with the definition before.
@@ -22,6 +27,11 @@ export async function onError(err: Error, c: Context<AppEnv>): Promise<Response>
         details: err.findings.map((f) => ({ path: f.pointer, message: f.message, code: f.code, hint: f.hint, ...(f.module ? { module: f.module } : {}) })),
       },
     }, 400);
+  }
+  if (isLockConflict(err)) {
+    // Other writers held the rows; nothing of this request was kept.
+    c.header('Retry-After', '1');
+    return c.json({ error: { code: 'busy', message: 'Other changes held the records this request needed; nothing was written. Send it again.' } }, 503);
   }
   console.error(err);
   return c.json({ error: { code: 'internal', message: 'Something went wrong on the server; nothing was acknowledged. Try again, and report it if it persists.' } }, 500);

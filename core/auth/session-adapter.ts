@@ -51,7 +51,7 @@ export async function ensureSessionTable(sequelize: Sequelize): Promise<void> {
  * SELECT s.`id`, s.`userId`, s.`expiresAt`, u.`id` AS `existingUserId`
  * FROM `_stratum_sessions` s LEFT JOIN `user` u ON u.`id` = s.`userId` WHERE s.`id` = ?
  */
-export function sessionAdapter(sequelize: Sequelize, opts: { userTable: string }): Adapter {
+export function sessionAdapter(sequelize: Sequelize, opts: { userTable: string; writing?: <T>(fn: () => Promise<T>) => Promise<T> }): Adapter {
   if (!IDENTIFIER.test(opts.userTable)) {
     throw new Error(`sessionAdapter: userTable "${opts.userTable}" is not a plain SQL identifier`);
   }
@@ -64,8 +64,10 @@ export function sessionAdapter(sequelize: Sequelize, opts: { userTable: string }
   // `replacements` would splice escaped literals into the SQL text instead.
   const select = (sql: string, bind: unknown[]) =>
     sequelize.query<SessionRow>(sql, { bind, type: QueryTypes.SELECT });
+  // SQLite takes one write at a time (core/db/write-queue.ts): session writes wait their turn too.
+  const writing = opts.writing ?? ((fn) => fn());
   const run = async (sql: string, bind: unknown[]) => {
-    await sequelize.query(sql, { bind, type: QueryTypes.RAW });
+    await writing(() => sequelize.query(sql, { bind, type: QueryTypes.RAW }));
   };
 
   return {

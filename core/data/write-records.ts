@@ -15,6 +15,7 @@ import { ScopeColumns } from './scope-column.js';
 import { ScopeCounts } from './scope-counts.js';
 import { endOtherSessions } from '../auth/end-sessions.js';
 import { refuseWithoutAdmin } from './admin-remains.js';
+import { isLockConflict } from '../db/lock-conflict.js';
 import { deleteOwnRecordsOf } from './own-records.js';
 import { checkPurge, markDeleted } from './soft-delete.js';
 import type { Written } from './write-hooks.js';
@@ -205,6 +206,9 @@ async function whyNotWritten(ctx: DataContext, module: Module, id: number, actio
 /** Runs a write in a transaction; checks references first and turns constraint errors into API errors. */
 // test/api (duplicates): `id` is the record an update changes, so that a duplicate on a composite
 // x-unique of which the patch sends only some fields can still name the existing record (C-2).
+/** How often a write of its own runs after the database rolled it back for a lock conflict. */
+const LOCK_RETRIES = 4;
+
 async function write<T>(
   ctx: DataContext, module: Module, body: Payload, fn: (tx: Transaction) => Promise<T>, outer?: Transaction, id?: number,
 ): Promise<T> {
@@ -214,11 +218,20 @@ async function write<T>(
     if (refDetails.length > 0) throw invalidInput(refDetails);
   }
   try {
-    return await ctx.db.transaction(async (tx) => {
-      const result = await fn(tx);
-      await attachFiles(ctx, module, body, tx);
-      return result;
-    }, outer);
+    // A transaction of its own (no plugin's, no caller's) only writes the database: after a
+    // deadlock, which rolled it back, it runs again; the version check then answers a lost race.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ctx.db.transaction(async (tx) => {
+          const result = await fn(tx);
+          await attachFiles(ctx, module, body, tx);
+          return result;
+        }, outer);
+      } catch (e) {
+        if (outer || attempt >= LOCK_RETRIES || !isLockConflict(e)) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+      }
+    }
   } catch (e) {
     if (e instanceof UniqueConstraintError) throw (await duplicateError(ctx, module, body, id)) ?? conflict('duplicate', `A ${module.name} with these values already exists`);
     if (e instanceof ForeignKeyConstraintError) throw badRequest('invalid_reference', 'A referenced record does not exist; nothing was written');

@@ -2,6 +2,7 @@ import { QueryTypes, Transaction, type Sequelize } from 'sequelize';
 import type { Compiled } from '../query/ast.js';
 import { dialectFor, type Dialect } from '../query/dialect.js';
 import { MysqlDirect } from './mysql-direct.js';
+import { WriteQueue } from './write-queue.js';
 
 export type Row = Record<string, unknown>;
 
@@ -13,6 +14,8 @@ export class Database {
   readonly dialect: Dialect;
   /** MySQL: statements go straight to mysql2 (see MysqlDirect); SQLite: through sequelize. */
   private readonly direct: MysqlDirect | undefined;
+  /** SQLite: one write at a time (core/db/write-queue.ts). */
+  private readonly writes = new WriteQueue();
 
   constructor(readonly sequelize: Sequelize) {
     this.dialect = dialectFor(sequelize.getDialect());
@@ -39,22 +42,30 @@ export class Database {
       const header = await this.direct.header(statement, tx);
       return { id: Number(header.insertId), inserted: Number(header.affectedRows) };
     }
-    const [id, changes] = (await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.INSERT, tx))) as unknown as [number, number];
+    const [id, changes] = (await this.writing(() => this.sequelize.query(statement.sql, this.options(statement, QueryTypes.INSERT, tx)), tx)) as unknown as [number, number];
     return { id: Number(id), inserted: Number(changes ?? 0) };
   }
 
   /** UPDATE: the number of rows changed. */
   async update(statement: Compiled, tx?: Transaction): Promise<number> {
     if (this.direct) return Number((await this.direct.header(statement, tx)).affectedRows);
-    const [, changes] = (await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.UPDATE, tx))) as unknown as [unknown, number];
+    const [, changes] = (await this.writing(() => this.sequelize.query(statement.sql, this.options(statement, QueryTypes.UPDATE, tx)), tx)) as unknown as [unknown, number];
     return Number(changes ?? 0);
   }
 
   /** DELETE: the number of rows removed. */
   async delete(statement: Compiled, tx?: Transaction): Promise<number> {
     if (this.direct) return Number((await this.direct.header(statement, tx)).affectedRows);
-    const removed = await this.sequelize.query(statement.sql, this.options(statement, QueryTypes.BULKDELETE, tx));
+    const removed = await this.writing(() => this.sequelize.query(statement.sql, this.options(statement, QueryTypes.BULKDELETE, tx)), tx);
     return Number(removed ?? 0);
+  }
+
+  /**
+   * A write outside a transaction (`tx` undefined) waits for its turn on SQLite; one inside a
+   * transaction already holds it. MySQL writes go at once.
+   */
+  writing<T>(fn: () => Promise<T>, tx?: Transaction): Promise<T> {
+    return this.direct || tx ? fn() : this.writes.run(() => fn());
   }
 
   private options(statement: Compiled, type: QueryTypes, tx?: Transaction) {
@@ -68,8 +79,11 @@ export class Database {
   transaction<T>(fn: (tx: Transaction) => Promise<T>, outer?: Transaction): Promise<T> {
     if (outer) return fn(outer);
     if (this.direct) return this.direct.transaction(fn);
-    const options = this.dialect.name === 'sqlite' ? { type: Transaction.TYPES.IMMEDIATE } : {};
-    return this.sequelize.transaction(options, fn);
+    // The turn is handed on at the commit, before after-commit work (which may write again).
+    return this.writes.run((release) => this.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, (tx) => {
+      tx.afterCommit(release);
+      return fn(tx);
+    }));
   }
 
   /**
