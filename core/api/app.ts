@@ -3,6 +3,7 @@ import type { Stratum } from '../stratum.js';
 import type { AppEnv } from './env.js';
 import { onError } from './errors.js';
 import { readAgainAfterSwitch } from './read-again.js';
+import { allowedOrigins, sameOriginWrites } from './same-origin.js';
 import { notFound } from '../errors.js';
 import { limitBody } from './request-body.js';
 import { authRoutes } from './auth-routes.js';
@@ -36,6 +37,7 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   app.use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH || bodyless(c.req.method) ? next() : limitBody(c, next)));
   // A request whose guessed identity did not hold is answered again, from the top (core/api/session.ts).
   const session = requireSession((c, env) => Promise.resolve(app.fetch(c.req.raw, env)));
+  app.use('*', sameOriginWrites(allowedOrigins()));
   app.use('/api/*', readAgainAfterSwitch((request, env) => Promise.resolve(app.fetch(request, env as never))));
   app.use('/api/*', async (c, next) => {
     const path = c.req.path;
