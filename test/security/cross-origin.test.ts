@@ -44,7 +44,7 @@ it('every route that changes state refuses the cookie from another origin', asyn
   ]));
   const notRefused: string[] = [];
   for (const { method, path } of routes) {
-    for (const headers of [{ origin: EVIL }, { referer: `${EVIL}/page.html` }]) {
+    for (const headers of [{ origin: EVIL }, { referer: `${EVIL}/page.html` }] as Record<string, string>[]) {
       const r = await admin.request(method, path, {}, headers);
       if (r.status !== 403 || r.body?.error?.code !== 'cross_origin') notRefused.push(`${method} ${path} (${Object.keys(headers)[0]}): ${r.status}`);
     }
