@@ -5,6 +5,7 @@ import { Stratum } from '../core/stratum.js';
 import { measureWriteCosts } from './lib/write-costs.js';
 import { measureStatementCosts } from './statement-costs.js';
 import { measureSchemaChanges } from './schema-changes.js';
+import { measureConcurrentWrites, QUICK_WRITES } from './concurrent-writes.js';
 import { Client, type Fetcher } from './lib/client.js';
 import { benchDatabases, dropDatabase, floorPool } from './lib/databases.js';
 import { FULL_SIZES, type Sizes } from './lib/dataset.js';
@@ -37,6 +38,8 @@ export interface SmokeResult {
   readonly schemaChanges: number;
   /** How the order table differs from before once those changes were taken back (empty when it does not). */
   readonly schemaChangeLeftovers: readonly string[];
+  /** bench/concurrent-writes.ts --quick on SQLite and MariaDB: its windows, and every answer that was not 2xx (with connection errors) and write that does not match its answers. */
+  readonly concurrentWrites: { readonly windows: number; readonly non2xx: number; readonly errors: number; readonly mismatches: readonly string[] };
   readonly seconds: number;
 }
 
@@ -47,7 +50,9 @@ export interface SmokeResult {
  * schema), and throws, listing every difference, unless all three agree. Q5 must create an order
  * on each (201); the created orders are removed. Nothing listens on a port, except at the end:
  * bench/schema-changes.ts starts Stratum and F2 as processes and changes the order module three
- * times under Q4's load (one-second windows), then puts it back.
+ * times under Q4's load (one-second windows), then puts it back; and bench/concurrent-writes.ts
+ * runs its quick mode (creates and PATCHes from 1 and 20 connections, 2-second windows) on a
+ * Stratum of its own on SQLite and on a fresh MariaDB database.
  */
 export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeResult> {
   const started = Date.now();
@@ -122,9 +127,16 @@ export async function runSmoke(opts: SmokeOptions = {}): Promise<SmokeResult> {
     schemaChanges = changed.changes.length;
     schemaChangeLeftovers = changed.leftovers;
     if (changed.changes.length !== 3) problems.push(`schema changes: only ${changed.changes.map((c) => c.name).join(', ')}`);
+    // Concurrent writers on both databases: every answer 2xx, every write counted.
+    const concurrent = await measureConcurrentWrites({ ...QUICK_WRITES, serverUrl: dbs.serverUrl, log });
+    const concurrentWrites = {
+      windows: concurrent.dialects.reduce((n, d) => n + d.windows.length, 0), non2xx: concurrent.non2xx, errors: concurrent.errors, mismatches: concurrent.mismatches,
+    };
+    if (concurrent.non2xx + concurrent.errors > 0) problems.push(`concurrent writes: ${concurrent.non2xx} answers not 2xx, ${concurrent.errors} connection errors or timeouts`);
+    problems.push(...concurrent.mismatches.map((m) => `concurrent writes: ${m}`));
     if (problems.length > 0) throw new Error(`The bench smoke run found ${problems.length} differences:\n${problems.join('\n')}`);
     log(`smoke: ${compared} answers agree (${MEASURED_USERS.length} users × Q1–Q4 × Stratum, F2, F1)`);
-    return { database: dbs.stratumName, compared, schemaChanges, schemaChangeLeftovers, seconds: (Date.now() - started) / 1000 };
+    return { database: dbs.stratumName, compared, schemaChanges, schemaChangeLeftovers, concurrentWrites, seconds: (Date.now() - started) / 1000 };
   } finally {
     await stratum?.close();
     await stratumPool.end();
