@@ -28,6 +28,10 @@ export async function onError(err: Error, c: Context<AppEnv>): Promise<Response>
       },
     }, 400);
   }
+  if (clientGone(err)) {
+    // The client closed the connection while its body was read: nobody is there to answer, nothing was done.
+    return c.json({ error: { code: 'client_closed', message: 'The connection closed before the request was read; nothing was done' } }, 400);
+  }
   if (isLockConflict(err)) {
     // Other writers held the rows; nothing of this request was kept.
     c.header('Retry-After', '1');
@@ -35,6 +39,10 @@ export async function onError(err: Error, c: Context<AppEnv>): Promise<Response>
   }
   console.error(err);
   return c.json({ error: { code: 'internal', message: 'Something went wrong on the server; nothing was acknowledged. Try again, and report it if it persists.' } }, 500);
+}
+
+function clientGone(err: Error): boolean {
+  return err.message === 'aborted' || (err as { code?: string }).code === 'ECONNRESET';
 }
 
 /** A database error naming a table or column that is not there: what a read meets while a plan switches them. */
