@@ -26,7 +26,6 @@
  * bench/results/<date>-concurrent-writes.md; other runs only print it. The exit code is 1 if any
  * answer was not 2xx, a connection failed, or the writes do not match their answers.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { RowDataPacket } from 'mysql2/promise';
 import { parseArgs } from './lib/args.js';
+import { measuredCommit } from './lib/commit.js';
 import { freePort, startChild, type Child } from './lib/children.js';
 import { Client, httpFetcher } from './lib/client.js';
 import { DEFAULT_STRATUM_URL, dropDatabase, recreateDatabase, withServer } from './lib/databases.js';
@@ -495,16 +495,6 @@ export function renderConcurrentWrites(r: ConcurrentWritesResult, meta: ReportMe
   return lines.join('\n');
 }
 
-function commit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'core'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((l) => l.length > 3);
-    return dirty.length > 0 ? `${head}, with uncommitted changes in core/ (${dirty.map((l) => l.slice(3)).join(', ')})` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
 function listOption(args: Record<string, string>, name: string, fallback: readonly number[]): number[] {
   const raw = args[name];
   if (raw === undefined) return [...fallback];
@@ -521,7 +511,7 @@ async function main(): Promise<void> {
   const dialects = (args.dialects ?? 'sqlite,mariadb').split(',').map((s) => s.trim());
   for (const d of dialects) if (d !== 'sqlite' && d !== 'mariadb') throw new Error(`--dialects: sqlite, mariadb (got ${d})`);
   const started = new Date();
-  const version = commit();
+  const version = measuredCommit(ROOT);
   const log = (line: string) => console.log(line);
   const connections = listOption(args, 'connections', quick ? QUICK_WRITES.connections : FULL_CONNECTIONS);
   const patchConnections = listOption(args, 'patch-connections', quick ? QUICK_WRITES.patchConnections : FULL_PATCH_CONNECTIONS);

@@ -26,7 +26,6 @@
  * those can be changed there); the file's definition holds again once the module is put back.
  * bench/smoke.ts runs `measureSchemaChanges` on its 10,000 orders with one-second windows.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +36,7 @@ import { canonical } from '../core/schema/plan-change.js';
 import { renameOwnKeywords } from '../core/schema/rename-references.js';
 import type { JsonSchema } from '../core/schema/module.js';
 import { intOption, parseArgs } from './lib/args.js';
+import { measuredCommit } from './lib/commit.js';
 import { Client, httpFetcher, untimedHttpFetcher } from './lib/client.js';
 import { benchDatabases, DEFAULT_STRATUM_URL, floorPool, withServer } from './lib/databases.js';
 import { freePort, startChild, type Child } from './lib/children.js';
@@ -548,7 +548,7 @@ async function main(): Promise<void> {
   } else log(`Reusing ${dbs.stratumName} (${rows} orders)`);
   const started = new Date();
   // Read before the run: the tree Stratum starts from.
-  const version = commit();
+  const version = measuredCommit(ROOT);
   let result: SchemaChangesResult;
   try {
     result = await measureSchemaChanges({
@@ -600,16 +600,6 @@ async function forgetGenerated(plainUrl: string): Promise<void> {
     // no plain database: nothing to forget
   } finally {
     await pool.end();
-  }
-}
-
-function commit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'core'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((l) => l.length > 3);
-    return dirty.length > 0 ? `${head}, with uncommitted changes in core/ (${dirty.map((l) => l.slice(3)).join(', ')})` : head;
-  } catch {
-    return 'unknown';
   }
 }
 
