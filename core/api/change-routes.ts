@@ -16,6 +16,7 @@ import { splitMigration } from '../schema/plan-change.js';
 import { othersAfterRenames } from '../schema/renamed-others.js';
 import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
+import { isTrue } from './query-flag.js';
 
 export const changeRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -34,8 +35,6 @@ export const changeRoutes = new Hono<AppEnv>()
     const plan = await applyChange(stratum.db, stratum.registry, change, { actor: { id: actor.id, username: actor.username }, origin: 'revert', confirm: c.req.query('confirm') });
     return c.json({ name: change.newName, source: 'api', definition: change.after, plan });
   });
-
-const isTrue = (v: string | undefined) => v !== undefined && v !== 'false' && v !== '0';
 
 /** The body's x-migration, when there is a body. */
 async function requestedMigration(c: Context<AppEnv>): Promise<MigrationInput> {

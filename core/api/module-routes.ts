@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
+import { isTrue } from './query-flag.js';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.js';
 import { planChange, planDrop, splitMigration } from '../schema/plan-change.js';
 import { applyChange, dryRun, oneAtATime } from '../migrate/apply-change.js';
@@ -92,8 +93,6 @@ export const moduleRoutes = new Hono<AppEnv>()
     const plan = await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: c.req.query('confirm') });
     return c.json({ plan, trash: (await new Trash(stratum.db).list()).filter((e) => e.kind === 'module' && e.module === name).slice(0, 1).map(({ table: _t, junctions: _j, ...e }) => e) });
   });
-
-const isTrue = (v: string | undefined) => v !== undefined && v !== 'false' && v !== '0';
 
 function entryId(raw: string): number {
   const id = Number(raw);

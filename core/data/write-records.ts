@@ -124,6 +124,7 @@ async function updateWritten(
       throw forbidden(`${module.name}:update`, `After this change the ${module.name} would be outside the records you may update; nothing was written`);
     }
     await afterAccessChange(ctx, module, tx);
+    await keepAnAdmin(ctx, module, tx);
     if (module.builtin && module.name === 'user' && 'password' in body) {
       await endOtherSessions(ctx.db, id, ctx.access.actor.id === id ? ctx.sessionId : undefined, tx);
     }
@@ -159,6 +160,7 @@ async function deleteRow(ctx: DataContext, module: Module, id: number, outer: Tr
     if (removed === 0) throw notFound(`${module.name} ${id}`);
     if (module.builtin && module.name === 'user') await deleteOwnRecordsOf(ctx.db, ctx.graph, id, tx);
     await afterAccessChange(ctx, module, tx);
+    await keepAnAdmin(ctx, module, tx);
   }, outer);
 }
 
@@ -300,8 +302,12 @@ async function writeManyToMany(ctx: DataContext, module: Module, id: number, bod
  */
 export const ACCESS_MODULES = new Set(['user', 'role', 'department', 'permission', 'rule', 'token']);
 
+/** After an update or delete of a user or role: an administrator is left (a create cannot take one away). */
+async function keepAnAdmin(ctx: DataContext, module: Module, tx: Transaction) {
+  if (module.builtin && (module.name === 'user' || module.name === 'role')) await refuseWithoutAdmin(ctx.db, tx);
+}
+
 async function afterAccessChange(ctx: DataContext, module: Module, tx: Transaction) {
   // In the same transaction as the change: no process can see the change with an old generation.
   if (module.builtin && ACCESS_MODULES.has(module.name)) await ctx.registry.bump(tx);
-  if (module.builtin && (module.name === 'user' || module.name === 'role')) await refuseWithoutAdmin(ctx.db, tx);
 }

@@ -91,7 +91,7 @@ export class ChangeLog {
     await this.db.update({ sql: `UPDATE ${this.q(CHANGES_TABLE)} SET ${this.q('state')} = $1 WHERE ${this.q('id')} = $2`, params: [state, id] }, tx);
   }
 
-  async list(filter: { module?: string; state?: ChangeState } = {}): Promise<ChangeRecord[]> {
+  async list(filter: { id?: number; module?: string; state?: ChangeState } = {}): Promise<ChangeRecord[]> {
     const q = (s: string) => this.q(s);
     const where: string[] = [];
     const params: unknown[] = [];
@@ -102,6 +102,10 @@ export class ChangeLog {
     if (filter.state) {
       params.push(filter.state);
       where.push(`${q('state')} = $${params.length}`);
+    }
+    if (filter.id !== undefined) {
+      params.push(filter.id);
+      where.push(`${q('id')} = $${params.length}`);
     }
     const rows = await this.db.all({ sql: `SELECT * FROM ${q(CHANGES_TABLE)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${q('id')}`, params });
     return rows.map((r) => ({
@@ -130,6 +134,6 @@ export class ChangeLog {
   }
 
   async get(id: number): Promise<ChangeRecord | undefined> {
-    return (await this.list()).find((c) => c.id === id);
+    return (await this.list({ id }))[0];
   }
 }

@@ -28,13 +28,24 @@ export interface ReferenceChange {
 }
 
 export class ReferenceRewriter {
+  /** The renames plus every dropped field renamed to GONE: a record that changes under them names a dropped field. */
+  private readonly probing: Renames;
+
   constructor(
     private readonly db: Database,
     private readonly ops: TableOps,
     private readonly defs: Definitions,
     private readonly change: ReferenceChange,
     private readonly tx?: Transaction,
-  ) {}
+  ) {
+    const fields = new Map([...change.renames.fields].map(([m, f]) => [m, new Map(f)]));
+    for (const [m, names] of change.dropped) {
+      const map = fields.get(m) ?? new Map<string, string>();
+      for (const n of names) map.set(n, GONE);
+      fields.set(m, map);
+    }
+    this.probing = { modules: change.renames.modules, fields };
+  }
 
   private q(s: string) {
     return this.db.quote(s);
@@ -50,17 +61,6 @@ export class ReferenceRewriter {
     out.push(...(await this.definitions(write, registry, stored)));
     if (write) await this.engineTables(tables);
     return out;
-  }
-
-  /** Renames plus every dropped field renamed to GONE: a record that changes under it names a dropped field. */
-  private get probing(): Renames {
-    const fields = new Map([...this.change.renames.fields].map(([m, f]) => [m, new Map(f)]));
-    for (const [m, names] of this.change.dropped) {
-      const map = fields.get(m) ?? new Map<string, string>();
-      for (const n of names) map.set(n, GONE);
-      fields.set(m, map);
-    }
-    return { modules: this.change.renames.modules, fields };
   }
 
   private moduleOf(name: string) {

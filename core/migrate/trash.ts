@@ -67,8 +67,10 @@ export class Trash {
     }, tx);
   }
 
-  async list(tx?: Transaction): Promise<TrashEntry[]> {
-    const rows = await this.db.all({ sql: `SELECT * FROM ${this.q(TRASH_TABLE)} ORDER BY ${this.q('id')} DESC`, params: [] }, tx);
+  /** Every entry, newest first; `id`: that one only. */
+  async list(tx?: Transaction, id?: number): Promise<TrashEntry[]> {
+    const only = id === undefined ? '' : ` WHERE ${this.q('id')} = $1`;
+    const rows = await this.db.all({ sql: `SELECT * FROM ${this.q(TRASH_TABLE)}${only} ORDER BY ${this.q('id')} DESC`, params: id === undefined ? [] : [id] }, tx);
     return rows.map((r) => ({
       id: Number(r.id),
       kind: r.kind as TrashEntry['kind'],
@@ -86,7 +88,7 @@ export class Trash {
   }
 
   async get(id: number, tx?: Transaction): Promise<TrashEntry | undefined> {
-    return (await this.list(tx)).find((e) => e.id === id);
+    return (await this.list(tx, id))[0];
   }
 
   /** Forgets the entry and drops its tables: what purge and a restore end with. */
