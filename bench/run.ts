@@ -26,7 +26,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.md');
 
 /**
- * `npm run bench`: issue 4's benchmark on MariaDB. Makes sure the two databases hold the dataset
+ * `npm run bench`: the million-row benchmark on MariaDB. Makes sure the two databases hold the dataset
  * (generating it when missing or with --regenerate), starts Stratum and the floors F1 and F2 as
  * child processes on 127.0.0.1, checks that the three answer Q1–Q4 alike for every user (and stops
  * if not), explains Stratum's Q1/Q2 SQL, then loads each user × query × target with autocannon
@@ -136,7 +136,7 @@ async function main() {
     };
 
     const cells: Cell[] = [];
-    // Issue 4, point 4: Q1's total strategies and keyset paging, measured on Stratum alone.
+    // The million-row benchmark: Q1's total strategies and keyset paging, measured on Stratum alone.
     let totals: TotalCell[] | undefined;
     const totalsSpoiled: string[] = [];
     const runTotals = () => {
@@ -155,7 +155,7 @@ async function main() {
     }, 250);
     try {
       // Q5 last: the orders it creates must not change what the reads see. Q1's total strategies
-      // (issue 4, point 4) run between the reads and Q5, on the generated data too.
+      // (the million-row benchmark) run between the reads and Q5, on the generated data too.
       for (const query of [...queries].sort((a, b) => (a === 'Q5' ? 1 : 0) - (b === 'Q5' ? 1 : 0))) {
         if (query === 'Q5' && totals === undefined && queries.includes('Q1')) totals = await runTotals();
         for (const user of users) {

@@ -1,5 +1,5 @@
 /**
- * Issue 4, Q3 with and without the trigram search index (core/search), on MariaDB:
+ * The million-row benchmark's Q3 with and without the trigram search index (core/search), on MariaDB:
  *
  *   npx tsx bench/search-index.ts [--q artman] [--creates 400]
  *

@@ -1,6 +1,6 @@
 /**
  * What the statements of Q4 and Q5 cost, in CPU microseconds of MariaDB and of the client, one
- * step at a time from F2's statements to Stratum's (issue 4: why Q4 and Q5 stay below F2). Each
+ * step at a time from F2's statements to Stratum's (why Q4 and Q5 stay below F2). Each
  * step runs `--count` times on `--connections` pooled connections; MariaDB's CPU comes from
  * /proc/<pid>/stat, the client's from process.cpuUsage. The statements have the shapes that
  * MariaDB's general log shows for one request of each kind; Q5's rows go to scratch copies of the

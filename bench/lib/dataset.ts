@@ -1,6 +1,6 @@
 import { intBetween, mulberry32, pick } from './prng.js';
 
-/** The sizes of issue 4; every one is a parameter of `bench/generate.ts`. */
+/** The sizes of the million-row benchmark; every one is a parameter of `bench/generate.ts`. */
 export interface Sizes {
   readonly orders: number;
   readonly customers: number;

@@ -19,7 +19,7 @@ type RowValues = (index: number) => Record<string, unknown>;
  * the engine itself would have stored the records: system columns filled, version 1, created by
  * admin. Columns the engine may add later (a denormalised scope column, say) are read with
  * describeTable and left to their defaults; `stratum.afterBulkLoad()`, when the engine has it,
- * then rebuilds them. Then the users, role, permissions and rules of issue 4 go through the API.
+ * then rebuilds them. Then the benchmark's users, role, permissions and rules go through the API.
  */
 export async function loadStratum(stratum: Stratum, data: Dataset, log: Log): Promise<{ adminId: number; users: Record<string, number> }> {
   const db = stratum.db;
@@ -93,11 +93,11 @@ async function bulkInsert(stratum: Stratum, table: string, count: number, values
   }
 }
 
-/** The role, permissions, users and rules of issue 4, created by admin through the API. */
+/** The benchmark's role, permissions, users and rules, created by admin through the API. */
 async function createUsers(stratum: Stratum, data: Dataset): Promise<Record<string, number>> {
   const app = createApp(stratum);
   const admin = await new Client((path, init) => Promise.resolve(app.request(path, init))).login('admin', ADMIN_PASSWORD);
-  const role = await admin.expect(201, 'POST', '/api/data/role', { name: STAFF_ROLE, description: 'issue 4 benchmark: reads and creates the sales modules' });
+  const role = await admin.expect(201, 'POST', '/api/data/role', { name: STAFF_ROLE, description: 'the million-row benchmark: reads and creates the sales modules' });
   for (const module of STAFF_MODULES) {
     await admin.expect(201, 'POST', '/api/data/permission', { role: role.id, module, actions: ['read', 'create'] });
   }

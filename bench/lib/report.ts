@@ -28,7 +28,7 @@ export interface Cell {
   readonly load1: number;
 }
 
-/** Issue 4's targets: reads ≥ 1.0 × F1 and ≥ 0.9 × F2, Q5 ≥ 0.7 × F2, p99 ≤ 1.5 × F2's, RSS < 300 MB. */
+/** The benchmark's targets: reads ≥ 1.0 × F1 and ≥ 0.9 × F2, Q5 ≥ 0.7 × F2, p99 ≤ 1.5 × F2's, RSS < 300 MB. */
 export function verdicts(cell: Cell): { vsF1?: boolean; vsF2?: boolean; p99?: boolean } {
   const s = cell.results.Stratum!;
   const f1 = cell.results.F1!;
@@ -67,7 +67,7 @@ export function renderReport(r: {
 }): string {
   const { info } = r;
   const lines: string[] = [];
-  lines.push('# Stratum benchmark (issue 4): results', '');
+  lines.push('# Stratum benchmark: results', '');
   lines.push(`- Date: ${info.date}`);
   lines.push(`- Machine: ${info.cpus}, ${info.memoryGiB} GiB; load average at the end ${info.loadAverage}; Node ${info.node}`);
   lines.push(`- MariaDB ${info.mariadb}, innodb_buffer_pool_size ${info.bufferPoolMiB} MiB`);
@@ -77,7 +77,7 @@ export function renderReport(r: {
   lines.push(`- Command: \`${info.command}\``, '');
   lines.push('Req/s is the mean over the measured window; p50/p99 in ms. S/F1 and S/F2 are Stratum\'s req/s over the floor\'s;',
     'A rate of 0 means that no request finished within the window (each took longer than the window).',
-    'p99 S/F2 is Stratum\'s p99 over F2\'s. Targets (issue 4): reads S/F1 ≥ 1.0 and S/F2 ≥ 0.9, Q5 S/F2 ≥ 0.7, p99 ≤ 1.5 × F2\'s.',
+    'p99 S/F2 is Stratum\'s p99 over F2\'s. Targets: reads S/F1 ≥ 1.0 and S/F2 ≥ 0.9, Q5 S/F2 ≥ 0.7, p99 ≤ 1.5 × F2\'s.',
     '"load" is the machine\'s 1-minute load average after the row (2 cores: above 2, other work competed with the run).', '');
   lines.push('| query | user | Stratum req/s | p50 | p99 | F1 req/s | p50 | p99 | F2 req/s | p50 | p99 | S/F1 | S/F2 | p99 S/F2 | load |');
   lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');

@@ -14,7 +14,7 @@ export interface TotalCell {
 const Q1 = '/api/data/order?sort=-orderDate&pageSize=25';
 
 /**
- * Issue 4, point 4: the `total` strategies of Q1 (exact, capped at 10,000, estimated, none) and
+ * The million-row benchmark: the `total` strategies of Q1 (exact, capped at 10,000, estimated, none) and
  * a deep page read by offset against the same page read by keyset cursor, each loaded like the
  * main table. The cursor of page 200 is found first by walking `meta.next` (not measured).
  */

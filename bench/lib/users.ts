@@ -1,5 +1,5 @@
 /**
- * The users of issue 4. Stratum gets them through its API (roles, permissions, rules); the two
+ * The users of the million-row benchmark. Stratum gets them through its API (roles, permissions, rules); the two
  * floors hard-code the same restrictions in hand-written SQL, as an application without a rule
  * engine would.
  */

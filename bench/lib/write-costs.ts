@@ -11,8 +11,8 @@ export interface WriteCost {
 }
 
 /**
- * What the maintained department column and counts cost writes (issue 4: "costs writes a
- * measured, reported amount"): a salesman moving department rewrites `_scope` of all their
+ * What the maintained department column and counts cost writes (a measured, reported amount):
+ * a salesman moving department rewrites `_scope` of all their
  * orders and moves them between counts; an order changing salesman moves one row. Each is timed
  * against an update of the same record that moves nothing, and every move is undone.
  */

@@ -32,7 +32,7 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   });
   // A file upload has its own limit: 2 MiB of file plus its multipart framing (core/files/limits.ts).
   // A GET or HEAD has no body to limit, and asking for it would make @hono/node-server build a
-  // whole fetch Request (with an AbortController) per request (issue 4, Q4 profile).
+  // whole fetch Request (with an AbortController) per request (the million-row benchmark's Q4 profile).
   const bodyless = (method: string) => method === 'GET' || method === 'HEAD';
   app.use('/api/*', (c, next) => (c.req.path === UPLOAD_PATH || bodyless(c.req.method) ? next() : limitBody(c, next)));
   // A request whose guessed identity did not hold is answered again, from the top (core/api/session.ts).

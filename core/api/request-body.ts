@@ -19,7 +19,7 @@ const readBodies = new WeakMap<object, string>();
  * Limits request bodies to MAX_BODY. A body with a Content-Length is judged by it and, under
  * @hono/node-server, later read straight from Node's IncomingMessage (readBody): building the
  * fetch Request and its web stream that hono's bodyLimit reads through cost about a tenth of a
- * create's CPU (issue 4, Q5 profile). A chunked body goes through hono's bodyLimit, which counts.
+ * create's CPU (the million-row benchmark's Q5 profile). A chunked body goes through hono's bodyLimit, which counts.
  */
 export const limitBody: MiddlewareHandler = async (c, next) => {
   // A request answered again from the top (core/api/session.ts): its body was limited and read the first time.

@@ -30,7 +30,7 @@ export function withIdentityCheck(db: Database, select: Compiled, pending: Pendi
 }
 
 // A few texts (one per dialect and credential kind) at a few shifts: each renumbered once, not on
-// every read (issue 4, Q4 profile). Bounded, and emptied when full.
+// every read (the million-row benchmark's Q4 profile). Bounded, and emptied when full.
 const renumbered = new Map<string, string>();
 
 function shifted(sql: string, by: number): string {

@@ -37,7 +37,7 @@ const STORED_DATETIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]) (?:[01
 function toIso(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   const text = String(value);
-  // The common case without a Date: every record has two or more of them (issue 4, Q4 profile).
+  // The common case without a Date: every record has two or more of them (the million-row benchmark's Q4 profile).
   if (STORED_DATETIME.test(text)) return `${text.slice(0, 10)}T${text.slice(11)}Z`;
   // `2025-01-02 03:04:05.678` (stored UTC) or sequelize's `… +00:00` on SQLite.
   const d = new Date(/Z|[+-]\d\d:?\d\d$/.test(text) ? text.replace(' ', 'T').replace(' ', '') : `${text.replace(' ', 'T')}Z`);

@@ -26,7 +26,7 @@ export interface RowSet {
 
 /**
  * Maintained record counts per (module, department code) for every module with a `_scope`
- * column (issue 4): the exact `total` of a list whose only condition is the department
+ * column: the exact `total` of a list whose only condition is the department
  * restriction — a sales user's list, or an admin's unfiltered one — is a SUM over a few rows
  * instead of a COUNT over hundreds of thousands. Every write that adds, removes or moves rows
  * between departments changes them in its own transaction (write-records, ScopeColumns); they

@@ -21,7 +21,7 @@ export function connect(url: string): Sequelize {
       // Dates travel as text in UTC and decimals as numbers: the engine converts them itself.
       // `typeCast: true` replaces sequelize's per-field cast function, which made mysql2 build a
       // wrapper object for every field of every row and parse each DATETIME with moment-timezone
-      // into a Date the engine then turned back into text (issue 4, Q1/Q4 profiles). Only DATETIME
+      // into a Date the engine then turned back into text (the million-row benchmark's Q1/Q4 profiles). Only DATETIME
       // changes (text, as on SQLite); every reader of dates already takes text.
       // mysql2 keeps every distinct statement prepared on its connection (up to 16000 each), but the
       // server allows 16382 in all (max_prepared_stmt_count): filters make many shapes of SQL, so

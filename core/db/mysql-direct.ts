@@ -24,7 +24,7 @@ interface QueryClass {
 /**
  * Runs compiled statements on MySQL straight through the mysql2 connections of sequelize's own
  * pool (and of its transactions): sequelize's query wrapper cost more Node CPU per request than
- * the rest of a read by id (issue 4, Q4 profile). Statements stay prepared and bound; errors
+ * the rest of a read by id (the million-row benchmark's Q4 profile). Statements stay prepared and bound; errors
  * are turned into sequelize's error classes (UniqueConstraintError, …) as before.
  */
 export class MysqlDirect {
@@ -58,7 +58,7 @@ export class MysqlDirect {
   /**
    * A transaction on one pooled connection, begun and ended by plain statements: sequelize's
    * transaction wrapper (its query class run for START TRANSACTION and COMMIT, hooks, options)
-   * cost more Node CPU per create than the create's own statements (issue 4, Q5 profile). The
+   * cost more Node CPU per create than the create's own statements (the million-row benchmark's Q5 profile). The
    * `Transaction` handed to `fn` carries the connection, which is all `run` reads, and
    * `afterCommit`, whose callbacks run in order once the COMMIT succeeded and the connection is
    * back in the pool. A connection whose ROLLBACK or COMMIT failed is in an unknown state: it is
@@ -142,7 +142,7 @@ export class MysqlDirect {
     const [sql, params] = positional(statement);
     const joined = tx ? (tx as unknown as { connection: MysqlConnection }).connection : undefined;
     const connection = joined ?? (await this.connections.getConnection({ type: 'write' }));
-    // No `new Error()` up front for the caller's stack: capturing one cost ~10 µs a statement (issue 4,
+    // No `new Error()` up front for the caller's stack: capturing one cost ~10 µs a statement (the million-row benchmark's
     // Q4 profile). The error built below, after an await, still carries the awaiting callers as
     // V8's async stack frames.
     try {

@@ -170,7 +170,7 @@ function wholeRecord(bound: DataContext, module: Module, id: number): Promise<St
 /**
  * The record just written, whole. The engine's reply was read inside the write's transaction
  * as the caller reads it; when the caller may read every field, that is the whole record and a
- * second read would only repeat it (issue 4, Q5). A copy: hooks must not change the reply.
+ * second read would only repeat it (the million-row benchmark's Q5). A copy: hooks must not change the reply.
  */
 async function writtenWhole(bound: DataContext, module: Module, written: Written): Promise<StoredRecord> {
   const readsAll = [...module.fields.values()].every((f) => f.internal || f.writeOnly || bound.access.canRead(module, f));

@@ -1,5 +1,5 @@
 /**
- * Whether a search reads the trigram index, and under which gram (issue 4, Q3). The compiler is
+ * Whether a search reads the trigram index, and under which gram (the million-row benchmark's Q3). The compiler is
  * pure and can only guess a gram's rarity from its letters; here, per request, two statistics
  * decide instead:
  *
@@ -51,7 +51,7 @@ export interface PageWalk {
 
 /**
  * Like planSearch, for the first `pageSize` rows of a list in an indexed sort order; with `walk`
- * when walking that order is expected to meet the page sooner than the postings are read (issue 4,
+ * when walking that order is expected to meet the page sooner than the postings are read (the million-row benchmark's
  * Q3 for callers who see most rows: "artman" in 200k customers, 25 matches among the newest
  * ~1,000 rows against ~5,000 postings and rows read by id).
  *

@@ -1,5 +1,5 @@
 /**
- * The trigram index of `"x-search-index": "trigram"` (issue 4, Q3): which fields carry it and which
+ * The trigram index of `"x-search-index": "trigram"` (the million-row benchmark's Q3): which fields carry it and which
  * grams a search asks it for. Pure; the postings live in `_stratum_trigrams` (trigram-table.ts).
  *
  * A search `q` over indexed fields compiles to `(t0.id IN (<candidates>) AND name LIKE '%q%')`:

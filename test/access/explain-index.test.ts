@@ -1,7 +1,7 @@
 /**
  * V-11: composed rules must let the database use its indexes. With thousands of departments,
  * salesmen and orders on MariaDB, the SQL a department-restricted user's order list compiles to
- * reads the order's own maintained department column (`_scope`, issue 4) through its index — a
+ * reads the order's own maintained department column (`_scope`) through its index — a
  * range for a prefix (`LIKE '0010%'`), a const/ref lookup for a leaf (`= '001002'`) — with no
  * join to salesman or department, and scans no table whole. And the compiled scope
  * is reused, not recompiled, while the generation stays the same (core/auth/load-access.ts).

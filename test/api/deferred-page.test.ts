@@ -1,5 +1,5 @@
 /**
- * Issue 4: a department-restricted user's unfiltered page, read newest first through the
+ * A department-restricted user's unfiltered page, read newest first through the
  * (sort, id, _scope) index, picks its ids from the index alone and then reads those rows (a
  * deferred join, MariaDB): newer records of other departments on top of the index cost no row
  * reads. The answers are those of the plain page — first page, a later page by offset, keyset

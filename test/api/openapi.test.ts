@@ -1,5 +1,5 @@
 /**
- * The OpenAPI document (issue #5, item 3): valid OpenAPI 3.1 for every caller and after runtime
+ * The OpenAPI document: valid OpenAPI 3.1 for every caller and after runtime
  * changes; one path per route the app serves; only what the caller may read; and schemas that
  * are true — the records, errors and filters the server really answers and accepts validate
  * against them, and what the server refuses does not.

@@ -1,6 +1,6 @@
 /**
  * Request bodies over real HTTP (@hono/node-server), where a JSON body with a Content-Length is
- * read straight from Node's request (core/api/request-body.ts, issue 4 Q5): the 2 MiB limit holds
+ * read straight from Node's request (core/api/request-body.ts, for the million-row benchmark's Q5): the 2 MiB limit holds
  * for declared and for chunked bodies, nothing is written past it, and what is read is the body.
  */
 import { request as httpRequest } from 'node:http';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/databases.js';
 import { filterParam, startTestApp, type Client, type TestApp } from '../support/app.js';
 
-/** Issue 4: the total need not dominate — strategies to choose — and keyset paging. */
+/** The total need not dominate — strategies to choose — and keyset paging. */
 describeEachDialect('list totals and keyset paging', (dialect) => {
   let app: TestApp;
   let admin: Client;

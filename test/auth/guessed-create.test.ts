@@ -1,6 +1,6 @@
 /**
  * A create by a caller this process has authenticated before runs on a guess of who they are
- * (core/auth/identity-hint.ts), and its INSERT requires that the guess still holds (issue 4, Q5:
+ * (core/auth/identity-hint.ts), and its INSERT requires that the guess still holds (the million-row benchmark's Q5:
  * the authentication and the write are one statement). When another process has logged the
  * session out, deactivated the user or changed the rules, the INSERT writes nothing and the
  * request is answered again on the full path, which says why. A plugin's before hook never runs

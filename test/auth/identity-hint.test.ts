@@ -1,6 +1,6 @@
 /**
  * A GET read by a caller this process has authenticated before runs on a guess of who they are
- * (core/auth/identity-hint.ts), confirmed inside the read's own statement (issue 4, Q4: one round
+ * (core/auth/identity-hint.ts), confirmed inside the read's own statement (the million-row benchmark's Q4: one round
  * trip instead of two). The guess never decides an answer: when another process logs the session
  * out, deactivates the user, lets the session expire or changes the rules, the guessed answer is
  * thrown away and the request is answered again on the full path. Deleting and updating rows

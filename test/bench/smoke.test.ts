@@ -3,7 +3,7 @@ import { testDialects } from '../support/databases.js';
 import { runSmoke } from '../../bench/smoke.js';
 
 /**
- * Issue 4: the benchmark's code keeps working. A 10k-order run of its generator, users and rules
+ * The benchmark's code keeps working. A 10k-order run of its generator, users and rules
  * (MariaDB, like the bench), and Stratum's answers to Q1–Q4 equal the hand-written floors' (F1 on
  * the plain schema, F2 on Stratum's tables) for every user; Q5 creates an order. Concurrent writers
  * (bench/concurrent-writes.ts, quick) get only 2xx answers on both databases.

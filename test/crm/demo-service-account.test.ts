@@ -4,7 +4,7 @@ import { describeEachDialect } from '../support/databases.js';
 import { all, body, startDemo, type CrmApp } from './demo-app.js';
 
 /**
- * Issue 6, "done when": a newcomer who starts the demo can use the enrollment flow at once. The
+ * A newcomer who starts the demo can use the enrollment flow at once. The
  * demo creates the account the flow acts as (modules/crm/enrollment/service-account.ts), so a
  * link works without an admin setting anything up first (without it the link answers 503).
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4, Q4 profile: a stored date-time (`YYYY-MM-DD HH:MM:SS.mmm`, UTC, as storedDateTime
+ * The million-row benchmark's Q4 profile: a stored date-time (`YYYY-MM-DD HH:MM:SS.mmm`, UTC, as storedDateTime
  * writes it) is turned into ISO text by rearranging it, without a Date. The answer must be the
  * one the Date gave, for every shape the engine stores and the ones it reads from elsewhere.
  */

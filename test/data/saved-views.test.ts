@@ -1,5 +1,5 @@
 /**
- * Saved list views (issue #7): the built-in module `saved_view` is personal. Every user, with no
+ * Saved list views: the built-in module `saved_view` is personal. Every user, with no
  * permission granted and admins included, lists, reads, counts, exports, changes and deletes only
  * the views they created; the creator is set by the server and cannot be written. Names are
  * unique per user and module (409), and bad input is a 400 naming the field.

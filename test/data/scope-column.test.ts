@@ -6,7 +6,7 @@ import { countDrift as countDriftOf } from '../support/count-drift.js';
 import { dropModule } from '../api/crm.js';
 
 /**
- * Issue 4: each row's department copy (`_scope`) stays equal to the department its references
+ * Each row's department copy (`_scope`) stays equal to the department its references
  * reach — after moves up the path, code changes, deletes and bulk loads — and so does what users see.
  */
 describeEachDialect('the maintained department column stays true', (dialect) => {

@@ -11,7 +11,7 @@ import { definePlugin } from '../../core/plugins/define-plugin.js';
 import { countDrift as countDriftOf } from '../support/count-drift.js';
 
 /**
- * Soft delete (`"x-soft-delete": true`, issue #5 item 5): a DELETE keeps the row, and every read
+ * Soft delete (`"x-soft-delete": true`): a DELETE keeps the row, and every read
  * path of the engine then behaves as if it were gone — lists, totals (maintained counts
  * included), single reads, aggregates, exports, embedded records, related-record filters and
  * references from writes — until it is restored. The seed-003 world's `order` gets the option

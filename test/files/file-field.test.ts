@@ -1,5 +1,5 @@
 /**
- * File fields (issue 7.3; the uploads of E-2 and S-9 as a field type any module may have): bytes
+ * File fields (the uploads of E-2 and S-9 as a field type any module may have): bytes
  * kept in the database, uploaded with POST /api/files, attached by handle, and downloaded only
  * through the record that holds them, as whoever may read that record and that field.
  */
@@ -18,7 +18,7 @@ const PASSWORD = 'password-for-tests';
 /** Every byte value, NUL bytes and invalid UTF-8 included: what a text path would mangle. */
 const BINARY = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 256);
 
-describeEachDialect('file fields (issue 7.3)', (dialect) => {
+describeEachDialect('file fields', (dialect) => {
   let app: TestApp;
   let admin: Client;
   const users: Record<string, Client> = {};

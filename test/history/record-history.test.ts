@@ -1,5 +1,5 @@
 /**
- * Audit history (issue #5, item 5; docs/HISTORY.md): every create, update, delete and restore of
+ * Audit history (docs/HISTORY.md): every create, update, delete and restore of
  * any module leaves an entry with who, when and the values before and after per field, written in
  * the change's own transaction; `GET /api/data/<m>/<id>/history` shows a record's entries to
  * whoever may read the record, without the values of fields they may not read.

@@ -1,5 +1,5 @@
 /**
- * Issue 4, Q3: the fold behind the trigram index (core/search/fold.ts) agrees with each dialect's
+ * The million-row benchmark's Q3: the fold behind the trigram index (core/search/fold.ts) agrees with each dialect's
  * LIKE. Two characters the fold counts that LIKE matches with each other always fold to the same
  * ASCII character — so a gram of a query is a gram of every text the LIKE finds it in. Checked
  * for every character of the BMP that the fold counts, against every other, in a column typed

@@ -1,5 +1,5 @@
 /**
- * Issue 4, Q3: a search over a trigram-indexed field is planned from statistics, per request
+ * The million-row benchmark's Q3: a search over a trigram-indexed field is planned from statistics, per request
  * (core/search/search-plan.ts): the gram with the fewest postings narrows, not the one the letters
  * look rarest; and when the rarest gram still leaves more than a tenth of the rows the caller may
  * see (the maintained department counts), the plain LIKE runs without the index. Every plan

@@ -1,5 +1,5 @@
 /**
- * Issue 4, Q3: `q` narrows by the trigram index only where it may — every searched field an own
+ * The million-row benchmark's Q3: `q` narrows by the trigram index only where it may — every searched field an own
  * field with `"x-search-index": "trigram"`, and a search text with a usable gram — and otherwise
  * compiles to the plain LIKE as before. Exact SQL, no database (the results: trigram-like-equivalence).
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4, Q3: a search through the trigram index finds exactly what the plain LIKE finds, on
+ * The million-row benchmark's Q3: a search through the trigram index finds exactly what the plain LIKE finds, on
  * both dialects. Two modules hold the same generated texts, one with `"x-search-index":
  * "trigram"`; every query must return the same records from both. The texts mix what the fold
  * must never lose a match over: accents, ß, ł, CJK, tabs and control characters, the soft

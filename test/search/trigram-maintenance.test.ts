@@ -1,5 +1,5 @@
 /**
- * Issue 4, Q3: the trigram postings stay true on every write path, on both dialects — create,
+ * The million-row benchmark's Q3: the trigram postings stay true on every write path, on both dialects — create,
  * update (only when an indexed field changes), delete, bulk update and delete, soft delete,
  * restore and purge, a history revert, rows deleted by a cascade, postings left under a new id,
  * the keyword added to a module that has rows (PUT /api/modules), and afterBulkLoad after rows

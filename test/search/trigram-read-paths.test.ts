@@ -1,5 +1,5 @@
 /**
- * Issue 4, Q3: a search through the trigram index is still scoped — a user's rules apply (AND),
+ * The million-row benchmark's Q3: a search through the trigram index is still scoped — a user's rules apply (AND),
  * unchanged — on every read path that takes `q`: the list and its total, aggregate and export.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -4,7 +4,7 @@ import { ok } from '../access/helpers.js';
 
 /**
  * Defines `name`: records with a trigram-indexed, searched `name` and a salesman (so a department
- * scope), readable by seed 003's staff role. The shape the search-planning suites share (issue 4, Q3).
+ * scope), readable by seed 003's staff role. The shape the search-planning suites share (the million-row benchmark's Q3).
  */
 export async function defineSearchableModule(admin: Client, w: World, name: string): Promise<void> {
   await ok(admin.post('/api/modules', {

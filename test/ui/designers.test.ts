@@ -1,5 +1,5 @@
 /**
- * The designers (issue 7, items 5, 6 and 9): an admin defines a module in the module designer and
+ * The designers: an admin defines a module in the module designer and
  * creates a record in it through the generated form; an admin defines a rule in the rule designer
  * and a sales user's list (V-1, V-7) changes in that user's own browser.
  */

@@ -1,5 +1,5 @@
 /**
- * File fields in the browser (issue 7.3): an admin adds a File field in the module designer,
+ * File fields in the browser: an admin adds a File field in the module designer,
  * creates a record with a file through the generated form, and the detail page's link downloads
  * the same bytes; a file over the limit is refused on the field before anything is sent.
  */
@@ -11,7 +11,7 @@ import { MAX_FILE_BYTES } from '../../core/files/limits.js';
 /** Every byte value, NUL included: a text path anywhere on the way would change them. */
 const BYTES = Buffer.from(Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) % 256));
 
-describe('admin UI: file fields (issue 7.3)', () => {
+describe('admin UI: file fields', () => {
   let ui: UiHarness;
   beforeAll(async () => {
     ui = await startUi();
