@@ -45,7 +45,7 @@ describeEachDialect('create and update scopes', (dialect) => {
     expect(order).toMatchObject({ number: 'in-scope-1', salesman: created.id });
   });
 
-  it('a create checks its references inside its INSERT: no statement reads them before it (the million-row benchmark's Q5)', async () => {
+  it('a create checks its references inside its INSERT: no statement reads them before it (the million-row benchmark\'s Q5)', async () => {
     const reads = vi.spyOn(app.stratum.db, 'all');
     const inserts = vi.spyOn(app.stratum.db, 'insertIf');
     try {
