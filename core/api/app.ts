@@ -6,6 +6,7 @@ import { readAgainAfterSwitch } from './read-again.js';
 import { allowedOrigins, sameOriginWrites } from './same-origin.js';
 import { notFound } from '../errors.js';
 import { limitBody } from './request-body.js';
+import { watchClient } from './watch-client.js';
 import { authRoutes } from './auth-routes.js';
 import { requireSession } from './session.js';
 import { dataRoutes } from './data-routes.js';
@@ -30,6 +31,8 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
     c.set('stratum', stratum);
     await next();
   });
+  // A write that waited its turn is not started for a client that has gone (core/db/requester.ts).
+  app.use('/api/*', watchClient());
   // A file upload has its own limit: 2 MiB of file plus its multipart framing (core/files/limits.ts).
   // A GET or HEAD has no body to limit, and asking for it would make @hono/node-server build a
   // whole fetch Request (with an AbortController) per request (the million-row benchmark's Q4 profile).

@@ -37,7 +37,11 @@ export const defaultDatabaseUrl = (dataDir: string) => `sqlite:${path.resolve(da
 
 /**
  * Sequelize opens one SQLite connection per transaction. Without a busy timeout a second writer
- * fails at once with SQLITE_BUSY instead of waiting its turn, so every connection gets one.
+ * fails at once with SQLITE_BUSY instead of waiting its turn, so every connection gets one (writes
+ * of this process already take turns, core/db/write-queue.ts; the wait is for other processes
+ * such as `npm run schema`). The database is put in WAL mode: readers then neither wait for the
+ * writer nor hold it up, and a commit appends to one file instead of rewriting a journal and the
+ * database. `synchronous` keeps its default, FULL, so that an acknowledged write survives a power cut.
  */
 function busyTimeoutOnEveryConnection(sequelize: Sequelize) {
   const manager = (sequelize as unknown as { connectionManager: { getConnection(o?: unknown): Promise<SqliteConnection> } })
@@ -49,11 +53,17 @@ function busyTimeoutOnEveryConnection(sequelize: Sequelize) {
     if (!configured.has(connection)) {
       configured.add(connection);
       connection.configure('busyTimeout', 15_000);
+      await pragma(connection, 'PRAGMA journal_mode = WAL');
     }
     return connection;
   };
 }
 
+function pragma(connection: SqliteConnection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.run(sql, (err) => (err ? reject(err) : resolve())));
+}
+
 interface SqliteConnection {
   configure(option: 'busyTimeout', value: number): void;
+  run(sql: string, callback: (err: Error | null) => void): void;
 }

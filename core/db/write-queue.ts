@@ -5,6 +5,7 @@
  * reach the database, the others wait here, in the order they came, without holding a thread.
  */
 import { HttpError } from '../errors.js';
+import { writeWanted } from './requester.js';
 
 /** How long a write waits for its turn before it is answered 503 (nothing written). */
 const TURN_TIMEOUT_MS = 30_000;
@@ -30,6 +31,10 @@ export class WriteQueue {
       // Keep the order: our turn, when it comes, is passed on at once.
       void before.then(release);
       throw new HttpError(503, 'busy', 'The database is busy with other writes; nothing was written. Send it again');
+    }
+    if (!writeWanted()) {
+      release();
+      throw new HttpError(400, 'client_closed', 'The connection closed before this write had its turn; nothing was written');
     }
     try {
       return await fn(release);

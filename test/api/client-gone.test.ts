@@ -44,3 +44,39 @@ it('a body cut short by the client writes nothing and logs no error', async () =
   }
   expect(expectStatus(await admin.get('/api/data/memo'), 200).body.data).toEqual([]);
 });
+
+/** Sends a whole POST by hand and returns the socket, to close it before the answer comes. */
+function sendMemo(port: number, text: string): Promise<import('node:net').Socket> {
+  const body = JSON.stringify({ text });
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`POST /api/data/memo HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${admin.cookie}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      resolve(socket);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+it('a write queued behind another is not done once its client has gone; one whose client waits is', async () => {
+  const port = Number(new URL(server.base).port);
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  // Holds SQLite's one writer, so that both creates wait for their turn.
+  const holding = app.stratum.db.transaction(() => gate);
+  const leaving = await sendMemo(port, 'left before its turn');
+  const staying = await sendMemo(port, 'waited for its turn');
+  const answer = new Promise<string>((resolve) => {
+    let text = '';
+    staying.on('data', (chunk) => (text += String(chunk)));
+    staying.on('data', () => text.includes('\r\n\r\n') && resolve(text));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  leaving.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  open();
+  await holding;
+  expect(await answer).toMatch(/^HTTP\/1.1 201/);
+  staying.destroy();
+  const texts = expectStatus(await admin.get('/api/data/memo'), 200).body.data.map((m: { text: string }) => m.text);
+  expect(texts).toEqual(['waited for its turn']);
+});
