@@ -87,7 +87,7 @@ export async function installCatalogue(writer: EngineWriter, users: Record<DemoL
     }),
     python: await writer.create('contract_template', {
       name: 'Python Full Stack agreement', course: courses.python,
-      content: 'In addition to the standard agreement: the school helps graduates of Python Full Stack find work for six months after the class ends (C-13).',
+      content: 'In addition to the standard agreement: the school helps graduates of Python Full Stack find work for six months after the class ends.',
     }),
   };
   return { campuses, courses, classes, contractTemplates };

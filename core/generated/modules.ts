@@ -207,7 +207,7 @@ export interface Customer {
 }
 
 /**
- * The department tree, coded by prefix: 00 company, 0010 sales, 001002 sales 2 (V-1).
+ * The department tree, coded by prefix: 00 company, 0010 sales, 001002 sales 2.
  */
 export interface Department {
   id: number;
@@ -554,7 +554,7 @@ export interface Payment {
 }
 
 /**
- * What a role may do on a module (P-1). Nothing is allowed until a permission grants it.
+ * What a role may do on a module. Nothing is allowed until a permission grants it.
  */
 export interface Permission {
   id: number;
