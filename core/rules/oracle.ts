@@ -1,7 +1,7 @@
 /**
  * The in-memory oracle: evaluates the Condition AST over plain rows in TypeScript, with the
- * semantics that core/query/compile.ts gives it in SQL. Tests compare the two (STYLE.md,
- * "Visibility is tested against an in-memory oracle"); later, "why is this record (not) visible"
+ * semantics that core/query/compile.ts gives it in SQL. Tests compare the two, so that what a
+ * rule means is stated twice, independently; later, "why is this record (not) visible"
  * tooling can use it to point at the deciding leaf. Pure: no database, no ORM, no request. No
  * production read path imports it — the SQL is the enforcement point, this is its witness.
  *
