@@ -13,7 +13,7 @@ import { rollCallRoutes } from './roll-call/routes.js';
 export default definePlugin({
   name: 'crm',
   version: '1.0.0',
-  description: 'The reference CRM (SCENARIOS.md): normalized phone and QQ numbers for duplicate detection; the enrollment flow (link, public form, approval, mail) and homework files',
+  description: 'The reference CRM: normalized phone and QQ numbers for duplicate detection; the enrollment flow (link, public form, approval, mail) and homework files',
   // enrollment_form and outbox; given here too, so that the plugin passed as code (tests) ships them.
   metadata: new URL('./metadata/', import.meta.url),
 
