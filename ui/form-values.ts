@@ -62,10 +62,11 @@ export function parseRaw(field: FieldMeta, raw: Raw): { value: unknown } | { err
       return handle ? { value: handle } : { error: t('valid.file') };
     }
     case 'date':
-      return DATE.test(String(raw)) && !Number.isNaN(Date.parse(String(raw))) ? { value: raw } : { error: t('valid.date') };
+      return DATE.test(String(raw)) && onCalendar(String(raw)) ? { value: raw } : { error: t('valid.date') };
     case 'datetime': {
       const d = new Date(String(raw));
-      return Number.isNaN(d.getTime()) ? { error: t('valid.datetime') } : { value: d.toISOString() };
+      const day = /^\d{4}-\d{2}-\d{2}/.exec(String(raw))?.[0];
+      return Number.isNaN(d.getTime()) || (day !== undefined && !onCalendar(day)) ? { error: t('valid.datetime') } : { value: d.toISOString() };
     }
     case 'json': {
       if (Array.isArray(raw)) return { value: raw };
@@ -88,6 +89,40 @@ export function parseRaw(field: FieldMeta, raw: Raw): { value: unknown } | { err
       return { value: text };
     }
   }
+}
+
+/** Whether `YYYY-MM-DD` is a day the calendar has: Date reads 2026-02-31 as 3 March instead of refusing it. */
+function onCalendar(day: string): boolean {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const d = new Date(Date.UTC(2000, month - 1, date));
+  d.setUTCFullYear(year);
+  return d.getUTCMonth() === month - 1 && d.getUTCDate() === date;
+}
+
+/** The parts of a control's ValidityState that say why the browser holds its input invalid. */
+export type Validity = Pick<ValidityState, 'valid' | 'badInput' | 'typeMismatch' | 'rangeUnderflow' | 'rangeOverflow' | 'stepMismatch' | 'tooLong' | 'tooShort' | 'valueMissing' | 'patternMismatch'>;
+
+/**
+ * What is wrong with a control the browser holds invalid, or undefined when it is valid. It
+ * matters most for `badInput`: a date input with 31 February typed in, or a number input with
+ * text, reports its value as '' — which would otherwise read as "left empty" and clear the field.
+ */
+export function validityError(field: FieldMeta, validity: Validity): string | undefined {
+  if (validity.valid) return undefined;
+  if (validity.badInput) {
+    if (field.kind === 'date') return t('valid.badDate');
+    if (field.kind === 'datetime') return t('valid.badDatetime');
+    if (field.kind === 'integer' || field.kind === 'number' || field.kind === 'ref') return t('valid.badNumber');
+    return t('valid.badInput');
+  }
+  if (validity.typeMismatch) return field.format === 'email' ? t('valid.email') : field.format === 'uri' ? t('valid.uri') : t('valid.badInput');
+  if (validity.rangeUnderflow && field.minimum !== undefined) return t('valid.minimum', { n: field.minimum });
+  if (validity.rangeOverflow && field.maximum !== undefined) return t('valid.maximum', { n: field.maximum });
+  if (validity.stepMismatch) return t('valid.integer');
+  if (validity.tooLong && field.maxLength !== undefined) return t('valid.maxLength', { n: field.maxLength });
+  if (validity.tooShort && field.minLength !== undefined) return t('valid.minLength', { n: field.minLength });
+  if (validity.valueMissing) return t('valid.required');
+  return t('valid.badInput');
 }
 
 /** The server checks patterns in Unicode mode; a pattern the browser cannot compile is left to it. */

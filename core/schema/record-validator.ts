@@ -87,7 +87,7 @@ function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       return [{ path: '', message: 'must be a JSON object of field values', code: 'type' }];
     }
-    if (validate(payload)) return fieldTypeDetails(module, payload as Record<string, unknown>);
+    if (validate(payload)) return extraDetails(module, payload as Record<string, unknown>);
     const details = new Map<string, ErrorDetail>();
     for (const e of validate.errors ?? []) {
       const detail = explain(e, payload as Record<string, unknown>, module, mode, known);
@@ -95,24 +95,38 @@ function compile(module: Module, mode: Mode): (payload: unknown) => ErrorDetail[
       const field = detail.path.split('/')[1] ?? '';
       if (!details.has(field)) details.set(field, detail);
     }
-    for (const d of fieldTypeDetails(module, payload as Record<string, unknown>)) {
+    for (const d of extraDetails(module, payload as Record<string, unknown>)) {
       if (!details.has(d.path.slice(1))) details.set(d.path.slice(1), d);
     }
     return [...details.values()];
   };
 }
 
-/** The extra checks of plugin field types (`"x-type": "phone"`), on the values the payload gives. */
-function fieldTypeDetails(module: Module, payload: Record<string, unknown>): ErrorDetail[] {
+/**
+ * The checks JSON Schema cannot say, on the values the payload gives: plugin field types
+ * (`"x-type": "phone"`), and date-times the engine could not store as the instant they name.
+ */
+function extraDetails(module: Module, payload: Record<string, unknown>): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   for (const f of module.fields.values()) {
     const value = payload[f.name];
-    if (!f.fieldType || value === null || value === undefined || !Object.hasOwn(payload, f.name)) continue;
-    const message = fieldType(f.fieldType)?.validate?.(value);
+    if (value === null || value === undefined || !Object.hasOwn(payload, f.name)) continue;
+    const unstorable = f.kind === 'datetime' && typeof value === 'string' && !storableDateTime(value);
+    const message = unstorable ? FORMAT_WORDS['date-time'] : f.fieldType ? fieldType(f.fieldType)?.validate?.(value) : undefined;
     if (message) out.push({ path: `/${pointerSegment(f.name)}`, message, code: 'format' });
   }
   return out;
 }
+
+/**
+ * RFC 3339 (ajv's `date-time`) allows what the engine's conversion to a stored value
+ * (core/query/values.ts) does not read: a leap second (no Date holds 23:59:60), a lower-case
+ * `t`/`z`, a zone of hours only, more than microseconds. Such a value would reach the column
+ * as raw text: kept verbatim on SQLite, a server error on MariaDB. Refused here, it is a 400 on
+ * the field like any other malformed date-time.
+ */
+const STORABLE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})$/;
+const storableDateTime = (value: string) => STORABLE_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value.replace(' ', 'T')));
 
 /** The JSON Schema of one stored field's value. */
 function valueSchema(f: Field): JsonSchema {

@@ -1,7 +1,7 @@
 /** One form control per field kind, with its label, hint and error message. */
 import { html } from 'htm/preact';
 import type { FieldMeta, ModuleMeta, RelationMeta } from '../api.js';
-import type { Raw } from '../form-values.js';
+import { validityError, type Raw } from '../form-values.js';
 import { enumTitle, fieldTitle, moduleTitle, t } from '../i18n.js';
 import { MultiRefPicker, RefPicker } from './ref-picker.js';
 import { FileInput } from './file-input.js';
@@ -17,6 +17,21 @@ interface Props {
 }
 
 export const inputId = (name: string) => `field-${name}`;
+
+/**
+ * The message of each field whose control on the page the browser holds invalid. A date or
+ * number input with unreadable text (31 February, "abc") reports its value as '', so the raw
+ * values alone cannot tell it from a field left empty: a form calls this before it sends.
+ */
+export function controlErrors(fields: readonly FieldMeta[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fields) {
+    const control = document.getElementById(inputId(f.name));
+    const message = control && 'validity' in control ? validityError(f, (control as HTMLInputElement).validity) : undefined;
+    if (message) out[f.name] = message;
+  }
+  return out;
+}
 
 export function FieldInput({ field: f, value, onChange, error, meta, editing }: Props) {
   const id = inputId(f.name);

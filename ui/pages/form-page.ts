@@ -7,7 +7,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, messageOf, StratumError, type FieldMeta, type ModuleMeta, type Rec } from '../api.js';
 import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
-import { FieldInput, inputId, RelationInput } from '../components/field-input.js';
+import { controlErrors, FieldInput, inputId, RelationInput } from '../components/field-input.js';
 import { formatValue, recordLabel } from '../format.js';
 import { initialRaw, parseRaw, sameRaw, toRaw, type Raw } from '../form-values.js';
 import { fieldTitle, moduleTitle, t } from '../i18n.js';
@@ -123,7 +123,9 @@ function RecordForm({ session, m, id, location }: { session: Session; m: ModuleM
   const submit = async (e?: Event, base = baseline, version = original?.version as number | undefined, values = raws) => {
     e?.preventDefault();
     setBanner(undefined);
-    const { payload, problems } = collect(base, values);
+    const { payload, problems: parsed } = collect(base, values);
+    // What the browser could not read outranks what the raw value ('' for it) seems to say.
+    const problems = { ...parsed, ...controlErrors(fields) };
     if (Object.keys(problems).length > 0) {
       setErrors(problems);
       setBanner({ message: t('form.invalid') });
