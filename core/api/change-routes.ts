@@ -17,6 +17,8 @@ import { othersAfterRenames } from '../schema/renamed-others.js';
 import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
 import { isTrue } from './query-flag.js';
+import { queryOf } from './known-parameters.js';
+import { refuseUnknownFields } from './known-body-fields.js';
 
 export const changeRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -24,15 +26,16 @@ export const changeRoutes = new Hono<AppEnv>()
     await next();
   })
   .post('/:module/changes/:id/revert', async (c) => {
+    const query = queryOf(c, 'modules.changes.revert');
     const stratum = c.get('stratum');
     const id = Number(c.req.param('id'));
     if (!Number.isSafeInteger(id) || id < 1) throw notFound(`Change ${c.req.param('id').slice(0, 16)}`);
     const { change, current, others } = await planRevert(stratum.db, stratum.registry, c.req.param('module'), id, await requestedMigration(c));
     // Against the others as its renames leave them (a reference to the module follows its name back).
     checkDefinition(change.after!, [...othersAfterRenames(new Map([...others, current].map((s) => [s.name, s.definition])), current.name, change.migration).values()]);
-    if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
+    if (isTrue(query.dryRun)) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
     const actor = c.get('access').actor;
-    const plan = await applyChange(stratum.db, stratum.registry, change, { actor: { id: actor.id, username: actor.username }, origin: 'revert', confirm: c.req.query('confirm') });
+    const plan = await applyChange(stratum.db, stratum.registry, change, { actor: { id: actor.id, username: actor.username }, origin: 'revert', confirm: query.confirm });
     return c.json({ name: change.newName, source: 'api', definition: change.after, plan });
   });
 
@@ -41,5 +44,6 @@ async function requestedMigration(c: Context<AppEnv>): Promise<MigrationInput> {
   if (!c.req.header('content-type')) return {};
   const body = await jsonBody(c);
   if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+  refuseUnknownFields(body, ['x-migration'], 'the body of a revert');
   return splitMigration(body as JsonSchema).migration;
 }

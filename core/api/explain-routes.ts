@@ -8,6 +8,7 @@ import { compare, prefix, type Condition } from '../query/ast.js';
 import { resolveVariables } from '../query/variables.js';
 import type { DataContext } from '../data/context.js';
 import { isOwnRecords } from '../rules/own-records.js';
+import { queryOf } from './known-parameters.js';
 
 /**
  * For admins: what a user's visibility on a module compiles to (`/explain`), and whether and why
@@ -16,8 +17,8 @@ import { isOwnRecords } from '../rules/own-records.js';
 export const explainRoutes = new Hono<AppEnv>()
   .get('/:module/explain', async (c) => {
     const data = c.get('data');
-    const { access, user } = await accessOf(data, c.req.query('user'), (await c.get('stratum').plugins.active(data.graph.generation)).variables);
     const module = data.module(c.req.param('module'));
+    const { access, user } = await accessOf(data, queryOf(c, 'data.explain').user, (await c.get('stratum').plugins.active(data.graph.generation)).variables);
     const actions = Object.fromEntries(ACTIONS.map((action) => {
       let allowed = true;
       try {
@@ -48,8 +49,8 @@ export const explainRoutes = new Hono<AppEnv>()
   })
   .get('/:module/:id{[1-9][0-9]{0,14}}/explain', async (c) => {
     const data = c.get('data');
-    const { access, user } = await accessOf(data, c.req.query('user'), (await c.get('stratum').plugins.active(data.graph.generation)).variables);
     const module = data.module(c.req.param('module'));
+    const { access, user } = await accessOf(data, queryOf(c, 'data.explainRecord').user, (await c.get('stratum').plugins.active(data.graph.generation)).variables);
     const id = Number(c.req.param('id'));
     // A personal record (a saved view) is its creator's alone: not even whose it is is told.
     if (isOwnRecords(module)) throw notFound(`${module.name} ${id}`);

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
 import { isTrue } from './query-flag.js';
+import { queryOf } from './known-parameters.js';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.js';
 import { planChange, planDrop, splitMigration } from '../schema/plan-change.js';
 import { applyChange, dryRun, oneAtATime } from '../migrate/apply-change.js';
@@ -19,19 +20,23 @@ export const moduleRoutes = new Hono<AppEnv>()
     await next();
   })
   .get('/', async (c) => {
+    queryOf(c, 'modules.list');
     const defs = await c.get('stratum').registry.definitions();
     return c.json({ data: defs.map((d) => ({ name: d.name, source: d.source, definition: d.definition })) });
   })
   .get('/trash', async (c) => {
+    queryOf(c, 'modules.trash');
     const entries = await new Trash(c.get('stratum').db).list();
     return c.json({ data: entries.map(({ table: _t, junctions: _j, ...e }) => e) });
   })
   .get('/:module', async (c) => {
+    queryOf(c, 'modules.get');
     const def = (await c.get('stratum').registry.definitions()).find((d) => d.name === c.req.param('module'));
     if (!def) throw notFound(`Module "${c.req.param('module').slice(0, 64)}"`);
     return c.json({ name: def.name, source: def.source, definition: def.definition });
   })
   .post('/', async (c) => {
+    queryOf(c, 'modules.create');
     const stratum = c.get('stratum');
     const { definition: def } = splitMigration((await jsonBody(c)) as JsonSchema);
     const stored = await stratum.registry.definitions();
@@ -42,27 +47,31 @@ export const moduleRoutes = new Hono<AppEnv>()
     return c.json({ name: def.$id, source: 'api', definition: def }, 201);
   })
   .post('/trash/:entry/restore', async (c) => {
+    queryOf(c, 'modules.trash.restore');
     const stratum = c.get('stratum');
     const restored = await restoreFromTrash(stratum.db, stratum.registry, entryId(c.req.param('entry')), actorOf(c));
     return c.json({ restored });
   })
   .delete('/trash/:entry', async (c) => {
+    const query = queryOf(c, 'modules.trash.purge');
     const stratum = c.get('stratum');
     const trash = new Trash(stratum.db);
     const entry = await trash.get(entryId(c.req.param('entry')));
     if (!entry) throw notFound(`Trash entry ${c.req.param('entry').slice(0, 16)}`);
     const token = purgeToken(entry);
-    if (c.req.query('confirm') !== token) {
+    if (query.confirm !== token) {
       throw new HttpError(409, 'confirmation_required', `Purging deletes ${entry.rows} stored row${entry.rows === 1 ? '' : 's'} for good; send DELETE again with ?confirm=${token}`, [], { token });
     }
     await oneAtATime(stratum.db, () => trash.remove(entry));
     return c.body(null, 204);
   })
   .get('/:module/changes', async (c) => {
+    queryOf(c, 'modules.changes');
     const changes = await new ChangeLog(c.get('stratum').db).list({ module: c.req.param('module') });
     return c.json({ data: changes });
   })
   .put('/:module', async (c) => {
+    const query = queryOf(c, 'modules.update');
     const stratum = c.get('stratum');
     const name = c.req.param('module');
     const { definition, migration } = splitMigration((await jsonBody(c)) as JsonSchema);
@@ -75,11 +84,12 @@ export const moduleRoutes = new Hono<AppEnv>()
     if (change.blockers.some((b) => b.path === '/$id')) throw badRequest('invalid_definition', 'The definition must keep its $id (rename a module with x-migration.moduleRename)', change.blockers.filter((b) => b.path === '/$id'));
     // Checked against the others as the plan's switch will leave them: their references follow the renames.
     checkDefinition(change.after!, [...othersAfterRenames(new Map(stored.map((s) => [s.name, s.definition])), name, migration).values()]);
-    if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
-    await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: c.req.query('confirm') });
+    if (isTrue(query.dryRun)) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
+    await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: query.confirm });
     return c.json({ name: change.newName, source: 'api', definition: change.after });
   })
   .delete('/:module', async (c) => {
+    const query = queryOf(c, 'modules.delete');
     const stratum = c.get('stratum');
     const name = c.req.param('module');
     const stored = await stratum.registry.definitions();
@@ -87,10 +97,10 @@ export const moduleRoutes = new Hono<AppEnv>()
     if (!def) throw notFound(`Module "${name.slice(0, 64)}"`);
     if (def.source !== 'api') throw forbidden('modules:admin', `Module "${name}" is defined in files; remove it there`);
     const change = planDrop(def.definition, stored.filter((s) => s.name !== name).map((s) => s.definition));
-    if (isTrue(c.req.query('dryRun'))) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
+    if (isTrue(query.dryRun)) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
     const blocker = change.blockers.find((b) => b.code === 'module_referenced');
     if (blocker) throw conflict('module_referenced', `${blocker.message}; ${blocker.hint}`);
-    const plan = await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: c.req.query('confirm') });
+    const plan = await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: query.confirm });
     return c.json({ plan, trash: (await new Trash(stratum.db).list()).filter((e) => e.kind === 'module' && e.module === name).slice(0, 1).map(({ table: _t, junctions: _j, ...e }) => e) });
   });
 

@@ -15,6 +15,7 @@ import { grantedActions } from '../data/access.js';
 import { MAX_UPLOAD_BODY } from './limits.js';
 import { fileTooLarge, readFileUpload, requireSameOrigin } from './read-file-upload.js';
 import { fileBytes, saveFile } from './stored-files.js';
+import { queryOf } from '../api/known-parameters.js';
 
 const ID = '{[1-9][0-9]{0,14}}';
 
@@ -26,6 +27,7 @@ export const uploadRoutes = new Hono<AppEnv>().post(
   bodyLimit({ maxSize: MAX_UPLOAD_BODY, onError: () => { throw fileTooLarge(); } }),
   async (c) => {
     requireSameOrigin(c.req);
+    queryOf(c, 'files.upload');
     const data = c.get('data');
     if (!mayWriteAFile(data)) throw forbidden('file upload', 'You may write no file field of any module, so there is nothing to upload a file for');
     const file = await readFileUpload(c.req);
@@ -38,6 +40,7 @@ export const uploadRoutes = new Hono<AppEnv>().post(
 export const downloadRoutes = new Hono<AppEnv>().get(`/:module/:id${ID}/files/:field`, async (c) => {
   const data = c.get('data');
   const module = data.module(c.req.param('module'));
+  queryOf(c, 'data.download');
   const name = c.req.param('field');
   const field = module.fields.get(name);
   // A field the caller may not read answers as one that does not exist: no hint that it is there.

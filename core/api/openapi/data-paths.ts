@@ -5,7 +5,7 @@
 import type { Action } from '../../data/access.js';
 import type { JsonSchema, Module } from '../../schema/module.js';
 import { MAX_EXPORT_ROWS } from '../../data/export-records.js';
-import { aggregateParameters, explainUserParameter, exportParameters, idParameter, ifMatchParameter, listParameters } from './parameters.js';
+import { aggregateParameters, documentedQuery, explainUserParameter, exportParameters, idParameter, ifMatchParameter, listParameters } from './parameters.js';
 import { names, ref } from './refs.js';
 import { bodyErrors, errors } from './responses.js';
 
@@ -32,14 +32,13 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
   const paths: Record<string, Record<string, JsonSchema>> = { [base]: {}, [`${base}/{id}`]: {} };
   const one = paths[`${base}/{id}`]!;
 
-  const trash = module.softDelete === true && can('delete');
   paths[base]!.get = op('list', `List ${m} records`, {
     description: 'A page of the records you may read, and their total.',
-    parameters: [...listParameters(module), ...(trash ? [query('deleted', 'x-soft-delete: `only` lists the deleted records you may restore (the delete permission and scope) instead of the live ones.', { type: 'string', enum: ['only'] })] : [])],
+    parameters: listParameters(module),
     responses: { 200: ok('A page', ref(names.list(m))), ...errors(400, 401, 403) },
   });
   one.get = op('get', `Read one ${m}`, {
-    parameters: [idParameter(), { $ref: '#/components/parameters/fields' }],
+    parameters: [idParameter(), ...documentedQuery('data.get', { fields: { $ref: '#/components/parameters/fields' } })],
     responses: { 200: ok(`The ${m}`, ref(names.record(m)), etag), ...errors(400, 401, 403, 404) },
   });
   if (can('create')) {
@@ -60,7 +59,7 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
   if (can('delete') && module.softDelete) {
     one.delete = op('delete', `Delete a ${m}`, {
       description: 'x-soft-delete: marks the record deleted (deletedAt, deletedBy); every read then leaves it out until it is restored. With `purge=true` (admins) a deleted record is removed for good, refused with 409 `referenced` while records that restrict deletion refer to it, and 409 `not_deleted` for a live one.',
-      parameters: [idParameter(), query('purge', 'true: remove a deleted record for good (admins).', { type: 'boolean', default: false })],
+      parameters: [idParameter(), ...documentedQuery('data.delete', { purge: query('purge', 'true: remove a deleted record for good (admins).', { type: 'boolean', default: false }) })],
       responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 409) },
     });
     paths[`${base}/{id}/restore`] = {
@@ -73,15 +72,15 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
   } else if (can('delete')) {
     one.delete = op('delete', `Delete a ${m}`, {
       description: 'Refused with 409 `referenced` while records that restrict deletion refer to it.',
-      parameters: [idParameter()],
-      responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 409) },
+      parameters: [idParameter(), ...documentedQuery('data.delete', { purge: query('purge', 'Only on a module with x-soft-delete: `true` is answered 400 `soft_delete_off` here.', { type: 'boolean', default: false }) })],
+      responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 409) },
     });
   }
   // The built-in audit plugin's routes (docs/HISTORY.md); 404 `audit_off` while it is disabled.
   paths[`${base}/{id}/history`] = {
     get: op('history', `History of one ${m}`, {
       description: 'Who changed what and when, newest first, with the values before and after of the fields you may read. Readable by whoever may read the record (a soft-deleted one: whoever may restore it).',
-      parameters: [idParameter(), query('page', 'From 1.', { type: 'integer', minimum: 1, default: 1 }), query('pageSize', 'At most 500.', { type: 'integer', minimum: 1, maximum: 500, default: 100 })],
+      parameters: [idParameter(), ...documentedQuery('data.history', { page: query('page', 'From 1.', { type: 'integer', minimum: 1, default: 1 }), pageSize: query('pageSize', 'At most 500.', { type: 'integer', minimum: 1, maximum: 500, default: 100 }) })],
       responses: { 200: ok('Entries, newest first', ref('HistoryPage')), ...errors(400, 401, 403, 404) },
     }),
   };
@@ -144,13 +143,13 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
   if (grants.admin) {
     paths[`${base}/explain`] = {
       get: op('explain', `Explain a user's visibility on ${m} (admins)`, {
-        parameters: [explainUserParameter()],
+        parameters: documentedQuery('data.explain', { user: explainUserParameter() }),
         responses: { 200: ok('Per action', ref('Explain')), ...errors(400, 401, 403, 404) },
       }),
     };
     paths[`${base}/{id}/explain`] = {
       get: op('explainRecord', `Explain whether a user sees one ${m} (admins)`, {
-        parameters: [idParameter(), explainUserParameter()],
+        parameters: [idParameter(), ...documentedQuery('data.explainRecord', { user: explainUserParameter() })],
         responses: { 200: ok('Base by base', ref('ExplainRecord')), ...errors(400, 401, 403, 404) },
       }),
     };

@@ -8,7 +8,7 @@ import type { JsonSchema, ModuleGraph } from '../../schema/module.js';
 import { dataPaths } from './data-paths.js';
 import { filterSchemas } from './filter-schema.js';
 import { sharedParameters } from './parameters.js';
-import { errorResponses, errorSchemas } from './responses.js';
+import { errorResponses, errorSchemas, errors } from './responses.js';
 import { moduleSchemas, type View } from './schemas.js';
 import { sharedSchemas } from './shared-schemas.js';
 import { AUTH_TAG, DOCS_TAG, MODULES_TAG, authPaths, docsPaths, modulePaths } from './system-paths.js';
@@ -39,6 +39,7 @@ export function openApiDocument(graph: ModuleGraph, access: Access): JsonSchema 
     Object.assign(schemas, moduleSchemas(module, view, { create: allowed.has('create'), update: allowed.has('update') }));
   }
 
+  withUnknownParameterRefusal(paths);
   return {
     openapi: '3.1.0',
     info: {
@@ -70,4 +71,16 @@ export function openApiDocument(graph: ModuleGraph, access: Access): JsonSchema 
       },
     },
   };
+}
+
+/** Every route refuses a query parameter it does not know (core/api/known-parameters.ts): each operation may answer 400. */
+function withUnknownParameterRefusal(paths: Record<string, JsonSchema>): void {
+  for (const item of Object.values(paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, JsonSchema>)) {
+      const responses = op.responses as Record<string, JsonSchema> | undefined;
+      if (method === 'parameters' || !responses || responses['400']) continue;
+      // In status order, as the other operations list theirs.
+      op.responses = Object.fromEntries(Object.entries({ ...responses, ...errors(400) }).sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
 }

@@ -10,6 +10,7 @@ import { DEFAULT_TOTAL_CAP } from '../../data/read-records.js';
 import type { JsonSchema, Module } from '../../schema/module.js';
 import { FILTER_DESCRIPTION } from './filter-schema.js';
 import { ref } from './refs.js';
+import { knownQuery, type Operation } from '../known-parameters.js';
 
 const query = (name: string, description: string, schema: JsonSchema): JsonSchema => ({ name, in: 'query', description, schema });
 
@@ -53,20 +54,33 @@ function moduleParameters(module: Module): { q: JsonSchema; sort: JsonSchema } {
   };
 }
 
-/** The parameters of a list (`GET /api/data/<m>`). */
-export function listParameters(module: Module): JsonSchema[] {
-  const { q, sort } = moduleParameters(module);
-  return [shared('filter'), q, sort, shared('page'), shared('pageSize'), shared('fields'), shared('total'), shared('totalCap'), shared('after')];
+/**
+ * The query parameters of `op` as the document lists them: every one the route knows
+ * (core/api/known-parameters.ts), in its order, each described by `describe`. A known parameter
+ * without a description fails the document's build, so the route and the document cannot drift.
+ */
+export function documentedQuery(op: Operation, describe: Readonly<Record<string, JsonSchema>>): JsonSchema[] {
+  return knownQuery(op).map((name) => {
+    const p = describe[name];
+    if (!p) throw new Error(`The query parameter "${name}" of ${op} is known to its route but not described in the OpenAPI document`);
+    return p;
+  });
 }
+
+const listed = (module: Module): Record<string, JsonSchema> => ({
+  ...moduleParameters(module),
+  ...Object.fromEntries(['filter', 'page', 'pageSize', 'fields', 'total', 'totalCap', 'after', 'groupBy', 'metrics', 'limit'].map((n) => [n, shared(n)])),
+  deleted: query('deleted', `${module.softDelete ? 'x-soft-delete' : 'Only on a module with x-soft-delete (here 400 `soft_delete_off`)'}: \`only\` lists the deleted records you may restore (the delete permission and scope) instead of the live ones.`, { type: 'string', enum: ['only'] }),
+});
+
+/** The parameters of a list (`GET /api/data/<m>`). */
+export const listParameters = (module: Module): JsonSchema[] => documentedQuery('data.list', listed(module));
 
 /** The parameters of an export: a list without paging, at most 100000 rows. */
-export function exportParameters(module: Module): JsonSchema[] {
-  const { q, sort } = moduleParameters(module);
-  return [shared('filter'), q, sort, shared('fields')];
-}
+export const exportParameters = (module: Module): JsonSchema[] => documentedQuery('data.export', listed(module));
 
 /** The parameters of an aggregate: `q` narrows like a list's, so that counts per group add up to its total. */
-export const aggregateParameters = (module: Module): JsonSchema[] => [shared('groupBy'), shared('metrics'), shared('filter'), moduleParameters(module).q, shared('limit')];
+export const aggregateParameters = (module: Module): JsonSchema[] => documentedQuery('data.aggregate', listed(module));
 export const idParameter = () => shared('id');
 export const ifMatchParameter = () => shared('ifMatch');
 export const explainUserParameter = () => shared('explainUser');

@@ -3,6 +3,7 @@ import type { AppEnv } from '../env.js';
 import { notFound } from '../../errors.js';
 import { openApiDocument } from './document.js';
 import { DOCS_HTML, docsAsset } from './docs-page.js';
+import { queryOf } from '../known-parameters.js';
 
 
 /**
@@ -13,12 +14,17 @@ import { DOCS_HTML, docsAsset } from './docs-page.js';
  */
 export const openApiRoutes = new Hono<AppEnv>()
   .get('/openapi.json', (c) => {
+    queryOf(c, 'docs.openapi');
     const data = c.get('data');
     c.header('Cache-Control', 'private, no-cache');
     return c.json(openApiDocument(data.graph, c.get('access')));
   })
-  .get('/docs', (c) => c.html(DOCS_HTML))
+  .get('/docs', (c) => {
+    queryOf(c, 'docs.page');
+    return c.html(DOCS_HTML);
+  })
   .get('/docs/:asset{[a-zA-Z0-9_.-]+}', async (c) => {
+    queryOf(c, 'docs.asset');
     const asset = await docsAsset(c.req.param('asset'));
     if (!asset) throw notFound('This file');
     c.header('Content-Type', asset.type);

@@ -7,6 +7,7 @@ import type { JsonSchema } from '../../schema/module.js';
 import { ASSET_NAMES } from './docs-page.js';
 import { ref } from './refs.js';
 import { bodyErrors, errors } from './responses.js';
+import { documentedQuery } from './parameters.js';
 
 export const AUTH_TAG = 'Authentication';
 export const MODULES_TAG = 'Module definitions';
@@ -42,10 +43,10 @@ const diffReply: JsonSchema = {
   type: 'object', required: ['plans', 'against'],
   properties: { plans: { type: 'array', items: modulePlan }, against: { type: 'object' }, skipped: { type: 'array', items: { type: 'object' } }, applicable: { type: 'boolean' }, needsConfirmation: { type: 'boolean' } },
 };
-const planParameters = [
-  { name: 'dryRun', in: 'query', required: false, description: 'true: answer the plan and change nothing', schema: { type: 'boolean' } },
-  { name: 'confirm', in: 'query', required: false, description: 'The dry run\'s token, for a plan that loses data', schema: { type: 'string' } },
-];
+const planQuery = {
+  dryRun: { name: 'dryRun', in: 'query', required: false, description: 'true: answer the plan and change nothing', schema: { type: 'boolean' } },
+  confirm: { name: 'confirm', in: 'query', required: false, description: 'The dry run\'s token, for a plan that loses data', schema: { type: 'string' } },
+};
 
 /** `/api/auth/*`: login and logout need no session; the rest are the caller's own. */
 export function authPaths(): Record<string, JsonSchema> {
@@ -117,14 +118,14 @@ export function modulePaths(): Record<string, JsonSchema> {
       put: {
         tags, operationId: 'modules.update', summary: 'Change a module defined through the API',
         description: 'The body is the new definition; its top-level `x-migration` (never stored) says what a diff cannot: `renames` (old → new field), `moduleRename`, `valueMap` (per field, stored value → new) and `onMisfit` (per field: refuse, null or default). `?dryRun=true` answers the plan and changes nothing. Values that do not fit are 409 `misfits`; a plan that loses data needs `?confirm=<plan.token>` (else 409 `confirmation_required`); a plan made on another stored definition is 409 `stale_definition`. Each 409 carries the plan.',
-        parameters: planParameters,
+        parameters: documentedQuery('modules.update', planQuery),
         requestBody: body(ref('ModuleDefinition')),
         responses: { 200: ok('Changed, or the plan of a dry run', { oneOf: [entry, planReply] }), ...errors(...bodyErrors, 404, 409) },
       },
       delete: {
         tags, operationId: 'modules.delete', summary: 'Remove a module defined through the API; its table and history go to the trash',
         description: '`?dryRun=true` answers the plan. A module that holds records needs `?confirm=<plan.token>`.',
-        parameters: planParameters,
+        parameters: documentedQuery('modules.delete', planQuery),
         responses: { 200: ok('Removed, or the plan of a dry run', { type: 'object', properties: { plan: planSchema, trash: { type: 'array', items: { type: 'object' } } } }), ...errors(401, 403, 404, 409) },
       },
     },
@@ -136,7 +137,7 @@ export function modulePaths(): Record<string, JsonSchema> {
       delete: {
         tags, operationId: 'modules.trash.purge', summary: 'Delete a trash entry and its rows for good',
         description: 'Without `?confirm=<token>` answers 409 `confirmation_required` with the token.',
-        parameters: [{ name: 'confirm', in: 'query', required: false, schema: { type: 'string' } }],
+        parameters: documentedQuery('modules.trash.purge', { confirm: { name: 'confirm', in: 'query', required: false, description: 'The token the refusal answered', schema: { type: 'string' } } }),
         responses: { 204: { description: 'Purged' }, ...errors(401, 403, 404, 409) },
       },
     },
@@ -167,7 +168,7 @@ export function modulePaths(): Record<string, JsonSchema> {
       post: {
         tags, operationId: 'schema.apply', summary: 'Apply a snapshot: creates, then changes, then drops, in the order references allow',
         description: 'The body is a snapshot, or `{"snapshot", "against", "confirm": {"<module>": "<token>"}}`; tokens may also come as `?confirm=<token>,<token>`. Refused before anything changes when `against` no longer holds (409 `stale_definition`), when values do not fit (409 `misfits`), when a plan loses data without its token (409 `confirmation_required`) or cannot be applied (400 `change_unsupported`); each refusal carries the plans.',
-        parameters: [{ name: 'confirm', in: 'query', required: false, description: 'Tokens of the plans that lose data, comma-separated', schema: { type: 'string' } }],
+        parameters: documentedQuery('schema.apply', { confirm: { name: 'confirm', in: 'query', required: false, description: 'Tokens of the plans that lose data, comma-separated', schema: { type: 'string' } } }),
         requestBody: body({ type: 'object' }),
         responses: { 200: ok('Applied', { type: 'object', properties: { applied: { type: 'array', items: modulePlan }, skipped: { type: 'array', items: { type: 'object' } } } }), ...errors(...bodyErrors, 409) },
       },
@@ -177,7 +178,7 @@ export function modulePaths(): Record<string, JsonSchema> {
       post: {
         tags, operationId: 'modules.changes.revert', summary: 'Take the module back to its definition before a change',
         description: 'A new plan from the current definition back to the change\'s `before`, undoing it and every change since: renames back, the module\'s name back, renamed choices back. `?dryRun=true` answers the plan; a plan that loses data needs `?confirm=<plan.token>`. Values a change dropped come back from the trash: restore its entry first (else the plan is refused with `restore_first`). An optional body `{"x-migration": {"onMisfit", "valueMap"}}` says what becomes of values that do not fit back.',
-        parameters: planParameters,
+        parameters: documentedQuery('modules.changes.revert', planQuery),
         requestBody: { required: false, content: json({ type: 'object', properties: { 'x-migration': { type: 'object' } } }) },
         responses: { 200: ok('Reverted, or the plan of a dry run', { oneOf: [{ type: 'object', properties: { name: { type: 'string' }, definition: { type: 'object' }, plan: planSchema } }, planReply] }), ...errors(400, 401, 403, 404, 409) },
       },
