@@ -3,6 +3,7 @@ import { connect } from './db/connect.js';
 import { Database } from './db/database.js';
 import { Registry } from './db/registry.js';
 import { createLucia, sessionAdapter } from './auth/session-adapter.js';
+import { DEFAULT_THROTTLE, ensureLoginFailureTable, LoginThrottle, type ThrottlePolicy } from './auth/login-throttle.js';
 import { install, type InstallOptions } from './install.js';
 import { ScopeColumns } from './data/scope-column.js';
 import { TrigramPostings } from './search/trigram-table.js';
@@ -20,6 +21,10 @@ export interface StratumOptions extends InstallOptions {
   readonly databaseUrl: string;
   /** Mark the session cookie Secure (behind HTTPS). */
   readonly secureCookies?: boolean;
+  /** Proxies whose X-Forwarded-For/-Proto/-Host are believed (core/api/client-connection.ts); none by default. */
+  readonly trustedProxies?: readonly string[];
+  /** Login throttling other than DEFAULT_THROTTLE, and its clock (tests). */
+  readonly loginThrottle?: Partial<ThrottlePolicy> & { readonly now?: () => number };
   /** A folder of plugins, `<dir>/<name>/plugin.ts` (the server passes the repository's `modules/`); none by default. */
   readonly modulesDir?: string | undefined;
   /** Plugins given as code (tests, embedding), after those of `modulesDir`. */
@@ -37,6 +42,8 @@ export class Stratum {
     readonly registry: Registry,
     readonly lucia: Lucia,
     readonly plugins: PluginHost,
+    readonly logins: LoginThrottle,
+    readonly trustedProxies: readonly string[],
   ) {}
 
   static async open(opts: StratumOptions): Promise<Stratum> {
@@ -59,6 +66,7 @@ export class Stratum {
       // columns and counts, plugins' own installs): the first does it, the next finds it done.
       await db.exclusively('install', 600, async () => {
         await install(db, registry, { ...opts, pluginMetadataDirs });
+        await ensureLoginFailureTable(db);
         await startPlugins(host);
       });
     } catch (e) {
@@ -67,7 +75,9 @@ export class Stratum {
       throw e;
     }
     const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user', writing: (fn) => db.writing(fn) }), { secure: opts.secureCookies ?? false });
-    return new Stratum(db, registry, lucia, host);
+    const { now, ...policy } = opts.loginThrottle ?? {};
+    const logins = new LoginThrottle(db, { ...DEFAULT_THROTTLE, ...policy }, now);
+    return new Stratum(db, registry, lucia, host, logins, opts.trustedProxies ?? []);
   }
 
   /**

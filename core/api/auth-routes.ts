@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { HttpError, notFound, unauthenticated } from '../errors.js';
 import { createToken, listTokens, revokeToken } from '../auth/tokens.js';
@@ -7,6 +7,8 @@ import { verifyPassword } from '../auth/password.js';
 import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
 import { loadActor } from '../auth/actor.js';
+import { loginKeys, type LoginKeys } from '../auth/login-throttle.js';
+import { clientAddress, sessionCookieFor } from './client-connection.js';
 
 // Verified against when the username is unknown, so that both answers take as long.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86) + '==';
@@ -22,18 +24,27 @@ export const authRoutes = new Hono<AppEnv>()
         ...(typeof body?.password !== 'string' ? [{ path: '/password', message: 'is required' }] : []),
       ]);
     }
+    const username = body.username.slice(0, 64);
+    // Known and unknown names take the same steps, throttle included (core/auth/login-throttle.ts).
+    const keys = loginKeys(username, clientAddress(c));
+    await refuseWhileLocked(c, keys);
     const q = (s: string) => stratum.db.quote(s);
     const rows = await stratum.db.all({
       sql: `SELECT ${q('id')} AS id, ${q('password')} AS password, ${q('active')} AS active FROM ${q('user')} WHERE ${q('username')} = $1`,
-      params: [body.username.slice(0, 64)],
+      params: [username],
     });
     const row = rows[0];
     const ok = await verifyPassword(body.password, row?.password ? String(row.password) : DUMMY_HASH);
+    // Attempts sent together all pass the first look before any failure is counted; those that
+    // finish after the failures before them set a lock learn nothing of their password either.
+    await refuseWhileLocked(c, keys);
     if (!row || !ok || Number(row.active) === 0) {
+      await stratum.logins.failed(keys);
       throw new HttpError(401, 'invalid_credentials', 'Wrong username or password');
     }
+    await stratum.logins.succeeded(keys);
     const session = await stratum.lucia.createSession(String(row.id), {});
-    c.header('Set-Cookie', stratum.lucia.createSessionCookie(session.id).serialize(), { append: true });
+    c.header('Set-Cookie', sessionCookieFor(c, stratum.lucia.createSessionCookie(session.id).serialize()), { append: true });
     const actor = await loadActor(stratum.db, Number(row.id));
     return c.json({ user: actor });
   })
@@ -41,7 +52,7 @@ export const authRoutes = new Hono<AppEnv>()
     const stratum = c.get('stratum');
     const id = getCookie(c, SESSION_COOKIE);
     if (id) await stratum.lucia.invalidateSession(id);
-    c.header('Set-Cookie', stratum.lucia.createBlankSessionCookie().serialize(), { append: true });
+    c.header('Set-Cookie', sessionCookieFor(c, stratum.lucia.createBlankSessionCookie().serialize()), { append: true });
     return c.body(null, 204);
   })
   .get('/me', (c) => {
@@ -68,3 +79,14 @@ export const authRoutes = new Hono<AppEnv>()
     if (!ok) throw notFound(`token ${c.req.param('id')}`);
     return c.body(null, 204);
   });
+
+/** 429 with Retry-After, without looking at the password, while the name or the address must wait. */
+async function refuseWhileLocked(c: Context<AppEnv>, keys: LoginKeys): Promise<void> {
+  const logins = c.get('stratum').logins;
+  const waitMs = await logins.waitMs(keys);
+  if (waitMs <= 0) return;
+  const seconds = Math.ceil(waitMs / 1000);
+  const at = new Date(logins.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  c.header('Retry-After', String(seconds));
+  throw new HttpError(429, 'too_many_attempts', `Too many failed logins for this name or from this address; try again in ${seconds} s (at ${at}). The password was not checked`);
+}

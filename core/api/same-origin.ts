@@ -11,6 +11,7 @@ import { getCookie } from 'hono/cookie';
 import { HttpError } from '../errors.js';
 import { SESSION_COOKIE } from '../auth/session-adapter.js';
 import type { AppEnv } from './env.js';
+import { ownOrigin } from './client-connection.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -24,7 +25,8 @@ export function sameOriginWrites(allowed: readonly string[]) {
     if (SAFE.has(c.req.method) || !getCookie(c, SESSION_COOKIE)) return next();
     const claimed = c.req.header('origin') ?? originOf(c.req.header('referer'));
     if (!claimed || claimed === 'null' && !c.req.header('origin')) return next();
-    const own = new URL(c.req.url).origin;
+    // Behind a trusted proxy, the origin the browser called (X-Forwarded-Host/-Proto), not the proxy's request.
+    const own = ownOrigin(c);
     if (claimed === own || allowed.includes(claimed)) return next();
     throw new HttpError(403, 'cross_origin', `A request that changes something with this site's login must come from its own pages (${own}), not from ${claimed.slice(0, 100)}; nothing was done`);
   };

@@ -7,6 +7,7 @@ import { answeredAgain, forgetIdentity, pendingIdentity, rememberIdentity, type 
 import { loadAccess } from '../auth/load-access.js';
 import { DataContext } from '../data/context.js';
 import type { AppEnv } from './env.js';
+import { sessionCookieFor } from './client-connection.js';
 
 /**
  * GET reads of the data API, a list or one record, whose read can confirm a guessed identity in
@@ -52,11 +53,11 @@ export function requireSession(redispatch: Redispatch): MiddlewareHandler<AppEnv
     const who = await authenticate(stratum.db, stratum.lucia, credentials);
     if (!who) {
       forgetIdentity(stratum.db, credentials);
-      if (credentials.sessionId && credentials.bearer === undefined) c.header('Set-Cookie', stratum.lucia.createBlankSessionCookie().serialize(), { append: true });
+      if (credentials.sessionId && credentials.bearer === undefined) c.header('Set-Cookie', sessionCookieFor(c, stratum.lucia.createBlankSessionCookie().serialize()), { append: true });
       throw unauthenticated();
     }
     rememberIdentity(stratum.db, credentials, who);
-    if (who.refreshCookie) c.header('Set-Cookie', who.refreshCookie, { append: true });
+    if (who.refreshCookie) c.header('Set-Cookie', sessionCookieFor(c, who.refreshCookie), { append: true });
     await enter(c, who, credentials);
     await next();
   };
@@ -92,7 +93,7 @@ async function guessed(
     c.res = await again();
     return;
   }
-  if (refreshCookie) c.header('Set-Cookie', refreshCookie, { append: true });
+  if (refreshCookie) c.header('Set-Cookie', sessionCookieFor(c, refreshCookie), { append: true });
   if (failure !== undefined) throw failure;
 }
 

@@ -3,6 +3,7 @@
  * nothing native has to be built on install.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { hashSlots } from './hash-slots.js';
 
 const N = 2 ** 15;
 const R = 8;
@@ -16,10 +17,11 @@ const MAX_N = 2 ** 20;
 const MAX_R = 16;
 const MAX_P = 4;
 
+/** One derivation, once one of the process's hash slots is free (core/auth/hash-slots.ts). */
 function deriveKey(plain: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+  return hashSlots.run(() => new Promise((resolve, reject) => {
     scrypt(plain.normalize('NFKC'), salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  }));
 }
 
 /** Hashes a password as `scrypt$N$r$p$saltB64$hashB64` with a fresh 16-byte salt. */

@@ -129,7 +129,9 @@ export function sessionAdapter(sequelize: Sequelize, opts: { userTable: string; 
 
 /**
  * The Lucia instance: cookie `stratum_session` (HttpOnly, SameSite=Lax, path `/`), 30-day sessions
- * that lucia extends when used in their second half. `secure` is false only for plain-HTTP setups.
+ * that lucia extends when used in their second half. `secure` (SECURE_COOKIES=1) marks every
+ * cookie Secure; without it, a cookie is marked per request, when that request came over HTTPS
+ * (core/api/client-connection.ts `sessionCookieFor`).
  */
 export function createLucia(adapter: Adapter, opts: { secure: boolean }): Lucia {
   return new Lucia(adapter, {
