@@ -88,5 +88,5 @@ async function refuseWhileLocked(c: Context<AppEnv>, keys: LoginKeys): Promise<v
   const seconds = Math.ceil(waitMs / 1000);
   const at = new Date(logins.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   c.header('Retry-After', String(seconds));
-  throw new HttpError(429, 'too_many_attempts', `Too many failed logins for this name or from this address; try again in ${seconds} s (at ${at}). The password was not checked`);
+  throw new HttpError(429, 'too_many_attempts', `Too many failed logins for this name or from this address; try again in ${seconds} s (at ${at})`);
 }

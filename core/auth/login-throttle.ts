@@ -29,7 +29,7 @@ export interface ThrottlePolicy {
   readonly firstWaitMs: number;
   /** The longest wait: the lock. */
   readonly longestWaitMs: number;
-  /** A count with no failure for this long starts again from zero. */
+  /** A count with no failure for this long starts again from zero; longer than `longestWaitMs`, or a lock would end early. */
   readonly forgetAfterMs: number;
 }
 
