@@ -3,6 +3,7 @@
  * signed-in user, API tokens, module definitions and explain answers.
  */
 import { metaSchema } from '../../schema/meta-schema.js';
+import { fieldTypeNames } from '../../schema/field-types.js';
 import type { JsonSchema } from '../../schema/module.js';
 import { ref } from './refs.js';
 
@@ -20,8 +21,26 @@ function definitionSchemas(): Record<string, JsonSchema> {
   const rewrite = (s: unknown) => dollarPropertiesAsPatterns(JSON.parse(JSON.stringify(s).replaceAll('"#/$defs/property"', '"#/components/schemas/ModuleProperty"'))) as JsonSchema;
   return {
     ModuleDefinition: { ...rewrite(definition), description: 'A module: one JSON Schema (draft 2020-12) object schema. See docs/DEFINITIONS.md.' },
-    ModuleProperty: rewrite($defs.property),
+    ModuleProperty: withPluginFieldTypes(rewrite($defs.property)),
   };
+}
+
+/**
+ * The meta-schema knows the built-in `x-type`s (json, file) only: check-definitions expands a
+ * plugin's field type (`"x-type": "phone"`, core/schema/field-types.ts) before it checks the
+ * shape. A stored definition keeps the property as written, so that is what GET /api/modules
+ * answers: a property naming a registered type, with the keywords that narrow it.
+ */
+function withPluginFieldTypes(property: JsonSchema): JsonSchema {
+  const names = fieldTypeNames();
+  const typed = property.then as JsonSchema | undefined;
+  if (names.length === 0 || !typed || typeof typed.else !== 'object') return property;
+  const builtin = typed.else as JsonSchema;
+  const plugin: JsonSchema = {
+    description: 'A field type of a plugin (GET /api/plugins lists them with their schemas), narrowed by the property\'s own keywords',
+    properties: { 'x-type': { enum: names }, type: { enum: ['string', 'integer', 'number', 'boolean', 'object', 'array'] } },
+  };
+  return { ...property, then: { ...typed, else: { if: { properties: { 'x-type': { enum: names } } }, then: plugin, else: builtin } } };
 }
 
 function dollarPropertiesAsPatterns(value: unknown): unknown {
