@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ensureSessionTable } from './auth/session-adapter.js';
 import { ensureTokenTable } from './auth/tokens.js';
 import { ensureFilesTable } from './files/files-table.js';
+import { ensureIdempotencyTable } from './db/idempotency-table.js';
 import { hashPassword, randomPassword } from './auth/password.js';
 import type { Database } from './db/database.js';
 import type { Registry, StoredDefinition } from './db/registry.js';
@@ -47,6 +48,7 @@ export async function install(db: Database, registry: Registry, opts: InstallOpt
   await ensureSessionTable(db.sequelize);
   await ensureTokenTable(db);
   await ensureFilesTable(db);
+  await ensureIdempotencyTable(db);
 
   const builtin = await loadMetadataDir(SYSTEM_MODULES_DIR);
   const existing = new Map<string, unknown>(builtin.definitions.map((d) => [String((d as JsonSchema).$id), d]));

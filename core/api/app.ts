@@ -19,6 +19,7 @@ import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
 import { metaRoutes } from './meta-routes.js';
 import { uiRoutes } from './ui-routes.js';
 import { downloadRoutes, UPLOAD_PATH, uploadRoutes } from '../files/file-routes.js';
+import { idempotency } from './idempotency.js';
 
 /** The HTTP application: `/api/auth` is open, everything else under `/api` needs a session. */
 export function createApp(stratum: Stratum): Hono<AppEnv> {
@@ -49,6 +50,8 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
     if (stratum.plugins.isPublicRoute(c.req.method, path)) return next();
     return session(c, next);
   });
+  // After the session: a key belongs to the caller (core/api/idempotency.ts).
+  app.use('/api/*', idempotency);
   app.route('/api/auth', authRoutes);
   app.route('/api/data', explainRoutes);
   app.route('/api/data', downloadRoutes);

@@ -2,6 +2,7 @@ import { badRequest, HttpError } from '../errors.js';
 import type { Module } from '../schema/module.js';
 import type { DataContext } from './context.js';
 import { deleteRecord, updateRecord } from './write-records.js';
+import { recordIdempotencyKey } from './idempotency-context.js';
 
 const MAX_BULK = 1000;
 
@@ -22,8 +23,11 @@ export async function bulkRecords(ctx: DataContext, module: Module, payload: unk
   }
   if (details.length > 0) throw badRequest('invalid', 'The bulk request is not valid; nothing was changed', details);
   const unique = [...new Set(ids as number[])];
+  const result = { action: String(body.action), count: unique.length };
   // One transaction for all: the first refusal undoes the others.
   await ctx.db.transaction(async (tx) => {
+    // The whole answer is known already: kept with the key, it is the answer to a retry.
+    await recordIdempotencyKey(ctx.db, tx, { kind: 'bulk', module: module.name }, undefined, { status: 200, body: result });
     for (const [i, id] of unique.entries()) {
       try {
         if (body.action === 'delete') await deleteRecord(ctx, module, id, tx);
@@ -36,5 +40,5 @@ export async function bulkRecords(ctx: DataContext, module: Module, payload: unk
       }
     }
   });
-  return { action: String(body.action), count: unique.length };
+  return result;
 }

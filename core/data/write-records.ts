@@ -23,6 +23,7 @@ import { attachFiles, withFileHandles } from '../files/file-handles.js';
 import { TrigramPostings } from '../search/trigram-table.js';
 import { identityCondition } from '../auth/identity-check.js';
 import { answeredAgain } from '../auth/identity-hint.js';
+import { recordIdempotencyKey } from './idempotency-context.js';
 
 type Payload = Record<string, unknown>;
 
@@ -65,6 +66,7 @@ async function createWritten(ctx: DataContext, module: Module, payload: unknown,
     if (!after.allowed) {
       throw forbidden(`${module.name}:create`, `The new ${module.name} would be outside the records you may create; nothing was written`);
     }
+    await recordIdempotencyKey(ctx.db, tx, { kind: 'create', module: module.name }, newId);
     await afterAccessChange(ctx, module, tx);
     // Last before the commit: the count row stays locked for as short a time as possible.
     await new ScopeCounts(ctx.db, ctx.writer).added(module, newId, tx);
@@ -123,6 +125,7 @@ async function updateWritten(
     if (!after.allowed) {
       throw forbidden(`${module.name}:update`, `After this change the ${module.name} would be outside the records you may update; nothing was written`);
     }
+    await recordIdempotencyKey(ctx.db, tx, { kind: 'update', module: module.name, id }, id);
     await afterAccessChange(ctx, module, tx);
     await keepAnAdmin(ctx, module, tx);
     if (module.builtin && module.name === 'user' && 'password' in body) {
@@ -150,6 +153,7 @@ async function deleteRow(ctx: DataContext, module: Module, id: number, outer: Tr
   await ctx.db.transaction(async (tx) => {
     if (purge) await checkPurge(ctx, module, id, tx);
     else if (!(await inScope(ctx, module, id, 'delete', tx))) throw await whyNotWritten(ctx, module, id, 'delete', undefined, tx);
+    await recordIdempotencyKey(ctx.db, tx, { kind: 'delete', module: module.name, id }, id);
     if (module.softDelete && !purge) return markDeleted(ctx, module, id, guard, tx);
     const refused = await refusedByReferences(ctx, module, id, tx);
     if (refused) throw refused;

@@ -8,6 +8,7 @@ import { MAX_EXPORT_ROWS } from '../../data/export-records.js';
 import { aggregateParameters, documentedQuery, explainUserParameter, exportParameters, idParameter, ifMatchParameter, listParameters } from './parameters.js';
 import { names, ref } from './refs.js';
 import { bodyErrors, errors } from './responses.js';
+import { addIdempotencyKey } from './idempotency-parameter.js';
 
 const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
 const ok = (description: string, schema: JsonSchema, extra: JsonSchema = {}) => ({ description, content: json(schema), ...extra });
@@ -154,5 +155,6 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
       }),
     };
   }
+  addIdempotencyKey(paths);
   return paths;
 }
