@@ -38,7 +38,7 @@ export const moduleRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     queryOf(c, 'modules.create');
     const stratum = c.get('stratum');
-    const { definition: def } = splitMigration((await jsonBody(c)) as JsonSchema);
+    const { definition: def } = splitMigration(await definitionBody(c));
     const stored = await stratum.registry.definitions();
     if (stored.some((s) => s.name === def?.$id)) {
       throw conflict('module_exists', `A module "${String(def.$id)}" exists already; change it with PUT /api/modules/${String(def.$id)}`);
@@ -72,9 +72,10 @@ export const moduleRoutes = new Hono<AppEnv>()
   })
   .put('/:module', async (c) => {
     const query = queryOf(c, 'modules.update');
+    const dry = isTrue(query.dryRun);
     const stratum = c.get('stratum');
     const name = c.req.param('module');
-    const { definition, migration } = splitMigration((await jsonBody(c)) as JsonSchema);
+    const { definition, migration } = splitMigration(await definitionBody(c));
     const stored = await stratum.registry.definitions();
     const before = stored.find((s) => s.name === name);
     if (!before) throw notFound(`Module "${name.slice(0, 64)}"`);
@@ -84,12 +85,13 @@ export const moduleRoutes = new Hono<AppEnv>()
     if (change.blockers.some((b) => b.path === '/$id')) throw badRequest('invalid_definition', 'The definition must keep its $id (rename a module with x-migration.moduleRename)', change.blockers.filter((b) => b.path === '/$id'));
     // Checked against the others as the plan's switch will leave them: their references follow the renames.
     checkDefinition(change.after!, [...othersAfterRenames(new Map(stored.map((s) => [s.name, s.definition])), name, migration).values()]);
-    if (isTrue(query.dryRun)) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
+    if (dry) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
     await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: query.confirm });
     return c.json({ name: change.newName, source: 'api', definition: change.after });
   })
   .delete('/:module', async (c) => {
     const query = queryOf(c, 'modules.delete');
+    const dry = isTrue(query.dryRun);
     const stratum = c.get('stratum');
     const name = c.req.param('module');
     const stored = await stratum.registry.definitions();
@@ -97,7 +99,7 @@ export const moduleRoutes = new Hono<AppEnv>()
     if (!def) throw notFound(`Module "${name.slice(0, 64)}"`);
     if (def.source !== 'api') throw forbidden('modules:admin', `Module "${name}" is defined in files; remove it there`);
     const change = planDrop(def.definition, stored.filter((s) => s.name !== name).map((s) => s.definition));
-    if (isTrue(query.dryRun)) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
+    if (dry) return c.json({ plan: await dryRun(stratum.db, stratum.registry, change) });
     const blocker = change.blockers.find((b) => b.code === 'module_referenced');
     if (blocker) throw conflict('module_referenced', `${blocker.message}; ${blocker.hint}`);
     const plan = await applyChange(stratum.db, stratum.registry, change, { actor: actorOf(c), origin: 'api', confirm: query.confirm });
@@ -113,4 +115,13 @@ function entryId(raw: string): number {
 function actorOf(c: Context<AppEnv>) {
   const actor = c.get('access').actor;
   return { id: actor.id, username: actor.username };
+}
+
+/** The body of POST and PUT: a definition, which is an object (its shape is checkDefinition's). */
+async function definitionBody(c: Context<AppEnv>): Promise<JsonSchema> {
+  const body = await jsonBody(c);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest('invalid_definition', 'A module definition is a JSON object: {"$id": "…", "type": "object", "properties": {…}}; nothing was created or changed', [{ path: '', message: 'must be an object' }]);
+  }
+  return body as JsonSchema;
 }

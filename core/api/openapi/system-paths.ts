@@ -180,7 +180,7 @@ export function modulePaths(): Record<string, JsonSchema> {
         description: 'A new plan from the current definition back to the change\'s `before`, undoing it and every change since: renames back, the module\'s name back, renamed choices back. `?dryRun=true` answers the plan; a plan that loses data needs `?confirm=<plan.token>`. Values a change dropped come back from the trash: restore its entry first (else the plan is refused with `restore_first`). An optional body `{"x-migration": {"onMisfit", "valueMap"}}` says what becomes of values that do not fit back.',
         parameters: documentedQuery('modules.changes.revert', planQuery),
         requestBody: { required: false, content: json({ type: 'object', properties: { 'x-migration': { type: 'object' } } }) },
-        responses: { 200: ok('Reverted, or the plan of a dry run', { oneOf: [{ type: 'object', properties: { name: { type: 'string' }, definition: { type: 'object' }, plan: planSchema } }, planReply] }), ...errors(400, 401, 403, 404, 409) },
+        responses: { 200: ok('Reverted, or the plan of a dry run', { oneOf: [{ type: 'object', properties: { name: { type: 'string' }, definition: { type: 'object' }, plan: planSchema } }, planReply] }), ...errors(...bodyErrors, 404, 409) },
       },
     },
   };
