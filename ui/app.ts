@@ -20,6 +20,8 @@ import { reportPage } from './reports/routes.js';
 import { META_CHANGED } from './designers/module-designer.js';
 import { publicPage } from './public/public-routes.js';
 import { portalPage } from './portal/portal-routes.js';
+import { holds, pageAt, type FoundPage } from './plugins/manifest.js';
+import { PluginPiece } from './plugins/load-piece.js';
 
 export function App() {
   const location = useLocation();
@@ -55,8 +57,9 @@ export function App() {
     if (session) void loadMeta().then((meta) => setSession((s) => (s ? { ...s, meta } : s)), onUnauthenticated);
   }, [location.path]);
 
-  // A public page (the enrollment link, E-2) needs no session: no login redirect, no menu.
-  const open = publicPage(location.path);
+  // A public page (a plugin's sign-up form) needs no session: no login redirect, no menu.
+  const plugin = pageAt(location.path);
+  const open = plugin?.page.public ? pluginPage(plugin, null, location) : publicPage(location.path);
   const next = location.query.get('next');
   const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
   // Logged in on the login page: on to where they wanted to go. Logged out elsewhere: to the login, and back after it.
@@ -86,8 +89,15 @@ export function App() {
     navigate('/login', { replace: true });
   };
   return html`<${Layout} session=${session} path=${location.path} onLang=${onLang} onLogout=${onLogout}>
-    ${page(session, location)}
+    ${plugin && !plugin.page.public ? pluginPage(plugin, session, location) : page(session, location)}
   </${Layout}>`;
+}
+
+/** A plugin's page, for those its definition lets in (the API refuses the others anyway). */
+function pluginPage(found: FoundPage, session: Session | null, location: Location) {
+  if (session && !holds(found.page.requires, session.me, session.meta)) return html`<${ErrorPanel} message=${`No page at ${location.path}`} />`;
+  const key = `${found.plugin.plugin}:${location.path}`;
+  return html`<${PluginPiece} key=${key} plugin=${found.plugin} component=${found.page.component} props=${{ session, params: found.params, location }} />`;
 }
 
 function page(session: Session, location: Location) {

@@ -1,15 +1,18 @@
 /**
- * Actions a feature contributes to one module's detail page, beside the generic edit and delete
- * (the CRM's enrollment link and review on an enrollment). The list is explicit and short, like
- * the public pages' (public/public-routes.ts): the detail page stays generic, and each contribution
- * checks for itself that the modules and actions it needs are there, rendering nothing otherwise.
+ * Actions on one record beside the generic edit and delete: those the enabled plugins declare for
+ * its module (`ui.recordActions`), each shown only when the server says the caller may do it on
+ * this record (`GET /api/data/<m>/<id>/can`), and, for now, the CRM's own contributions.
  */
 import { html } from 'htm/preact';
 import type { FunctionComponent } from 'preact';
-import type { ModuleMeta, Rec } from './api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { api, type ModuleMeta, type Rec } from './api.js';
 import type { Session } from './session.js';
 import { EnrollmentActions } from './crm/enrollment-actions.js';
 import { StartEnrollment } from './crm/start-enrollment.js';
+import { recordActionsOf } from './plugins/manifest.js';
+import { PluginPiece } from './plugins/load-piece.js';
+import type { RecordCan } from '../core/plugins/record-can-route.js';
 
 export interface RecordActionProps {
   session: Session;
@@ -26,8 +29,30 @@ const CONTRIBUTED = new Map<string, FunctionComponent<RecordActionProps>>([
   ['customer', StartEnrollment],
 ]);
 
+/** What the caller may do with the record, asked again whenever the record changes; undefined while asking. */
+export function useRecordCan(module: string, id: number, version: unknown): RecordCan | undefined {
+  const [can, setCan] = useState<RecordCan>();
+  useEffect(() => {
+    let live = true;
+    api.request<RecordCan>('GET', `/api/data/${encodeURIComponent(module)}/${id}/can`).then(
+      (answer) => live && setCan(answer),
+      // Not known: nothing is offered (the API would refuse it anyway).
+      () => live && setCan({ update: false, delete: false, actions: {} }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [module, id, version]);
+  return can;
+}
+
 /** The actions contributed for the record's module, or nothing. */
-export function RecordActions(props: RecordActionProps) {
+export function RecordActions(props: RecordActionProps & { can: RecordCan | undefined }) {
   const Actions = CONTRIBUTED.get(props.module.name);
-  return Actions ? html`<${Actions} ...${props} />` : null;
+  const offered = recordActionsOf(props.module.name).filter(({ plugin, action }) => props.can?.actions[`${plugin.plugin}.${action.name}`] === true);
+  const { can: _, ...rest } = props;
+  return html`${Actions && html`<${Actions} ...${rest} />`}
+    ${offered.length > 0 && html`<div class="record-actions" data-testid="record-actions">
+      ${offered.map(({ plugin, action }) => html`<${PluginPiece} key=${`${plugin.plugin}.${action.name}`} plugin=${plugin} component=${action.component} props=${rest} quiet=${true} />`)}
+    </div>`}`;
 }

@@ -15,6 +15,7 @@ import { moduleRoutes } from './module-routes.js';
 import { changeRoutes } from './change-routes.js';
 import { schemaRoutes } from './schema-routes.js';
 import { pluginRoutes } from '../plugins/routes.js';
+import { recordCanRoutes } from '../plugins/record-can-route.js';
 import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
 import { metaRoutes } from './meta-routes.js';
 import { uiRoutes } from './ui-routes.js';
@@ -56,6 +57,7 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   app.route('/api/data', explainRoutes);
   app.route('/api/data', downloadRoutes);
   app.route(UPLOAD_PATH, uploadRoutes);
+  app.route('/api/data', recordCanRoutes);
   app.route('/api/data', dataRoutes);
   app.route('/api/modules', moduleRoutes);
   app.route('/api/modules', changeRoutes);

@@ -15,6 +15,7 @@ export const KNOWN_QUERY = {
   'data.aggregate': ['groupBy', 'metrics', 'filter', 'q', 'limit'],
   'data.export': ['filter', 'q', 'sort', 'fields', 'deleted'],
   'data.get': ['fields'],
+  'data.can': [],
   'data.create': [],
   'data.update': [],
   'data.delete': ['purge'],

@@ -47,6 +47,8 @@ export interface FieldMeta {
   ref?: string;
   /** The text names a module (`"x-names": "module"`, as permission.module): a form offers the modules. */
   namesModule?: boolean;
+  /** A plugin's field type (`"x-type": "phone"`): a form edits it with the plugin's widget, when it has one. */
+  fieldType?: string;
   /** A JSON array of enum values (`permission.actions`): its allowed items. */
   items?: readonly string[];
   /** A JSON array of strings (`permission.readFields`): edited as a comma list. */
@@ -227,6 +229,7 @@ function fieldMeta(m: Module, f: Field, access: { writable: boolean; filterable:
     ...(f.default !== undefined ? { default: f.default } : {}),
     ...(f.ref ? { ref: f.ref } : {}),
     ...(s['x-names'] === 'module' ? { namesModule: true } : {}),
+    ...(f.fieldType ? { fieldType: f.fieldType } : {}),
     ...(Array.isArray(items.enum) ? { items: items.enum.map(String) } : {}),
     ...(f.kind === 'json' && s.type === 'array' && items.type === 'string' && !Array.isArray(items.enum) ? { stringList: true } : {}),
     ...(f.kind === 'file' ? { maxBytes: MAX_FILE_BYTES } : {}),

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { invalidInput, type ErrorDetail } from '../errors.js';
 import type { Modules } from '../generated/modules.js';
 import type { PluginDefinition } from './types.js';
+import { uiProblems } from './ui-problems.js';
 
 export type * from './types.js';
 export { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
@@ -91,6 +92,7 @@ function definitionProblems(d: PluginDefinition<any>): string[] {
   for (const [name, type] of Object.entries(d.fieldTypes ?? {})) {
     if (typeof type?.schema !== 'object' || type.schema === null) out.push(`fieldTypes.${name}: needs a schema, e.g. { "type": "string", "maxLength": 32 }`);
   }
+  out.push(...uiProblems(d));
   return out;
 }
 

@@ -9,6 +9,9 @@ import type { Action, Actor } from '../data/access.js';
 import type { DataContext } from '../data/context.js';
 import type { Scalar } from '../query/ast.js';
 import type { FieldType } from '../schema/field-types.js';
+import type { PluginUi } from './ui-types.js';
+
+export type * from './ui-types.js';
 
 type Awaitable<T> = T | Promise<T>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -210,6 +213,8 @@ export interface PluginDefinition<M> {
   readonly fieldTypes?: Readonly<Record<string, FieldType>>;
   /** `$user.<name>` in rule filters. */
   readonly variables?: Readonly<Record<string, VariableResolver<M>>>;
+  /** Pages, record actions, panels and field widgets in the admin UI (core/plugins/ui-types.ts). */
+  readonly ui?: PluginUi<M>;
   /** In every process, at start, whether enabled or not (in-process setup, e.g. a mail transport). */
   load?(info: LifecycleInfo): Awaitable<void>;
   /** Once per database, when the plugin is first seen; in a transaction, as the built-in admin. */

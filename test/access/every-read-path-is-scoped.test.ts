@@ -99,52 +99,30 @@ describeEachDialect('every route is classified, and every data route is scoped',
     'ALL /api/modules/*': null,
     'ALL /api/schema/*': null,
 
-    // The admin UI (core/api/ui-routes.ts): the same shell and bundle for everyone, no data in them.
-    'GET /': async () => {
-      const r = await app.client().get('/');
-      expect(r.status).toBe(200);
-      expect(String(r.body)).toMatch(/<div id="app">/);
-    },
-    'GET /login': async () => {
-      expect(String(expectStatus(await app.client().get('/login'), 200).body)).toMatch(/<div id="app">/);
-    },
-    'GET /m/*': async () => {
-      const shell = String(expectStatus(await app.client().get(`/m/order/${foreign.order()}`), 200).body);
-      expect(shell).toEqual(String(expectStatus(await s2.get(`/m/order/${foreign.order()}`), 200).body));
+    // The admin UI (core/api/ui-routes.ts): the same shell for everyone at / and every page path, no data in it.
+    // The designers' pages are refused in the app, the CRM's pages read their data from the API as the reader,
+    // and the public enrollment page from the link's own API route.
+    'GET /*': async () => {
+      const shell = String(expectStatus(await app.client().get('/'), 200).body);
+      expect(shell).toMatch(/<div id="app">/);
+      for (const path of ['/login', `/m/order/${foreign.order()}`, '/admin/modules', '/admin/rules', '/teach/classes/1', '/teach/lessons/1/attendance', '/portal', '/portal/classes/1', '/reports/sales', '/enroll/some-token']) {
+        expect(String(expectStatus(await app.client().get(path), 200).body), path).toEqual(shell);
+        expect(String(expectStatus(await s2.get(path), 200).body), path).toEqual(shell);
+      }
       expect(shell).not.toMatch(/001001/);
+      expectStatus(await app.client().get('/elsewhere'), 404);
     },
-    // The designers' pages (admins only, refused in the app): the same shell, no data in it.
-    'GET /admin/*': async () => {
-      const shell = String(expectStatus(await app.client().get('/admin/modules'), 200).body);
-      expect(shell).toEqual(String(expectStatus(await s2.get('/admin/rules'), 200).body));
-      expect(shell).toMatch(/<div id="app">/);
-    },
-    // The teacher pages (their data comes from the API as the teacher): the same shell, no data in it.
-    'GET /teach/*': async () => {
-      const shell = String(expectStatus(await app.client().get('/teach/classes/1'), 200).body);
-      expect(shell).toEqual(String(expectStatus(await s2.get('/teach/lessons/1/attendance'), 200).body));
-      expect(shell).toMatch(/<div id="app">/);
-    },
-    // The student portal (its data comes from the API as the student) and the public enrollment
-    // page (its data comes from the link's own API route): the same shell, no data in it.
-    'GET /portal/*': async () => {
-      const shell = String(expectStatus(await app.client().get('/portal'), 200).body);
-      expect(shell).toEqual(String(expectStatus(await s2.get('/portal/classes/1'), 200).body));
-    },
-    // The reports (their numbers come from the aggregate API as the reader): the same shell, no data in it.
-    'GET /reports/*': async () => {
-      const shell = String(expectStatus(await app.client().get('/reports/sales'), 200).body);
-      expect(shell).toEqual(String(expectStatus(await s2.get('/reports/sales'), 200).body));
-      expect(shell).toMatch(/<div id="app">/);
-    },
-    'GET /enroll/:token': async () => {
-      expect(String(expectStatus(await app.client().get('/enroll/some-token'), 200).body)).toMatch(/<div id="app">/);
-    },
-    'GET /ui/app.js': async () => {
+    // The app's bundle and stylesheet, and the chunks and plugin scripts they load: code, no data.
+    'GET /ui/:file{(app\\.js|app\\.css)}': async () => {
       expect(expectStatus(await app.client().get('/ui/app.js'), 200).headers.get('content-type')).toMatch(/javascript/);
-    },
-    'GET /ui/app.css': async () => {
       expect(expectStatus(await app.client().get('/ui/app.css'), 200).headers.get('content-type')).toMatch(/css/);
+    },
+    'GET /ui/:dir{(chunks|plugins)}/:file{[A-Za-z0-9_.-]+}': async () => {
+      expectStatus(await app.client().get('/ui/chunks/none.js'), 404);
+      expectStatus(await app.client().get('/ui/plugins/none-X.js'), 404);
+    },
+    'GET /api/*': async () => {
+      expectStatus(await s2.get('/api/nothing-here'), 404);
     },
     // What the UI builds menus and forms from: the caller's readable modules, no records.
     'GET /api/meta/modules': async () => {
@@ -256,6 +234,13 @@ describeEachDialect('every route is classified, and every data route is scoped',
     'GET /api/data/:module/explain': async () => {
       expect(expectStatus(await s2.get(`/api/data/order/explain?user=${w.users.sales_0010!.id}`), 403).body).toEqual(forbiddenFor('explain:admin'));
       expect(expectStatus(await s2.get(`/api/data/order/explain?user=${w.users.sales_001002!.id}`), 403).body).toEqual(forbiddenFor('explain:admin'));
+    },
+    // What the caller may do with one record: 404 for one they cannot see, and per record for those they can.
+    [`GET /api/data/:module/${ID}/can`]: async () => {
+      expectStatus(await s2.get(`/api/data/order/${foreign.order()}/can`), 404);
+      const own = mine.orders()[0]!;
+      expect(expectStatus(await s2.get(`/api/data/order/${own}/can`), 200).body).toEqual({ update: true, delete: true, actions: {} });
+      expect(expectStatus(await s2.get(`/api/data/visit/${visibleVisits()[0]!.id}/can`), 200).body).toEqual({ update: false, delete: false, actions: {} });
     },
     [`GET /api/data/:module/${ID}/explain`]: async () => {
       expect(expectStatus(await s2.get(`/api/data/order/${foreign.order()}/explain?user=${w.users.sales_001002!.id}`), 403).body).toEqual(forbiddenFor('explain:admin'));

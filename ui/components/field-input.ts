@@ -1,5 +1,7 @@
 /** One form control per field kind, with its label, hint and error message. */
 import { html } from 'htm/preact';
+import { widgetFor } from '../plugins/manifest.js';
+import { PluginPiece } from '../plugins/load-piece.js';
 import type { FieldMeta, ModuleMeta, RelationMeta } from '../api.js';
 import { validityError, type Raw } from '../form-values.js';
 import { enumTitle, fieldTitle, moduleTitle, t } from '../i18n.js';
@@ -39,6 +41,8 @@ export function FieldInput({ field: f, value, onChange, error, meta, editing }: 
   const aria = { id, 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': error ? errorId : f.description ? `${id}-hint` : undefined, 'aria-required': f.required ? 'true' : undefined };
   const text = (e: Event) => onChange((e.target as HTMLInputElement).value);
   const control = () => {
+    const widget = widgetFor(f.fieldType);
+    if (widget) return html`<${PluginPiece} plugin=${widget.plugin} component=${widget.component} props=${{ field: f, value, onChange, id, error }} />`;
     if (f.kind === 'ref') {
       const target = f.ref ? meta.get(f.ref) : undefined;
       if (target) return html`<${RefPicker} target=${target} value=${typeof value === 'number' ? value : null} onChange=${onChange} id=${id} invalid=${!!error} describedBy=${aria['aria-describedby']} />`;

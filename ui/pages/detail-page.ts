@@ -13,7 +13,9 @@ import { navigate } from '../router.js';
 import { onUnauthenticated, type Session } from '../session.js';
 import { RecordExplain } from '../designers/record-explain.js';
 import { FileLink } from '../components/file-link.js';
-import { RecordActions } from '../record-actions.js';
+import { RecordActions, useRecordCan } from '../record-actions.js';
+import { holds, panelsOf, words } from '../plugins/manifest.js';
+import { PluginPiece } from '../plugins/load-piece.js';
 
 export function DetailPage({ session, module: name, id }: { session: Session; module: string; id: number }) {
   const m = session.meta.get(name);
@@ -43,6 +45,8 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
     }, (e) => !onUnauthenticated(e) && setError(e instanceof StratumError && e.status === 404 ? t('error.notFound') : messageOf(e)));
   };
   useEffect(load, []);
+  // Edit, delete and the plugins' actions are offered per record, as the server says (its rules may allow some records only).
+  const can = useRecordCan(m.name, id, record?.version);
 
   const title = moduleTitle(m);
   const label = record ? recordLabel(record, m) : `#${id}`;
@@ -79,8 +83,8 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
         : html`<h1>${label}</h1>
           <span class="muted">${title} #${record.id}</span>`}
       <span class="spacer"></span>
-      ${m.actions.includes('update') && html`<a class="button button-primary" href=${`/m/${m.name}/${id}/edit`}>${t('detail.edit')}</a>`}
-      ${m.actions.includes('delete') && (confirming
+      ${can?.update && html`<a class="button button-primary" href=${`/m/${m.name}/${id}/edit`}>${t('detail.edit')}</a>`}
+      ${can?.delete && (confirming
         ? html`<span class="confirm">${t('detail.confirmDelete')}
             <button type="button" class="button button-danger" onClick=${remove} autofocus>${t('detail.delete')}</button>
             <button type="button" class="button button-quiet" onClick=${() => setConfirming(false)}>${t('form.cancel')}</button></span>`
@@ -103,7 +107,11 @@ function Detail({ session, m, id }: { session: Session; m: ModuleMeta; id: numbe
         <dl class="fields">${system.map((f) => html`<div class="pair"><dt>${fieldTitle(f)}</dt><dd>${value(f.name)}</dd></div>`)}</dl>
       </details>
     </section>
-    <${RecordActions} session=${session} module=${m} record=${record} reload=${load} />
+    <${RecordActions} session=${session} module=${m} record=${record} reload=${load} can=${can} />
+    ${panelsOf(m.name).filter(({ panel }) => holds(panel.requires, session.me, session.meta)).map(({ plugin, panel }) => html`<section class="panel plugin-panel" data-plugin=${plugin.plugin}>
+      ${panel.title && html`<h2>${words(panel.title)}</h2>`}
+      <${PluginPiece} plugin=${plugin} component=${panel.component} props=${{ session, module: m, record, reload: load }} />
+    </section>`)}
     ${relatedLists.map((r) => html`<${RelatedList} key=${r.name} session=${session} relation=${r} id=${id} />`)}
     ${session.me.isAdmin && html`<${RecordExplain} session=${session} module=${m.name} id=${id} />`}`;
 }

@@ -6,14 +6,18 @@ import type { Session } from '../session.js';
 import { MyClasses } from '../teacher/my-classes.js';
 import { navigate } from '../router.js';
 import { isStudent } from '../portal/student.js';
+import { holds, landingFor, panelsOf } from '../plugins/manifest.js';
+import { PluginPiece } from '../plugins/load-piece.js';
 
 export function HomePage({ session }: { session: Session }) {
   // Students have pages made for them (S-8..S-12); the modules stay in the menu.
   const student = isStudent(session.me);
+  const landing = landingFor(session.me) ?? (student ? '/portal' : undefined);
   useEffect(() => {
-    if (student) navigate('/portal', { replace: true });
-  }, [student]);
-  if (student) return html`<${Loading} />`;
+    if (landing) navigate(landing, { replace: true });
+  }, [landing]);
+  if (landing) return html`<${Loading} />`;
+  const panels = panelsOf('home').filter(({ panel }) => holds(panel.requires, session.me, session.meta));
   const modules = [...session.meta.values()].filter((m) => !m.builtin).sort((a, b) => moduleTitle(a).localeCompare(moduleTitle(b), currentLang()));
   const admin = [...session.meta.values()].filter((m) => m.builtin);
   const card = (m: (typeof modules)[number]) => html`<li><a class="card" href=${`/m/${m.name}`}>
@@ -25,6 +29,7 @@ export function HomePage({ session }: { session: Session }) {
     ${session.meta.size === 0
       ? html`<p class="empty">${t('home.empty')}</p>`
       : html`<${MyClasses} session=${session} />
+        ${panels.map(({ plugin, panel }) => html`<${PluginPiece} key=${`${plugin.plugin}.${panel.component}`} plugin=${plugin} component=${panel.component} props=${{ session }} quiet=${true} />`)}
         <p class="muted">${t('home.intro')}</p>
         ${modules.length > 0 && html`<ul class="cards">${modules.map(card)}</ul>`}
         ${admin.length > 0 && html`<h2 class="section-heading">${t('nav.admin')}</h2><ul class="cards">${admin.map(card)}</ul>`}`}`;

@@ -77,6 +77,13 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
       responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 409) },
     });
   }
+  paths[`${base}/{id}/can`] = {
+    get: op('can', `What you may do with one ${m}`, {
+      description: 'Whether you may update and delete this record (your rules may allow some records only), and which of the enabled plugins\' record actions are offered on it, keyed `<plugin>.<action>`. 404 when you may not read it.',
+      parameters: [idParameter(), ...documentedQuery('data.can', {})],
+      responses: { 200: ok('What you may do', ref('RecordCan')), ...errors(401, 403, 404) },
+    }),
+  };
   // The built-in audit plugin's routes (docs/HISTORY.md); 404 `audit_off` while it is disabled.
   paths[`${base}/{id}/history`] = {
     get: op('history', `History of one ${m}`, {

@@ -115,6 +115,16 @@ export function sharedSchemas(): Record<string, JsonSchema> {
         meta: { type: 'object', required: ['total', 'page', 'pageSize'], properties: { total: { type: 'integer' }, page: { type: 'integer' }, pageSize: { type: 'integer' } } },
       },
     },
+    RecordCan: {
+      type: 'object',
+      required: ['update', 'delete', 'actions'],
+      properties: {
+        update: { type: 'boolean' },
+        delete: { type: 'boolean' },
+        actions: { type: 'object', description: '`<plugin>.<action>` → whether it is offered', additionalProperties: { type: 'boolean' } },
+      },
+      additionalProperties: false,
+    },
     BulkResult: {
       type: 'object',
       required: ['action', 'count'],
