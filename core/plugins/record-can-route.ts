@@ -33,7 +33,7 @@ export const recordCanRoutes = new Hono<AppEnv>().get('/:module/:id{[1-9][0-9]{0
     for (const { plugin, action } of wanted) {
       const key = `${plugin.name}.${action.name}`;
       try {
-        actions[key] = action.allowed ? (await action.allowed(record, pluginScope(data, host.logFor(plugin)))) === true : can.update;
+        actions[key] = action.allowed ? (await action.allowed(record, pluginScope(data, host.logFor(plugin)), can)) === true : can.update;
       } catch (e) {
         // A failing check offers nothing (fail closed), and is the plugin's to hear about.
         host.logFor(plugin)(`recordActions.${action.name}.allowed failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -34,6 +34,12 @@ export interface UiPage {
   readonly menu?: true | { readonly section?: Words };
 }
 
+/** Whether the caller may update and delete one record, as `GET /api/data/<m>/<id>/can` answers it. */
+export interface RecordAccess {
+  readonly update: boolean;
+  readonly delete: boolean;
+}
+
 export interface UiRecordAction<T = Record<string, unknown>, M = any> {
   /** Unique within the plugin. */
   readonly name: string;
@@ -46,8 +52,11 @@ export interface UiRecordAction<T = Record<string, unknown>, M = any> {
    * Whether the caller may do it on this record, asked by the server for every record shown
    * (`GET /api/data/<module>/<id>/can`), as the caller: typically the permission the action
    * needs and the record's state. Without it, the action is offered to whoever may update the record.
+   * `can` is the engine's answer for this caller and record — their permission and visibility for
+   * update and delete — so that an action that writes the record can require it
+   * (`allowed: (loan, ctx, can) => loan.returnedOn === null && can.update`).
    */
-  allowed?(record: T, ctx: PluginScope<M>): Awaitable<boolean>;
+  allowed?(record: T, ctx: PluginScope<M>, can: RecordAccess): Awaitable<boolean>;
 }
 
 export interface UiPanel {
