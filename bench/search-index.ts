@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { connect } from '../core/db/connect.js';
 import { Database } from '../core/db/database.js';
-import { EngineWriter } from '../core/demo/engine-writer.js';
+import { EngineWriter } from './lib/engine-writer.js';
 import { QueryCompiler } from '../core/query/compile.js';
 import { readAll } from '../core/query/field-access.js';
 import { parseList } from '../core/query/parse-list.js';

@@ -92,6 +92,7 @@ function definitionProblems(d: PluginDefinition<any>): string[] {
   for (const [name, type] of Object.entries(d.fieldTypes ?? {})) {
     if (typeof type?.schema !== 'object' || type.schema === null) out.push(`fieldTypes.${name}: needs a schema, e.g. { "type": "string", "maxLength": 32 }`);
   }
+  if (d.demo !== undefined && typeof d.demo !== 'function') out.push('demo: a function (ctx) => { … } that installs the demo data');
   out.push(...uiProblems(d));
   return out;
 }

@@ -10,8 +10,10 @@ import type { DataContext } from '../data/context.js';
 import type { Scalar } from '../query/ast.js';
 import type { FieldType } from '../schema/field-types.js';
 import type { PluginUi } from './ui-types.js';
+import type { DemoContext, DemoResult } from './demo-types.js';
 
 export type * from './ui-types.js';
+export type * from './demo-types.js';
 
 type Awaitable<T> = T | Promise<T>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -215,6 +217,8 @@ export interface PluginDefinition<M> {
   readonly variables?: Readonly<Record<string, VariableResolver<M>>>;
   /** Pages, record actions, panels and field widgets in the admin UI (core/plugins/ui-types.ts). */
   readonly ui?: PluginUi<M>;
+  /** Demo data, installed by `npm start` on a new database unless DEMO=0; as the built-in admin (core/plugins/demo-types.ts). */
+  demo?(ctx: DemoContext<M>): Awaitable<DemoResult>;
   /** In every process, at start, whether enabled or not (in-process setup, e.g. a mail transport). */
   load?(info: LifecycleInfo): Awaitable<void>;
   /** Once per database, when the plugin is first seen; in a transaction, as the built-in admin. */

@@ -1,9 +1,11 @@
 /**
- * The CRM's code: only what its metadata (metadata/crm) cannot say. Phone and QQ numbers are
- * stored normalized, so that the unique indexes of customer.phone and customer.qq catch the
- * same person typed differently, and the engine's 409 names the customer's owner (C-2, S-4).
+ * The reference CRM as a plugin: its modules (./metadata), what they cannot say in code, its
+ * pages in the admin UI (./ui) and its demo (./demo). Phone and QQ numbers are stored
+ * normalized, so that the unique indexes of customer.phone and customer.qq catch the same person
+ * typed differently, and the engine's 409 names the customer's owner.
  */
 import { definePlugin } from '../../core/plugins/define-plugin.js';
+import { installDemo } from './demo/install-demo.js';
 import { normalizedContact } from './normalize.js';
 import { enrollmentPublicRoutes, enrollmentRoutes } from './enrollment/routes.js';
 import { ensureServiceRole } from './enrollment/service-account.js';
@@ -14,14 +16,15 @@ export default definePlugin({
   name: 'crm',
   version: '1.0.0',
   description: 'The reference CRM: normalized phone and QQ numbers for duplicate detection; the enrollment flow (link, public form, approval, mail) and homework files',
-  // enrollment_form and outbox; given here too, so that the plugin passed as code (tests) ships them.
+  // Given here too, so that the plugin passed as code (tests) ships its modules.
   metadata: new URL('./metadata/', import.meta.url),
 
-  // E-1..E-4 (modules/crm/enrollment), S-9 and S-16 (modules/crm/homework), S-15 (modules/crm/roll-call).
+  // The enrollment flow (./enrollment), homework files (./homework) and the roll call (./roll-call).
   routes: { ...enrollmentRoutes, ...homeworkRoutes, ...rollCallRoutes },
   publicRoutes: enrollmentPublicRoutes,
   install: ensureServiceRole,
   upgrade: ensureServiceRole,
+  demo: installDemo,
 
   hooks: {
     customer: {

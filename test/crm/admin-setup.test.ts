@@ -1,10 +1,10 @@
 /**
  * The admin scenarios (S-17..S-22), from an empty CRM (its modules, no demo): courses, campuses,
  * classes, the sales accounts, the roles, and what sales may do — all through the API, with the
- * sales role's permissions and rule taken from core/demo/roles.json. Then sales A uses them.
+ * sales role's permissions and rule taken from modules/crm/demo/roles.json. Then sales A uses them.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CRM_ROLES } from '../../core/demo/install-roles.js';
+import { CRM_ROLES } from '../../modules/crm/demo/install-roles.js';
 import { describeEachDialect } from '../support/databases.js';
 import type { Client, TestApp } from '../support/app.js';
 import { all, body, startCrm } from './demo-app.js';

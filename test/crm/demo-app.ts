@@ -1,18 +1,24 @@
 /**
- * The scenario tests' world: a fresh database of one dialect with the CRM's modules
- * (metadata/crm), its plugin (modules/crm) and the demo installed as on a first `npm start`,
- * smaller by default. Each test logs in as the person acting in its scenario.
+ * The scenario tests' world: a fresh database of one dialect with the CRM plugin (modules/crm,
+ * its modules with it) and its demo installed as on a first `npm start`, smaller by default. Each
+ * test logs in as the person acting in its scenario.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import crm from '../../modules/crm/plugin.js';
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
-import type { DemoLogin } from '../../core/demo/organisation.js';
+import type { Demo, DemoOptions } from '../../modules/crm/demo/install-demo.js';
+import type { DemoLogin } from '../../modules/crm/demo/organisation.js';
+import { installPluginDemo } from '../../core/plugins/first-start-demo.js';
+import type { Stratum } from '../../core/stratum.js';
 import { filterParam, startTestApp, type Client, type Reply, type TestApp } from '../support/app.js';
 import type { TestDialect } from '../support/databases.js';
 
-export const CRM_METADATA = path.resolve(fileURLToPath(new URL('../../metadata/crm/', import.meta.url)));
+export type { Demo };
+
+/** The CRM plugin's demo, installed now as the built-in admin. */
+export async function installDemo(stratum: Stratum, options: DemoOptions & { password?: string } = {}): Promise<Demo> {
+  const { password, ...rest } = options;
+  return (await installPluginDemo(stratum, 'crm', { password, options: rest })) as Demo;
+}
 
 export interface CrmApp {
   app: TestApp;
@@ -25,7 +31,7 @@ export interface CrmApp {
 
 /** The CRM without its demo: what an admin starts from (S-17..S-22). */
 export function startCrm(dialect: TestDialect): Promise<TestApp> {
-  return startTestApp(dialect, { metadataDir: CRM_METADATA, plugins: [crm] });
+  return startTestApp(dialect, { plugins: [crm] });
 }
 
 /** The CRM with its demo of `customers` random customers besides the scenarios' own. */

@@ -4,12 +4,11 @@
  * department column and counts agree with the rows (what visibility and list totals read).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { installDemoOnFirstStart } from '../../core/demo/first-start.js';
-import { installDemo } from '../../core/demo/install-demo.js';
+import { installDemosOnFirstStart as installDemoOnFirstStart } from '../../core/plugins/first-start-demo.js';
 import { COUNTS_TABLE } from '../../core/data/scope-counts.js';
 import { describeEachDialect } from '../support/databases.js';
 import type { TestApp } from '../support/app.js';
-import { all, body, startCrm } from './demo-app.js';
+import { all, body, installDemo, startCrm } from './demo-app.js';
 
 const TODAY = new Date('2026-06-15T12:00:00Z');
 

@@ -8,7 +8,7 @@
  * (2022-02), 3000 (2022-03); A3 1500 and a -500 refund (2022-05); B1 4000 (2022-03). A1 and A3
  * have approved enrollments (2022-04-01) in one class.
  */
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
+import { installDemo, type Demo } from '../crm/demo-app.js';
 import type { Stratum } from '../../core/stratum.js';
 import type { Client } from '../support/app.js';
 

@@ -9,8 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import crmPlugin from '../../modules/crm/plugin.js';
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
-import { CRM_METADATA } from '../crm/demo-app.js';
+import { installDemo, type Demo } from '../crm/demo-app.js';
 import type { Client } from '../support/app.js';
 import { startUi, type UiHarness } from './browser.js';
 
@@ -32,7 +31,7 @@ export interface EnrollmentUi {
 export async function startEnrollmentUi(dataDir: string): Promise<EnrollmentUi> {
   process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), `${dataDir}-`));
   const files = mkdtempSync(path.join(os.tmpdir(), 'stratum-ui-files-'));
-  const ui = await startUi({ metadataDir: CRM_METADATA, plugins: [crmPlugin] });
+  const ui = await startUi({ plugins: [crmPlugin] });
   const demo = await installDemo(ui.app.stratum, { customers: 5 });
   const sales = await ui.app.client().login('sales_b', demo.password);
   return {

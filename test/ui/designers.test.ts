@@ -18,7 +18,7 @@ describe('module designer: definition ⇄ draft', () => {
     for (const def of [customerDef, followupDef, regionDef, tagDef, labelledOnProperty, ticketDef]) expect(definitionOf(draftOf(def))).toEqual(def);
     // And every module the project ships: the demo CRM's and the engine's own.
     const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..');
-    for (const dir of ['metadata/crm', 'core/system-modules']) {
+    for (const dir of ['modules/crm/metadata', 'core/system-modules']) {
       const files = readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.json'));
       expect(files.length).toBeGreaterThan(0);
       for (const file of files) {

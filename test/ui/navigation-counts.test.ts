@@ -7,15 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import crm from '../../modules/crm/plugin.js';
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
-import { CRM_METADATA } from '../crm/demo-app.js';
+import { installDemo, type Demo } from '../crm/demo-app.js';
 import { eventually, startUi, type UiHarness } from './browser.js';
 
 describe('admin UI: V-6 navigation counts per department', () => {
   let ui: UiHarness;
   let demo: Demo;
   beforeAll(async () => {
-    ui = await startUi({ metadataDir: CRM_METADATA, plugins: [crm] });
+    ui = await startUi({ plugins: [crm] });
     demo = await installDemo(ui.app.stratum, { customers: 40 });
   }, 120_000);
   afterAll(async () => ui?.close());

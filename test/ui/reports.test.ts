@@ -6,10 +6,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crm from '../../modules/crm/plugin.js';
-import type { Demo } from '../../core/demo/install-demo.js';
 import { monthOverMonth, monthsUntil, sumsByKey } from '../../ui/reports/period-change.js';
 import type { Client } from '../support/app.js';
-import { CRM_METADATA } from '../crm/demo-app.js';
+import type { Demo } from '../crm/demo-app.js';
 import { installKnownSales } from '../reports/known-sales.js';
 import { eventually, ok, startUi, type UiHarness } from './browser.js';
 
@@ -38,7 +37,7 @@ describe('S-6 sales report and module charts (browser)', () => {
 
   // The known dataset of test/reports/known-sales.ts: a report up to 2022-06 shows it alone.
   beforeAll(async () => {
-    ui = await startUi({ metadataDir: CRM_METADATA, plugins: [crm] });
+    ui = await startUi({ plugins: [crm] });
     demo = await installKnownSales(ui.app.stratum, ui.admin);
     [manager, salesB] = await Promise.all([ui.app.client().login('manager', demo.password), ui.app.client().login('sales_b', demo.password)]);
   }, 120_000);

@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Demo } from '../../core/demo/install-demo.js';
+import type { Demo } from '../crm/demo-app.js';
 import { filterParam, type Client } from '../support/app.js';
 import { eventually, ok, type UiHarness } from './browser.js';
 import { PNG, S5, startEnrollmentUi, type EnrollmentUi } from './crm-enrollment-ui.js';

@@ -11,8 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import crmPlugin from '../../modules/crm/plugin.js';
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
-import { CRM_METADATA } from '../crm/demo-app.js';
+import { installDemo, type Demo } from '../crm/demo-app.js';
 import { filterParam } from '../support/app.js';
 import { ADMIN, eventually, ok, startUi, type UiHarness } from './browser.js';
 
@@ -35,7 +34,7 @@ describe('student portal', () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'stratum-ui-portal-'));
     process.env.DATA_DIR = dataDir;
     files = mkdtempSync(path.join(os.tmpdir(), 'stratum-ui-files-'));
-    ui = await startUi({ metadataDir: CRM_METADATA, plugins: [crmPlugin] });
+    ui = await startUi({ plugins: [crmPlugin] });
     demo = await installDemo(ui.app.stratum, { customers: 5 });
     // S-14: the teacher has recorded lesson 3 and its homework.
     lesson3 = (await ok(ui.admin.post('/api/data/lesson', {

@@ -10,11 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installDemo, type Demo } from '../../core/demo/install-demo.js';
 import { PDF } from '../../modules/crm/files/file-kinds.js';
 import { storeFile } from '../../modules/crm/files/stored-files.js';
 import crmPlugin from '../../modules/crm/plugin.js';
-import { CRM_METADATA } from '../crm/demo-app.js';
+import { installDemo, type Demo } from '../crm/demo-app.js';
 import { filterParam } from '../support/app.js';
 import { eventually, ok, startUi, type UiHarness } from './browser.js';
 
@@ -30,7 +29,7 @@ describe('teacher pages (S-13..S-16)', () => {
 
   beforeAll(async () => {
     process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'stratum-teacher-ui-'));
-    ui = await startUi({ metadataDir: CRM_METADATA, plugins: [crmPlugin] });
+    ui = await startUi({ plugins: [crmPlugin] });
     demo = await installDemo(ui.app.stratum, { customers: 0 });
     s5 = demo.catalogue.classes[S5]!.id;
     studying = (await list('class_member', { class: s5, status: 'studying' }, 'student')).map((m) => m.student);

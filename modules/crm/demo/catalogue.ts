@@ -1,5 +1,5 @@
 import { addDays } from './dates.js';
-import type { EngineWriter } from './engine-writer.js';
+import type { RecordWriter } from './record-writer.js';
 import type { DemoLogin } from './organisation.js';
 
 export type CourseKey = 'python' | 'linux';
@@ -17,7 +17,7 @@ export const COURSE_PRICE: Record<CourseKey, number> = { python: 19800, linux: 1
 const COURSE_WEEKS: Record<CourseKey, number> = { python: 20, linux: 12 };
 
 /**
- * The classes of S-19 ("Python FULLSTACK S5", running since a week, and "Linux 36", starting next
+ * The classes ("Python FULLSTACK S5", running since a week, and "Linux 36", starting next
  * month) with the runs before and after them, so that 14 months of enrollments have classes.
  */
 export const CLASSES: readonly ClassPlan[] = [
@@ -58,8 +58,8 @@ const OUTLINE: Record<CourseKey, string> = {
   ].join('\n'),
 };
 
-/** S-17 courses, S-18 campuses, S-19 classes, and the contract templates of E-2. */
-export async function installCatalogue(writer: EngineWriter, users: Record<DemoLogin, number>, today: string): Promise<Catalogue> {
+/** The courses, campuses and classes, and the contract templates the enrollment links show. */
+export async function installCatalogue(writer: RecordWriter, users: Record<DemoLogin, number>, today: string): Promise<Catalogue> {
   const campuses = {
     beijing: await writer.create('campus', { name: 'Beijing', city: '北京', address: '北京市海淀区中关村大街 1 号', phone: '010-8888 6666' }),
     shanghai: await writer.create('campus', { name: 'Shanghai', city: '上海', address: '上海市浦东新区张江路 88 号', phone: '021-5555 7777' }),
@@ -93,8 +93,8 @@ export async function installCatalogue(writer: EngineWriter, users: Record<DemoL
   return { campuses, courses, classes, contractTemplates };
 }
 
-/** The knowledge base students search first (S-12). */
-export async function installArticles(writer: EngineWriter, courses: Record<CourseKey, number>): Promise<void> {
+/** The knowledge base students search before asking a question. */
+export async function installArticles(writer: RecordWriter, courses: Record<CourseKey, number>): Promise<void> {
   const articles = [
     { title: 'How do I install Python 3 on Windows?', category: 'Setup', course: courses.python, content: 'Download the installer from python.org, tick "Add Python to PATH", then check with `python --version` in a new terminal.' },
     { title: 'pip install is slow: use a mirror', category: 'Setup', course: courses.python, content: 'Run `pip config set global.index-url https://pypi.tuna.tsinghua.edu.cn/simple` once.' },

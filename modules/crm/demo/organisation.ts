@@ -1,8 +1,8 @@
-import type { EngineWriter } from './engine-writer.js';
+import type { RecordWriter } from './record-writer.js';
 import type { CrmRole } from './install-roles.js';
 
 /**
- * The department tree of V-1, plus teaching and students. Teachers and students are not
+ * The company's department tree, plus teaching and students. Teachers and students are not
  * organised by sales department: their departments see all, and their roles' rules alone narrow
  * what they see (their classes; their own records).
  */
@@ -20,7 +20,7 @@ export const DEPARTMENTS = [
 
 export type DepartmentCode = (typeof DEPARTMENTS)[number]['code'];
 
-/** The demo logins (README "Demo"): sales A–D (S-20, S-21), the sales manager, two teachers, student A. */
+/** The demo logins (README "Demo"): sales A–D, the sales manager, two teachers, student A. */
 export const ACCOUNTS = [
   { username: 'sales_a', name: '李娜 (Sales A)', department: '001001', role: 'sales' },
   { username: 'sales_b', name: '王强 (Sales B)', department: '001002', role: 'sales' },
@@ -34,14 +34,14 @@ export const ACCOUNTS = [
 
 export type DemoLogin = (typeof ACCOUNTS)[number]['username'];
 
-export async function installDepartments(writer: EngineWriter): Promise<Record<DepartmentCode, number>> {
+export async function installDepartments(writer: RecordWriter): Promise<Record<DepartmentCode, number>> {
   const ids: Record<string, number> = {};
   for (const d of DEPARTMENTS) ids[d.code] = await writer.create('department', { ...d });
   return ids as Record<DepartmentCode, number>;
 }
 
 export async function installAccounts(
-  writer: EngineWriter, departments: Record<DepartmentCode, number>, roles: Record<CrmRole, number>, password: string,
+  writer: RecordWriter, departments: Record<DepartmentCode, number>, roles: Record<CrmRole, number>, password: string,
 ): Promise<Record<DemoLogin, number>> {
   const ids: Record<string, number> = {};
   for (const a of ACCOUNTS) {

@@ -5,7 +5,7 @@ const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚�
 
 /**
  * Made-up people for the demo: Chinese names, and mobile numbers and QQ numbers that are unique
- * within one demo (the customer module refuses duplicates, C-2).
+ * within one demo (the customer module refuses duplicates).
  */
 export class People {
   private readonly phones = new Set<string>();

@@ -1,6 +1,6 @@
 import { CLASSES, COURSE_PRICE, type Catalogue, type CourseKey } from './catalogue.js';
 import { addDays, atHour, daysBetween, minDay } from './dates.js';
-import type { EngineWriter } from './engine-writer.js';
+import type { RecordWriter } from './record-writer.js';
 import type { DemoLogin } from './organisation.js';
 import { People } from './people.js';
 import type { Random } from './random.js';
@@ -9,9 +9,9 @@ type Source = 'baidu' | 'qq_group' | 'website' | 'referral' | 'walk_in' | 'phone
 type Fate = 'new' | 'following' | 'enrolled' | 'lost';
 type Consultant = 'sales_a' | 'sales_b' | 'sales_c' | 'sales_d';
 
-/** How leads arrive (C-4): most from Baidu ads and QQ groups. */
+/** How leads arrive: most from Baidu ads and QQ groups. */
 const SOURCE_WEIGHTS: Record<Source, number> = { baidu: 30, qq_group: 20, website: 14, referral: 10, walk_in: 8, phone: 8, wechat: 7, other: 3 };
-/** How often each source ends in an enrollment, so that conversion by source differs visibly (S-6). */
+/** How often each source ends in an enrollment, so that conversion by source differs visibly in the sales report. */
 const CONVERSION: Record<Source, number> = { baidu: 0.14, qq_group: 0.24, website: 0.18, referral: 0.45, walk_in: 0.35, phone: 0.1, wechat: 0.2, other: 0.08 };
 /** Per salesperson, a factor on conversion: the report by salesperson shows a spread. */
 const SKILL: Record<Consultant, number> = { sales_a: 1.2, sales_b: 1.0, sales_c: 0.8, sales_d: 0.9 };
@@ -59,13 +59,13 @@ const FOLLOWUP_TEXT: Record<Fate, string[]> = {
 const METHOD_WEIGHTS = { phone: 40, qq: 20, wechat: 25, visit: 10, email: 5 };
 
 /**
- * Customers over the last 14 months (C-1), each with follow-ups (C-3); about a fifth enroll: a
- * student, an approved enrollment with its contract, payments and a class membership (E-3) —
- * enough for every report of S-6 to show something in every month. Written oldest first, so that
+ * Customers over the last 14 months, each with follow-ups; about a fifth enroll: a
+ * student, an approved enrollment with its contract, payments and a class membership —
+ * enough for every part of the sales report to show something in every month. Written oldest first, so that
  * a referral can name a student who enrolled earlier.
  */
 export async function installSalesHistory(
-  writer: EngineWriter, random: Random, today: string, count: number,
+  writer: RecordWriter, random: Random, today: string, count: number,
   users: Record<DemoLogin, number>, catalogue: Catalogue, studentLogin: number,
 ): Promise<SalesHistory> {
   const people = new People(random);
@@ -92,7 +92,7 @@ export async function installSalesHistory(
       studentsSoFar.push(enrolled.student);
       if (lead.key) history.students[lead.key] = enrolled.student;
     } else if (lead.fate === 'following' && daysBetween(lead.enquiry, today) <= 30 && random.chance(0.3)) {
-      // A link sent, not yet filled in (E-1): counts as a lead, not as an enrollment.
+      // A link sent, not yet filled in in the enrollment flow: counts as a lead, not as an enrollment.
       const next = CLASSES.find((c) => c.course === lead.course && c.startsIn > 0)!;
       await writer.create('enrollment', { customer, class: catalogue.classes[next.name]!.id, status: 'sent', price: COURSE_PRICE[lead.course], contractTemplate: catalogue.contractTemplates.standard });
     }
@@ -101,7 +101,7 @@ export async function installSalesHistory(
 }
 
 async function enroll(
-  writer: EngineWriter, random: Random, lead: Lead, customer: number, catalogue: Catalogue, today: string, login: number | undefined,
+  writer: RecordWriter, random: Random, lead: Lead, customer: number, catalogue: Catalogue, today: string, login: number | undefined,
 ): Promise<EnrolledStudent> {
   const approved = lead.approved!;
   const className = lead.className ?? Object.values(catalogue.classes).find((c) => c.plan.course === lead.course && c.start >= addDays(approved, 2))!.plan.name;
@@ -173,15 +173,15 @@ function namedLeads(today: string): Lead[] {
     name, phone, source, consultant, course: 'python', enquiry: day(enquiry), fate: 'enrolled', approved: day(approved), className: 'Python FULLSTACK S5', ...(key ? { key } : {}),
   });
   return [
-    // S-2, S-7, S-8: student A came from a QQ group to sales B and enrolled in Python S5.
+    // Student A came from a QQ group to sales B and enrolled in Python S5.
     { ...s5('周小明', 'sales_b', 'qq_group', '13911112222', -40, -20, 'studentA'), qq: '2233445566' },
-    // S-15: the student who is late for lesson 3.
+    // The student who is late for lesson 3.
     s5('小东北', 'sales_a', 'baidu', '13922223333', -75, -30, 'xiaoDongbei'),
     s5('陈晨', 'sales_c', 'walk_in', '13933334444', -60, -45),
     s5('林欣怡', 'sales_d', 'website', '13944445555', -90, -70),
     s5('黄浩然', 'sales_a', 'referral', '13955556666', -55, -35),
     s5('郭子轩', 'sales_b', 'baidu', '13966667777', -50, -15),
-    // S-4: owned by sales B; sales D will try to enter her again.
+    // Owned by sales B; sales D will try to enter her again.
     {
       key: 'wangFang', name: '王芳', phone: '13800138000', qq: '100200300', source: 'website', consultant: 'sales_b', course: 'linux', enquiry: day(-90), fate: 'following',
       followups: [
@@ -189,7 +189,7 @@ function namedLeads(today: string): Lead[] {
         { date: day(-45), method: 'wechat', content: 'Sent the Linux outline; she will answer after her exams', intent: 'medium', nextStep: '考试后回访' },
       ],
     },
-    // S-3: sales C's earlier lead, who hesitates about Linux 36.
+    // Sales C's earlier lead, who hesitates about Linux 36.
     {
       key: 'liuChang', name: '刘畅', phone: '13977778888', source: 'phone', consultant: 'sales_c', course: 'linux', enquiry: day(-20), fate: 'following',
       followups: [{ date: day(-15), method: 'phone', content: 'Interested in Linux 36; asked about the price', intent: 'medium', nextStep: 'Call again before Linux 36 starts' }],

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { EngineWriter } from './engine-writer.js';
+import type { RecordWriter } from './record-writer.js';
 
 /** One role of roles.json: its permissions (what) and rules (which records). */
 export interface RoleSpec {
@@ -14,10 +14,10 @@ export const CRM_ROLES: readonly RoleSpec[] = (JSON.parse(readFileSync(new URL('
 export type CrmRole = 'sales' | 'sales manager' | 'teacher' | 'student';
 
 /**
- * Creates the CRM's roles with their permissions and rules (C-15, C-16), as records an admin can
+ * Creates the CRM's roles with their permissions and rules, as records an admin can
  * change afterwards. Returns the role ids by name.
  */
-export async function installRoles(writer: EngineWriter, roles: readonly RoleSpec[] = CRM_ROLES): Promise<Record<CrmRole, number>> {
+export async function installRoles(writer: RecordWriter, roles: readonly RoleSpec[] = CRM_ROLES): Promise<Record<CrmRole, number>> {
   const ids: Record<string, number> = {};
   for (const role of roles) {
     const id = await writer.create('role', { name: role.name, description: role.description });

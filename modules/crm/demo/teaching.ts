@@ -1,26 +1,26 @@
 import type { Catalogue } from './catalogue.js';
 import { addDays, atHour } from './dates.js';
-import type { EngineWriter } from './engine-writer.js';
+import type { RecordWriter } from './record-writer.js';
 import type { DemoLogin } from './organisation.js';
 import type { Random } from './random.js';
 import type { EnrolledStudent } from './sales-history.js';
 
 export interface Teaching {
-  /** Python FULLSTACK S5's lessons by number: 1 and 2 are given; 3 is the teacher's to create (S-14). */
+  /** Python FULLSTACK S5's lessons by number: 1 and 2 are given; 3 is the teacher's to create. */
   lessons: Record<number, number>;
 }
 
 const S5 = 'Python FULLSTACK S5';
 
 /**
- * The running class Python FULLSTACK S5: two lessons with roll calls (C-8), homework for both —
- * lesson 1 graded, and each student's overall grade set from it (S-10), lesson 2 handed in and
- * waiting for grading (S-16) — and a survey (C-9). Graduates of the finished classes get their
- * employment records (C-13) and refer friends (S-11).
+ * The running class Python FULLSTACK S5: two lessons with roll calls, homework for both —
+ * lesson 1 graded, and each student's overall grade set from it, lesson 2 handed in and
+ * waiting for grading — and a survey. Graduates of the finished classes get their
+ * employment records and refer friends.
  */
 export async function installTeaching(
-  writer: EngineWriter, random: Random, today: string, users: Record<DemoLogin, number>, catalogue: Catalogue, enrolled: readonly EnrolledStudent[],
-  /** Student A: always there and always hands in, so that S-8..S-10 have grades to show. */
+  writer: RecordWriter, random: Random, today: string, users: Record<DemoLogin, number>, catalogue: Catalogue, enrolled: readonly EnrolledStudent[],
+  /** Student A: always there and always hands in, so that the student portal has grades to show. */
   keen: number | undefined,
 ): Promise<Teaching> {
   const cls = catalogue.classes[S5]!;

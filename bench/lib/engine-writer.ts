@@ -1,8 +1,8 @@
-import { loadActor } from '../auth/actor.js';
-import { adminAccess } from '../data/access.js';
-import { DataContext } from '../data/context.js';
-import { createRecord, updateRecord } from '../data/write-records.js';
-import type { Stratum } from '../stratum.js';
+import { loadActor } from '../../core/auth/actor.js';
+import { adminAccess } from '../../core/data/access.js';
+import { DataContext } from '../../core/data/context.js';
+import { createRecord, updateRecord } from '../../core/data/write-records.js';
+import type { Stratum } from '../../core/stratum.js';
 
 type Payload = Record<string, unknown>;
 
@@ -18,7 +18,7 @@ export class EngineWriter {
     const q = (s: string) => stratum.db.quote(s);
     const rows = await stratum.db.all({ sql: `SELECT ${q('id')} AS id FROM ${q('user')} WHERE ${q('username')} = $1`, params: ['admin'] });
     const actor = rows[0] ? await loadActor(stratum.db, Number(rows[0].id)) : undefined;
-    if (!actor?.isAdmin) throw new Error('The demo is installed as the built-in admin, and there is no active "admin" account with the admin role');
+    if (!actor?.isAdmin) throw new Error('Records are written as the built-in admin, and there is no active "admin" account with the admin role');
     return new EngineWriter(new DataContext(stratum.db, stratum.registry, await stratum.registry.graph(), adminAccess(actor)));
   }
 
