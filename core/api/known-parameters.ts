@@ -11,7 +11,7 @@ import { badRequest } from '../errors.js';
 export const KNOWN_QUERY = {
   // `deleted` and `purge` mean something only with x-soft-delete; elsewhere they answer 400 `soft_delete_off`, which says so.
   'data.list': ['filter', 'q', 'sort', 'page', 'pageSize', 'fields', 'total', 'totalCap', 'after', 'deleted'],
-  // compare, having, sort, limit-by-metric and others are not implemented: refused, never ignored.
+  // compare, having, sort and others (for dashboards) are not implemented yet: refused, never ignored.
   'data.aggregate': ['groupBy', 'metrics', 'filter', 'q', 'limit'],
   'data.export': ['filter', 'q', 'sort', 'fields', 'deleted'],
   'data.get': ['fields'],
