@@ -29,6 +29,8 @@ export default definePlugin<LibraryModules>({
     const librarian = await records('role').create({ name: 'librarian', description: 'Keeps the catalogue; lends books and takes them back' });
     await records('permission').create({ role: librarian.id, module: 'book', actions: ['read', 'create', 'update', 'delete'] });
     await records('permission').create({ role: librarian.id, module: 'loan', actions: ['read', 'create', 'update'] });
+    // A loan's borrower must be a user the librarian may read; their names are enough for that.
+    await records('permission').create({ role: librarian.id, module: 'user', actions: ['read'], readFields: ['username', 'name'] });
 
     const member = await records('role').create({ name: 'library member', description: 'Borrows books: reads the catalogue and their own loans' });
     await records('permission').create({ role: member.id, module: 'book', actions: ['read'] });
