@@ -14,7 +14,7 @@ import { explainRoutes } from './explain-routes.js';
 import { moduleRoutes } from './module-routes.js';
 import { changeRoutes } from './change-routes.js';
 import { schemaRoutes } from './schema-routes.js';
-import { pluginRoutes } from '../plugins/routes.js';
+import { pluginRecordRoutes, pluginRoutes } from '../plugins/routes.js';
 import { recordCanRoutes } from '../plugins/record-can-route.js';
 import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
 import { metaRoutes } from './meta-routes.js';
@@ -59,6 +59,8 @@ export function createApp(stratum: Stratum): Hono<AppEnv> {
   app.route(UPLOAD_PATH, uploadRoutes);
   app.route('/api/data', recordCanRoutes);
   app.route('/api/data', dataRoutes);
+  // Plugins' routes about one record (the audit plugin's history and revert), mounted by the plugin host.
+  app.route('/api/data', pluginRecordRoutes(stratum.plugins));
   app.route('/api/modules', moduleRoutes);
   app.route('/api/modules', changeRoutes);
   app.route('/api/schema', schemaRoutes);

@@ -6,11 +6,9 @@ import { createRecord, deleteRecord, updateRecord } from '../data/write-records.
 import { bulkRecords } from '../data/bulk-records.js';
 import { exportCsv } from '../data/export-records.js';
 import { restoreRecord } from '../data/soft-delete.js';
-import { historyRoute, revertRoute } from '../plugins/builtin/audit/routes.js';
 import { badRequest } from '../errors.js';
-import { queryOf, type Operation } from './known-parameters.js';
+import { queryOf } from './known-parameters.js';
 import { refuseUnknownFields } from './known-body-fields.js';
-import type { Context, Next } from 'hono';
 
 const ID = '{[1-9][0-9]{0,14}}';
 
@@ -71,8 +69,6 @@ export const dataRoutes = new Hono<AppEnv>()
     await deleteRecord(data, module, Number(c.req.param('id')), undefined, purge === 'true');
     return c.body(null, 204);
   })
-  .get(`/:module/:id${ID}/history`, known('data.history'), historyRoute)
-  .post(`/:module/:id${ID}/revert`, known('data.revert', ['version']), revertRoute)
   .post(`/:module/:id${ID}/restore`, async (c) => {
     const data = c.get('data');
     const module = data.module(c.req.param('module'));
@@ -81,18 +77,3 @@ export const dataRoutes = new Hono<AppEnv>()
     c.header('ETag', `"${record.version}"`);
     return c.json(record);
   });
-
-/**
- * Before a route whose handler lives elsewhere (the audit plugin's history and revert): its query,
- * and the top-level fields of its JSON body, checked against what it knows.
- */
-function known(op: Operation, bodyFields?: readonly string[]) {
-  return async (c: Context<AppEnv>, next: Next) => {
-    const data = c.get('data');
-    data.module(c.req.param('module')!);
-    queryOf(c, op);
-    // The body is kept once read (core/api/request-body.ts): the handler reads the same text.
-    if (bodyFields && c.req.header('content-type')?.toLowerCase().startsWith('application/json')) refuseUnknownFields(await jsonBody(c), bodyFields, `the body of ${c.req.method} ${c.req.path}`);
-    await next();
-  };
-}

@@ -56,8 +56,12 @@ export const knownQuery = (op: Operation): readonly string[] => KNOWN_QUERY[op];
  * else 400 `unknown_parameter`, with a pointer per unknown parameter and nothing done.
  */
 export function queryOf(c: Context, op: Operation): Record<string, string> {
+  return queryKnowing(c, knownQuery(op));
+}
+
+/** The same for a route that declares its parameters itself (a plugin's record route). */
+export function queryKnowing(c: Context, known: readonly string[]): Record<string, string> {
   const query = c.req.query();
-  const known = knownQuery(op);
   // A request with a thousand made-up names gets twenty pointers, not a thousand.
   const unknown = Object.keys(query).filter((name) => !known.includes(name)).slice(0, 20);
   if (unknown.length === 0) return query;

@@ -22,6 +22,9 @@ const VARIABLE = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 const BUILTIN_VARIABLES = ['id', 'username', 'department', 'departmentCode', 'roles'];
 /** Paths the admin endpoints take: POST /api/plugins/<name>/enable and /disable. */
 const RESERVED_ROUTES = ['POST /enable', 'POST /disable'];
+const RECORD_ROUTE = /^(GET|POST|PUT|PATCH|DELETE) ([a-z][a-z0-9_-]{0,62})$/;
+/** What the engine answers under /api/data/<m>/<id>/ itself. */
+const ENGINE_RECORD_ROUTES = ['can', 'explain', 'restore', 'files'];
 
 /** A loaded plugin, as the host handles it (hooks untyped). */
 export interface Plugin {
@@ -83,6 +86,16 @@ function definitionProblems(d: PluginDefinition<any>): string[] {
   }
   for (const route of Object.keys(d.publicRoutes ?? {})) {
     if (d.routes && route in d.routes) out.push(`publicRoutes["${route}"]: also in routes; a route is public or behind login, not both`);
+  }
+  for (const [route, spec] of Object.entries(d.recordRoutes ?? {})) {
+    const name = RECORD_ROUTE.exec(route)?.[2];
+    if (!name) out.push(`recordRoutes["${route}"]: write "METHOD name", e.g. "GET history", for /api/data/<module>/<id>/history`);
+    else if (ENGINE_RECORD_ROUTES.includes(name)) out.push(`recordRoutes["${route}"]: /api/data/<module>/<id>/${name} is the engine's`);
+    const s = spec as { handler?: unknown; query?: unknown; bodyFields?: unknown } | undefined;
+    if (typeof spec !== 'function' && typeof s?.handler !== 'function') out.push(`recordRoutes["${route}"]: a handler function, or { handler, query, bodyFields }`);
+    for (const list of ['query', 'bodyFields'] as const) {
+      if (typeof spec !== 'function' && s?.[list] !== undefined && !(Array.isArray(s[list]) && s[list].every((n: unknown) => typeof n === 'string'))) out.push(`recordRoutes["${route}"].${list}: a list of names`);
+    }
   }
   for (const name of Object.keys(d.variables ?? {})) {
     if (!VARIABLE.test(name)) out.push(`variables.${name}: a name of letters, digits and _`);

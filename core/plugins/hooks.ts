@@ -15,7 +15,7 @@ import { recordValidator } from '../schema/record-validator.js';
 import { SYSTEM_FIELDS, type Module } from '../schema/module.js';
 import { bindContext, systemView } from './bound-context.js';
 import type { Plugin } from './define-plugin.js';
-import { committedScope, pluginScope, runAfterCommit, type Log } from './scope.js';
+import { committedScope, extendScope, pluginScope, runAfterCommit, type Log } from './scope.js';
 import type { HookContext, HookName } from './types.js';
 
 type Payload = Record<string, unknown>;
@@ -125,7 +125,7 @@ export class PluginHooks implements WriteHooks {
   }
 
   private context(plugin: Plugin, bound: DataContext, module: Module, extra?: Pick<HookContext<unknown>, 'written'>): HookContext<any> {
-    return { ...pluginScope(bound, this.logFor(plugin)), module: module.name, ...extra } as HookContext<any>;
+    return extendScope(pluginScope(bound, this.logFor(plugin)), { module: module.name, ...extra }) as HookContext<any>;
   }
 
   /** Every plugin's `hook` on `module`, in order, with the same argument, inside the write's transaction. */

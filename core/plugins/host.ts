@@ -14,7 +14,9 @@ import { PluginHooks } from './hooks.js';
 import { ensurePluginTable, pluginStates, type PluginState } from './plugin-state.js';
 import { compileRoutes, matchRoute, type CompiledRoute } from './route-match.js';
 import { pluginScope, type Log } from './scope.js';
+import { ensureSystemUsesTable } from './system-access.js';
 import type { PluginScope } from './types.js';
+import { variableSource } from './variables.js';
 
 /** One declared route, public or behind login. */
 export interface PluginRoute {
@@ -22,7 +24,16 @@ export interface PluginRoute {
   readonly handler: (ctx: any) => unknown;
   readonly requires?: string;
 }
-import { variableSource } from './variables.js';
+
+/** One declared record route: `/api/data/<module>/<id>/<name>`, behind login. */
+export interface RecordRoute {
+  readonly plugin: Plugin;
+  readonly method: string;
+  readonly name: string;
+  readonly handler: (ctx: any) => unknown;
+  readonly query: readonly string[];
+  readonly bodyFields?: readonly string[];
+}
 
 /** The plugins enabled at one generation, and what they contribute to a request. */
 export interface ActivePlugins {
@@ -41,6 +52,8 @@ export class PluginHost {
   private loading: Promise<ActivePlugins> | undefined;
   private readonly routeTables = new Map<string, CompiledRoute<PluginRoute>[]>();
   private readonly byName: ReadonlyMap<string, Plugin>;
+  /** Every loaded plugin's record routes, enabled or not: the app mounts them once, each answers while its plugin is enabled. */
+  readonly recordRoutes: readonly RecordRoute[];
 
   constructor(
     readonly db: Database,
@@ -55,10 +68,12 @@ export class PluginHost {
       this.routeTables.set(p.name, compileRoutes(routeTable(p)));
     }
     this.byName = byName;
+    this.recordRoutes = recordRouteTable(plugins);
   }
 
   async ensureTable(): Promise<void> {
     await ensurePluginTable(this.db);
+    await ensureSystemUsesTable(this.db);
   }
 
   plugin(name: string): Plugin | undefined {
@@ -70,7 +85,7 @@ export class PluginHost {
   }
 
   logFor(plugin: Plugin): Log {
-    return (line) => this.logLine(`[plugin ${plugin.name}] ${line}`);
+    return Object.assign((line: string) => this.logLine(`[plugin ${plugin.name}] ${line}`), { plugin });
   }
 
   /**
@@ -143,6 +158,21 @@ export class PluginHost {
     this.admin = { id: row ? Number(row.id) : 0, username: 'admin', name: row?.name == null ? null : String(row.name), isAdmin: true, roles: ['admin'] };
     return this.admin;
   }
+}
+
+/** `"GET history"` of each plugin; two plugins may not answer the same method and name. */
+function recordRouteTable(plugins: readonly Plugin[]): RecordRoute[] {
+  const out: RecordRoute[] = [];
+  for (const plugin of plugins) {
+    for (const [key, spec] of Object.entries(plugin.definition.recordRoutes ?? {})) {
+      const [method, name] = key.split(' ') as [string, string];
+      const taken = out.find((r) => r.method === method && r.name === name);
+      if (taken) throw new Error(`Plugins "${taken.plugin.name}" and "${plugin.name}" both declare ${method} /api/data/<module>/<id>/${name}`);
+      const s = typeof spec === 'function' ? { handler: spec } : spec;
+      out.push({ plugin, method, name, handler: s.handler, query: s.query ?? [], ...(s.bodyFields ? { bodyFields: s.bodyFields } : {}) });
+    }
+  }
+  return out;
 }
 
 function routeTable(p: Plugin): Record<string, PluginRoute> {

@@ -12,7 +12,7 @@ import { bindContext } from './bound-context.js';
 import type { Plugin } from './define-plugin.js';
 import type { PluginHost } from './host.js';
 import { insertState, lockedState, updateState, type PluginState } from './plugin-state.js';
-import { pluginScope } from './scope.js';
+import { extendScope, pluginScope } from './scope.js';
 import type { LifecycleInfo, TransactionScope } from './types.js';
 
 /** At start: install what is new, upgrade what changed, then `load` each plugin. */
@@ -77,7 +77,7 @@ export async function setEnabled(host: PluginHost, name: string, enabled: boolea
 }
 
 function lifecycleScope(host: PluginHost, plugin: Plugin, ctx: DataContext, tx: Transaction): TransactionScope<any> & LifecycleInfo {
-  return { ...(pluginScope(bindContext(ctx, tx), host.logFor(plugin)) as TransactionScope<any>), ...info(host, plugin) };
+  return extendScope(pluginScope(bindContext(ctx, tx), host.logFor(plugin)) as TransactionScope<any>, info(host, plugin));
 }
 
 function info(host: PluginHost, plugin: Plugin): LifecycleInfo {

@@ -4,9 +4,7 @@
  * a hook on `user` sees a `User` and `payload.usrname` does not compile.
  */
 import type { HonoRequest } from 'hono';
-import type { Transaction } from 'sequelize';
 import type { Action, Actor } from '../data/access.js';
-import type { DataContext } from '../data/context.js';
 import type { Scalar } from '../query/ast.js';
 import type { FieldType } from '../schema/field-types.js';
 import type { PluginUi } from './ui-types.js';
@@ -71,16 +69,20 @@ export interface Records<T> {
   /** With `version`, refused with 409 when the record changed since (optimistic locking). */
   update(id: number, patch: UpdateInput<T>, options?: { version?: number }): Promise<T>;
   delete(id: number): Promise<void>;
+  /** What the caller may do with one record they can read (each action's scope asked); 404 as `get`. */
+  can(id: number): Promise<{ update: boolean; delete: boolean }>;
   /** `{ groupBy: 'status', metrics: 'count(),sum(amount)' }` → one row per group, keyed by the expressions. */
   aggregate(query: { groupBy?: string; metrics?: string; filter?: Filter<T> }): Promise<{ data: Record<string, unknown>[] }>;
 }
 
-/** Data access on behalf of one caller. */
+/**
+ * Data access on behalf of one caller, and only through the engine: a plugin never holds the
+ * database, a transaction object or an engine context, so every read and write it makes is
+ * checked, scoped and validated like a request's, and shows in the history as that caller's.
+ */
 export interface PluginScope<M> {
   /** Who acts: the caller of the request (or the account given to actAs). */
   readonly actor: Actor;
-  /** The engine's context, for what `records` does not cover (core/data functions take it). */
-  readonly data: DataContext;
   records<K extends keyof M & string>(module: K): Records<M[K]>;
   /**
    * Runs `fn` once the current transaction has committed — never when it rolls back — or at once
@@ -89,11 +91,21 @@ export interface PluginScope<M> {
   afterCommit(fn: () => unknown): void;
   /** Runs `fn` in one transaction (all or nothing); inside a transaction already, joins it. */
   transaction<R>(fn: (scope: TransactionScope<M>) => Promise<R>): Promise<R>;
+  /**
+   * The escape for the rare task that needs more than the caller may do: `fn` gets records with
+   * an admin's permissions and visibility — still the engine (validation, hooks, history), never
+   * SQL — acting as the same actor. Each use is recorded with the plugin's name and `reason`
+   * (1 to 200 characters: why no role grants it), in the same transaction as what `fn` does, and
+   * admins read the uses at GET /api/plugins/audit/system-uses. Prefer `actAs` with a service
+   * account whose role says exactly what it may do.
+   */
+  system<R>(reason: string, fn: (scope: TransactionScope<M>) => Promise<R>): Promise<R>;
   log(message: string): void;
 }
 
+/** The scope inside `transaction(fn)` (and every hook's): each call joins that one transaction. */
 export interface TransactionScope<M> extends PluginScope<M> {
-  readonly tx: Transaction;
+  readonly inTransaction: true;
 }
 
 /** What every hook gets: the caller, and data access inside the write's own transaction. */
@@ -139,8 +151,8 @@ export interface RequestParts {
   readonly params: Readonly<Record<string, string>>;
   /** The JSON body; 415 unless sent as application/json, 400 when it does not parse. */
   body<B = unknown>(): Promise<B>;
-  /** A JSON reply with a status; returning a plain value from the handler is the same with 200. */
-  json(value: unknown, status?: 200 | 201 | 202): Response;
+  /** A JSON reply with a status (and headers); returning a plain value from the handler is the same with 200. */
+  json(value: unknown, status?: 200 | 201 | 202, headers?: Readonly<Record<string, string>>): Response;
   log(message: string): void;
 }
 
@@ -154,6 +166,9 @@ export type ActAs<M> = (username: string, within?: TransactionScope<M>) => Promi
 
 /** A route behind login: the caller's own scope; data access sees what the caller may see. */
 export type RouteContext<M> = PluginScope<M> & RequestParts & { readonly actAs: ActAs<M> };
+
+/** A record route: a route behind login, about one record of any module (`/api/data/<module>/<id>/<name>`). */
+export type RecordRouteContext<M> = RouteContext<M> & { readonly record: { readonly module: string; readonly id: number } };
 
 /** A route without login (e.g. a sign-up link): no caller; act as a named account to touch data. */
 export interface PublicRouteContext<M> extends RequestParts {
@@ -177,6 +192,21 @@ export type RouteSpec<M> =
     };
 
 export type Routes<M> = { readonly [route: RouteKey]: RouteSpec<M> };
+
+/** `"METHOD name"` (`"GET history"`): mounted at `/api/data/<module>/<id>/<name>` for every module. */
+export type RecordRouteKey = `${RouteMethod} ${string}`;
+
+export type RecordRouteSpec<M> =
+  | RouteHandler<RecordRouteContext<M>>
+  | {
+      readonly handler: RouteHandler<RecordRouteContext<M>>;
+      /** The query parameters it takes; any other is refused with 400 `unknown_parameter`. */
+      readonly query?: readonly string[];
+      /** The top-level fields of its JSON body; any other is refused with 400 `unknown_field`. */
+      readonly bodyFields?: readonly string[];
+    };
+
+export type RecordRoutes<M> = { readonly [route: RecordRouteKey]: RecordRouteSpec<M> };
 
 /** Routes without login, each one named here on purpose (a sign-up link). */
 export type PublicRoutes<M> = { readonly [route: RouteKey]: RouteHandler<PublicRouteContext<M>> };
@@ -211,6 +241,12 @@ export interface PluginDefinition<M> {
   readonly routes?: Routes<M>;
   /** Without login. A route may not be in both. */
   readonly publicRoutes?: PublicRoutes<M>;
+  /**
+   * Behind login, about one record of any module: `{ 'GET history': handler }` answers
+   * `GET /api/data/<module>/<id>/history` while the plugin is enabled (404 `<name>_off` while it
+   * is disabled). The handler checks what the caller may see of the record, e.g. `records(module).get(id)`.
+   */
+  readonly recordRoutes?: RecordRoutes<M>;
   /** `"x-type": "<name>"` on a property. */
   readonly fieldTypes?: Readonly<Record<string, FieldType>>;
   /** `$user.<name>` in rule filters. */

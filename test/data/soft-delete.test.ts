@@ -26,7 +26,7 @@ const watcher = definePlugin<Record<string, Record<string, unknown>>>({
   hooks: {
     '*': {
       afterRestore(record, ctx) {
-        restored.push({ module: ctx.module, id: Number(record.id), deletedAt: record.deletedAt, actor: ctx.actor.username, inTransaction: ctx.tx !== undefined });
+        restored.push({ module: ctx.module, id: Number(record.id), deletedAt: record.deletedAt, actor: ctx.actor.username, inTransaction: ctx.inTransaction === true });
       },
       afterRestoreCommit(record) {
         committed.push(Number(record.id));

@@ -4,7 +4,6 @@
  * scope on the enrollment decides, so the document is never served without that permission.
  */
 import { readFile } from 'node:fs/promises';
-import { inScope } from '../../../core/data/read-records.js';
 import { forbidden, notFound } from '../../../core/errors.js';
 import type { EnrollmentForm, Modules } from '../../../core/generated/modules.js';
 import type { RouteContext } from '../../../core/plugins/define-plugin.js';
@@ -41,10 +40,10 @@ export async function downloadIdDocument(ctx: RouteContext<Modules>): Promise<Re
   });
 }
 
-async function reviewable({ params, records, data, actAs }: RouteContext<Modules>): Promise<{ id: number; form: EnrollmentForm }> {
+async function reviewable({ params, records, actAs }: RouteContext<Modules>): Promise<{ id: number; form: EnrollmentForm }> {
   const id = recordId(params.id, 'enrollment');
-  await records('enrollment').get(id);
-  if (!(await inScope(data, data.module('enrollment'), id, 'update'))) {
+  // 404 for an enrollment the caller may not see; then their update scope on it decides.
+  if (!(await records('enrollment').can(id)).update) {
     throw forbidden('enrollment:update', `You may see enrollment ${id} but not review it: its consultant, their manager or an admin does`);
   }
   const service = await actAs(SERVICE_ACCOUNT);
