@@ -143,6 +143,7 @@ export function dataPaths(module: Module, grants: Allowed): Record<string, JsonS
             ids: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 1000 },
             ...(can('update') ? { values: { ...ref(names.patch(m)), description: 'with action=update: the fields to set' } } : {}),
           },
+          additionalProperties: false,
         }),
         responses: { 200: ok('Done', ref('BulkResult')), ...errors(...bodyErrors, 404, 409) },
       }),

@@ -21,7 +21,9 @@ shows only the modules and operations you may use.
 - Log in with \`POST /api/auth/login\` (a session cookie), or send \`Authorization: Bearer <token>\`.
 - Records you may not see behave as if they did not exist (404, absent from lists and totals).
 - Every error is \`{"error": {"code", "message", "details": [{"path", "message", "code"}]}}\`,
-  with a JSON pointer per fault; a 4xx means nothing was written.`;
+  with a JSON pointer per fault; a 4xx means nothing was written.
+- A query parameter an operation does not list is refused with 400 \`unknown_parameter\`, and a
+  body field it does not know with 400 \`unknown_field\` (or \`invalid\` for a record): never ignored.`;
 
 /** The whole document, as JSON, for `access.actor` at `graph.generation`. */
 export function openApiDocument(graph: ModuleGraph, access: Access): JsonSchema {

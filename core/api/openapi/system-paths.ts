@@ -34,9 +34,10 @@ const snapshotSchema: JsonSchema = {
   type: 'object', required: ['version', 'modules'],
   properties: {
     version: { const: 1 },
-    modules: { type: 'array', items: { type: 'object', required: ['name', 'definition'], properties: { name: { type: 'string' }, source: { enum: ['api', 'file', 'builtin'] }, base: { type: 'string' }, definition: { type: 'object' } } } },
+    modules: { type: 'array', items: { type: 'object', required: ['name', 'definition'], properties: { name: { type: 'string' }, source: { enum: ['api', 'file', 'builtin'] }, base: { type: 'string' }, definition: { type: 'object' } }, additionalProperties: false } },
     against: { type: 'object', additionalProperties: { type: ['string', 'null'] } },
   },
+  additionalProperties: false,
 };
 const modulePlan: JsonSchema = { type: 'object', required: ['module', 'action', 'plan'], properties: { module: { type: 'string' }, action: { enum: ['create', 'change', 'drop'] }, plan: planSchema } };
 const diffReply: JsonSchema = {
@@ -179,7 +180,7 @@ export function modulePaths(): Record<string, JsonSchema> {
         tags, operationId: 'modules.changes.revert', summary: 'Take the module back to its definition before a change',
         description: 'A new plan from the current definition back to the change\'s `before`, undoing it and every change since: renames back, the module\'s name back, renamed choices back. `?dryRun=true` answers the plan; a plan that loses data needs `?confirm=<plan.token>`. Values a change dropped come back from the trash: restore its entry first (else the plan is refused with `restore_first`). An optional body `{"x-migration": {"onMisfit", "valueMap"}}` says what becomes of values that do not fit back.',
         parameters: documentedQuery('modules.changes.revert', planQuery),
-        requestBody: { required: false, content: json({ type: 'object', properties: { 'x-migration': { type: 'object' } } }) },
+        requestBody: { required: false, content: json({ type: 'object', properties: { 'x-migration': { type: 'object' } }, additionalProperties: false }) },
         responses: { 200: ok('Reverted, or the plan of a dry run', { oneOf: [{ type: 'object', properties: { name: { type: 'string' }, definition: { type: 'object' }, plan: planSchema } }, planReply] }), ...errors(...bodyErrors, 404, 409) },
       },
     },
