@@ -65,6 +65,9 @@ function documentedOperations(routes: readonly { method: string; path: string }[
     const forEach = path.startsWith('/api/data/:module') ? owners.map((m) => path.replace(':module', m)) : [path.replace(/:([a-zA-Z]+)/g, '{$1}')];
     for (const p of forEach) out.add(`${r.method.toLowerCase()} ${p}`);
   }
+  // The audit plugin's record routes, mounted by the plugin host when it is loaded; documented
+  // either way (404 while it is not), so that a client written against one server works on the next.
+  for (const m of modules) out.add(`get /api/data/${m}/{id}/history`).add(`post /api/data/${m}/{id}/revert`);
   return [...out].sort();
 }
 
