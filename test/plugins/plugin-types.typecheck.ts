@@ -41,6 +41,17 @@ export const typed = definePlugin({
         const phone: string = note.phone;
         void title, phone;
       },
+      async afterCreate(_note, ctx) {
+        // Data only through the engine: no engine context, transaction object or database handle.
+        // @ts-expect-error a hook gets no engine context
+        ctx.data;
+        // @ts-expect-error nor the write's transaction object (ctx.inTransaction says that it runs in one)
+        ctx.tx;
+        // @ts-expect-error nor the database
+        ctx.db;
+        const inOne: true = ctx.inTransaction;
+        void inOne;
+      },
       async afterCreateCommit(note, { records }) {
         const owner = note.owner === null ? undefined : await records('user').get(note.owner);
         owner?.username.toLowerCase();
@@ -69,11 +80,36 @@ export const typed = definePlugin({
         return records('note').create({ title: input.title, status: 'open' });
       },
     },
+    'GET /raw': async (ctx) => {
+      // @ts-expect-error a route gets no engine context
+      ctx.data;
+      // @ts-expect-error nor a database
+      ctx.db;
+      const service = await ctx.actAs('service');
+      // @ts-expect-error nor does a service account's scope
+      service.data;
+      return ctx.transaction(async (t) => {
+        // @ts-expect-error a transaction's scope holds no transaction object
+        t.tx;
+        // The escape is the engine too, as an admin: records, not SQL.
+        return t.system('why no role grants it', async (admin) => {
+          // @ts-expect-error no engine context under system access either
+          admin.data;
+          return (await admin.records('note').list()).data.length;
+        });
+      });
+    },
     'GET /other': {
       // @ts-expect-error requires names a module and an action
       requires: 'note:write',
       handler: () => undefined,
     },
+  },
+  install(ctx) {
+    // @ts-expect-error a lifecycle step gets no transaction object
+    ctx.tx;
+    // @ts-expect-error nor an engine context
+    ctx.data;
   },
 });
 
