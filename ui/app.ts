@@ -14,12 +14,8 @@ import { LoginPage } from './pages/login-page.js';
 import { match, navigate, useLocation, type Location } from './router.js';
 import { onUnauthenticated, SESSION_ENDED, type Session } from './session.js';
 import { designerPage } from './designers/routes.js';
-import { teacherPage } from './teacher/routes.js';
 import { ChartPage } from './reports/chart-page.js';
-import { reportPage } from './reports/routes.js';
 import { META_CHANGED } from './designers/module-designer.js';
-import { publicPage } from './public/public-routes.js';
-import { portalPage } from './portal/portal-routes.js';
 import { holds, pageAt, type FoundPage } from './plugins/manifest.js';
 import { PluginPiece } from './plugins/load-piece.js';
 
@@ -59,7 +55,7 @@ export function App() {
 
   // A public page (a plugin's sign-up form) needs no session: no login redirect, no menu.
   const plugin = pageAt(location.path);
-  const open = plugin?.page.public ? pluginPage(plugin, null, location) : publicPage(location.path);
+  const open = plugin?.page.public ? pluginPage(plugin, null, location) : undefined;
   const next = location.query.get('next');
   const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
   // Logged in on the login page: on to where they wanted to go. Logged out elsewhere: to the login, and back after it.
@@ -104,9 +100,6 @@ function page(session: Session, location: Location) {
   const { path } = location;
   if (path === '/' || path === '') return html`<${HomePage} session=${session} />`;
   if (path.startsWith('/admin/')) return designerPage(session, location);
-  if (path.startsWith('/teach/')) return teacherPage(session, location);
-  if (path.startsWith('/reports/')) return reportPage(session, location);
-  if (path === '/portal' || path.startsWith('/portal/')) return portalPage(session, location);
   let p: Record<string, string> | undefined;
   if ((p = match('/m/:module', path))) return html`<${ListPage} key=${p.module} session=${session} module=${p.module} location=${location} />`;
   if ((p = match('/m/:module/chart', path))) return html`<${ChartPage} key=${`${p.module}/chart`} session=${session} module=${p.module} location=${location} />`;

@@ -18,14 +18,19 @@ export { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 export { api, fieldOf, loadMeta, messageOf, StratumError } from './api.js';
 export type { FieldMeta, ModuleMeta, Rec, RelationMeta } from './api.js';
 export { onUnauthenticated, type Session } from './session.js';
-export { currentLang, enumTitle, fieldTitle, moduleTitle, type Lang } from './i18n.js';
+export { currentLang, enumTitle, fieldTitle, moduleTitle, setLang, type Lang } from './i18n.js';
 export { match, navigate, useLocation, withQuery, type Location } from './router.js';
 export { Alert, Breadcrumbs, ErrorPanel, Loading, type Crumb } from './components/feedback.js';
 export { formatBytes, formatDateTime, formatValue, recordLabel, valueAt } from './format.js';
 export { setFlash, takeFlash } from './flash.js';
 export { LanguageSelect } from './components/language-select.js';
-export { FieldInput } from './components/field-input.js';
-export type { Raw } from './form-values.js';
+export { controlErrors, FieldInput } from './components/field-input.js';
+export { initialRaw, parseRaw, type Raw } from './form-values.js';
+export type { Filter, Me } from '../core/client/index.js';
+// The charts' building blocks, for a plugin's own reports.
+export { ChartCanvas, type Series } from './reports/chart-canvas.js';
+export { allOf, fetchAggregate, type AggregateRequest } from './reports/fetch-aggregate.js';
+export { formatPercent, isMonth, monthOverMonth, monthSpan, monthsUntil, rate, shiftMonth, sumsByKey, toNumber, type MonthRow } from './reports/period-change.js';
 
 /** A plugin page: the session (null on a public page) and the `:name` parts of its path. */
 export interface PageProps {

@@ -1,15 +1,12 @@
 /**
  * Actions on one record beside the generic edit and delete: those the enabled plugins declare for
  * its module (`ui.recordActions`), each shown only when the server says the caller may do it on
- * this record (`GET /api/data/<m>/<id>/can`), and, for now, the CRM's own contributions.
+ * this record (`GET /api/data/<m>/<id>/can`).
  */
 import { html } from 'htm/preact';
-import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ModuleMeta, type Rec } from './api.js';
 import type { Session } from './session.js';
-import { EnrollmentActions } from './crm/enrollment-actions.js';
-import { StartEnrollment } from './crm/start-enrollment.js';
 import { recordActionsOf } from './plugins/manifest.js';
 import { PluginPiece } from './plugins/load-piece.js';
 import type { RecordCan } from '../core/plugins/record-can-route.js';
@@ -22,12 +19,6 @@ export interface RecordActionProps {
   /** Reads the record again, after an action changed it on the server. */
   reload: () => void;
 }
-
-// A Map, not an object: a module may be named `constructor`.
-const CONTRIBUTED = new Map<string, FunctionComponent<RecordActionProps>>([
-  ['enrollment', EnrollmentActions],
-  ['customer', StartEnrollment],
-]);
 
 /** What the caller may do with the record, asked again whenever the record changes; undefined while asking. */
 export function useRecordCan(module: string, id: number, version: unknown): RecordCan | undefined {
@@ -48,11 +39,9 @@ export function useRecordCan(module: string, id: number, version: unknown): Reco
 
 /** The actions contributed for the record's module, or nothing. */
 export function RecordActions(props: RecordActionProps & { can: RecordCan | undefined }) {
-  const Actions = CONTRIBUTED.get(props.module.name);
   const offered = recordActionsOf(props.module.name).filter(({ plugin, action }) => props.can?.actions[`${plugin.plugin}.${action.name}`] === true);
   const { can: _, ...rest } = props;
-  return html`${Actions && html`<${Actions} ...${rest} />`}
-    ${offered.length > 0 && html`<div class="record-actions" data-testid="record-actions">
+  return html`${offered.length > 0 && html`<div class="record-actions" data-testid="record-actions">
       ${offered.map(({ plugin, action }) => html`<${PluginPiece} key=${`${plugin.plugin}.${action.name}`} plugin=${plugin} component=${action.component} props=${rest} quiet=${true} />`)}
     </div>`}`;
 }

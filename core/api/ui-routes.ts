@@ -14,8 +14,8 @@ import type { Plugin } from '../plugins/define-plugin.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-/** The generic UI's own paths, and the CRM's until it declares its pages; a plugin's pages come from its definition. */
-const UI_PATHS = /^\/(login|m|admin|teach|reports|portal|enroll)(\/|$)|^\/$/;
+/** The generic UI's own paths; a plugin's pages come from its definition. */
+const UI_PATHS = /^\/(login|m|admin)(\/|$)|^\/$/;
 
 async function bundleOf(c: Context<AppEnv>): Promise<UiBundle> {
   // UI_DEV=1: every page load rebuilds the bundle (about 0.1 s), so an edit in ui/ shows on reload.

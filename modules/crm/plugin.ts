@@ -5,6 +5,7 @@
  * typed differently, and the engine's 409 names the customer's owner.
  */
 import { definePlugin } from '../../core/plugins/define-plugin.js';
+import { crmUi } from './admin-ui.js';
 import { installDemo } from './demo/install-demo.js';
 import { normalizedContact } from './normalize.js';
 import { enrollmentPublicRoutes, enrollmentRoutes } from './enrollment/routes.js';
@@ -25,6 +26,7 @@ export default definePlugin({
   install: ensureServiceRole,
   upgrade: ensureServiceRole,
   demo: installDemo,
+  ui: crmUi,
 
   hooks: {
     customer: {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ModuleMeta } from '../../core/api/meta-modules.js';
 import type { Rec } from '../../ui/api.js';
-import { assembleSalesReport, salesReportRequests, type ReportParams, type ReportQuery } from '../../ui/reports/sales-report-data.js';
+import { assembleSalesReport, salesReportRequests, type ReportParams, type ReportQuery } from '../../modules/crm/ui/reports/sales-report-data.js';
 import type { AggregateRequest } from '../../ui/reports/fetch-aggregate.js';
 import { startCrm } from '../crm/demo-app.js';
 import type { Client, TestApp } from '../support/app.js';

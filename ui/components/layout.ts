@@ -6,7 +6,6 @@ import { currentLang, moduleTitle, t, type Lang } from '../i18n.js';
 import { LanguageSelect } from './language-select.js';
 import type { Session } from '../session.js';
 import { DESIGNER_LINKS } from '../designers/routes.js';
-import { ReportsMenu } from '../reports/routes.js';
 import { menuSections } from '../plugins/manifest.js';
 
 interface Props {
@@ -36,9 +35,8 @@ export function Layout({ session, path, onLang, onLogout, children }: Props) {
     </header>
     <nav class="sidebar" aria-label=${t('nav.modules')} data-testid="menu">
       ${group(t('nav.modules'), modules.filter((m) => !m.builtin), 'menu-modules')}
-      <${ReportsMenu} session=${session} path=${path} />
       ${menuSections(session.me, session.meta).map((section, i) => html`<h2 class="menu-heading" id=${`menu-plugin-${i}`}>${section.title}</h2>
-        <ul aria-labelledby=${`menu-plugin-${i}`}>${section.pages.map((p) => html`<li><a href=${p.href} class=${path === p.href || path.startsWith(`${p.href}/`) ? 'active' : ''} aria-current=${path === p.href ? 'page' : undefined} data-plugin=${p.plugin}>${p.title}</a></li>`)}</ul>`)}
+        <ul aria-labelledby=${`menu-plugin-${i}`}>${section.pages.map((p) => html`<li><a href=${p.href} class=${path === p.href || path.startsWith(`${p.href}/`) ? 'active' : ''} aria-current=${path === p.href ? 'page' : undefined} data-plugin=${p.plugin} data-testid=${p.testid}>${p.title}</a></li>`)}</ul>`)}
       ${group(t('nav.admin'), modules.filter((m) => m.builtin), 'menu-admin')}
       ${session.me.isAdmin && html`<h2 class="menu-heading" id="menu-designers">${t('nav.designers')}</h2>
         <ul aria-labelledby="menu-designers">${DESIGNER_LINKS.map((l) => html`<li><a href=${l.href} class=${path.startsWith(l.href) ? 'active' : ''} data-testid=${l.testid}>${l.label()}</a></li>`)}</ul>`}

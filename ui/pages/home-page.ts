@@ -3,16 +3,13 @@ import { useEffect } from 'preact/hooks';
 import { Breadcrumbs, Loading } from '../components/feedback.js';
 import { currentLang, moduleTitle, t } from '../i18n.js';
 import type { Session } from '../session.js';
-import { MyClasses } from '../teacher/my-classes.js';
 import { navigate } from '../router.js';
-import { isStudent } from '../portal/student.js';
 import { holds, landingFor, panelsOf } from '../plugins/manifest.js';
 import { PluginPiece } from '../plugins/load-piece.js';
 
 export function HomePage({ session }: { session: Session }) {
-  // Students have pages made for them (S-8..S-12); the modules stay in the menu.
-  const student = isStudent(session.me);
-  const landing = landingFor(session.me) ?? (student ? '/portal' : undefined);
+  // A role with pages made for it (a plugin's `landing`) starts there; the modules stay in the menu.
+  const landing = landingFor(session.me);
   useEffect(() => {
     if (landing) navigate(landing, { replace: true });
   }, [landing]);
@@ -28,8 +25,7 @@ export function HomePage({ session }: { session: Session }) {
     <h1>${t('home.welcome', { name: session.me.name ?? session.me.username })}</h1>
     ${session.meta.size === 0
       ? html`<p class="empty">${t('home.empty')}</p>`
-      : html`<${MyClasses} session=${session} />
-        ${panels.map(({ plugin, panel }) => html`<${PluginPiece} key=${`${plugin.plugin}.${panel.component}`} plugin=${plugin} component=${panel.component} props=${{ session }} quiet=${true} />`)}
+      : html`${panels.map(({ plugin, panel }) => html`<${PluginPiece} key=${`${plugin.plugin}.${panel.component}`} plugin=${plugin} component=${panel.component} props=${{ session }} quiet=${true} />`)}
         <p class="muted">${t('home.intro')}</p>
         ${modules.length > 0 && html`<ul class="cards">${modules.map(card)}</ul>`}
         ${admin.length > 0 && html`<h2 class="section-heading">${t('nav.admin')}</h2><ul class="cards">${admin.map(card)}</ul>`}`}`;

@@ -49,21 +49,28 @@ export function pageAt(path: string): FoundPage | undefined {
   return undefined;
 }
 
+/** A menu entry's test id: `menu-` and its component's name in kebab case (SalesReport → menu-sales-report). */
+const testidOf = (component: string) => `menu-${component.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
+
 /** Menu entries by section title: the pages a user may open that ask for one. */
-export function menuSections(me: Me, meta: ReadonlyMap<string, ModuleMeta>): { title: string; pages: { href: string; title: string; plugin: string }[] }[] {
-  const sections = new Map<string, { href: string; title: string; plugin: string }[]>();
+export function menuSections(me: Me, meta: ReadonlyMap<string, ModuleMeta>): { title: string; pages: { href: string; title: string; plugin: string; testid: string }[] }[] {
+  const sections = new Map<string, { href: string; title: string; plugin: string; testid: string }[]>();
   for (const plugin of PLUGINS) {
     for (const page of plugin.pages) {
       if (!page.menu || page.public || page.path.includes('/:') || !holds(page.requires, me, meta)) continue;
       const section = page.menu === true || !page.menu.section ? plugin.plugin : words(page.menu.section);
-      sections.set(section, [...(sections.get(section) ?? []), { href: page.path, title: words(page.title), plugin: plugin.plugin }]);
+      sections.set(section, [...(sections.get(section) ?? []), { href: page.path, title: words(page.title), plugin: plugin.plugin, testid: testidOf(page.component) }]);
     }
   }
   return [...sections].map(([title, pages]) => ({ title, pages }));
 }
 
-/** Where a user lands instead of the home page (a portal made for their role), or undefined. */
+/**
+ * Where a user lands instead of the home page (a portal made for their role), or undefined. An
+ * admin keeps the home page whatever other roles they hold: they run the whole application.
+ */
 export function landingFor(me: Me): string | undefined {
+  if (me.isAdmin) return undefined;
   for (const plugin of PLUGINS) {
     for (const l of plugin.landing) if (l.roles.some((r) => me.roles.includes(r))) return l.path;
   }

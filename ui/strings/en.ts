@@ -1,19 +1,13 @@
 import { DESIGNERS_EN } from './designers.js';
-import { TEACHER_EN } from './teacher.js';
 import { VIEWS_EN } from './views.js';
-import { PORTAL_EN } from './portal.js';
 import { REPORTS_EN } from './reports.js';
-import { CRM_EN } from './crm.js';
 import { FILES_EN } from './files.js';
 
 /** The UI's own words in English; every key here must exist in zh.ts too (the compiler checks). */
 export const EN = {
   ...DESIGNERS_EN,
-  ...TEACHER_EN,
   ...VIEWS_EN,
-  ...PORTAL_EN,
   ...REPORTS_EN,
-  ...CRM_EN,
   ...FILES_EN,
   'app.name': 'Stratum',
   'nav.home': 'Home',

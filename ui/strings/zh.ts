@@ -1,20 +1,14 @@
 import type { UiKey } from './en.js';
 import { DESIGNERS_ZH } from './designers.js';
-import { TEACHER_ZH } from './teacher.js';
 import { VIEWS_ZH } from './views.js';
-import { PORTAL_ZH } from './portal.js';
 import { REPORTS_ZH } from './reports.js';
-import { CRM_ZH } from './crm.js';
 import { FILES_ZH } from './files.js';
 
 /** The UI's own words in Chinese. */
 export const ZH: Record<UiKey, string> = {
   ...DESIGNERS_ZH,
-  ...TEACHER_ZH,
   ...VIEWS_ZH,
-  ...PORTAL_ZH,
   ...REPORTS_ZH,
-  ...CRM_ZH,
   ...FILES_ZH,
   'app.name': 'Stratum',
   'nav.home': '首页',

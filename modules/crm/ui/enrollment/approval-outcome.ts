@@ -1,15 +1,10 @@
 /**
- * E-3/E-4: what an approval created, as links: the student, the payment and the place in the
+ * What an approval created, as links: the student, the payment and the place in the
  * class. Read as the caller, like every page: what their rules hide is not shown. Right after
  * the approval it also says the student's login and what became of their mail.
  */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { api, fieldOf, type Rec } from '../api.js';
-import { Alert, Loading } from '../components/feedback.js';
-import { formatValue } from '../format.js';
-import { t } from '../i18n.js';
-import { onUnauthenticated, type Session } from '../session.js';
+import { html, useEffect, useState, api, fieldOf, Alert, Loading, formatValue, onUnauthenticated, type Rec, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { methodLabel } from './approve-form.js';
 import type { Approval } from './enrollment-api.js';
 

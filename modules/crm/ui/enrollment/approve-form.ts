@@ -1,19 +1,15 @@
 /**
- * E-3: sales approves a submitted enrollment with how the tuition was paid. The server creates the
+ * Sales approves a submitted enrollment with how the tuition was paid. The server creates the
  * payment, the student with their login and the class membership in one transaction; a refusal of
  * any part writes nothing, and its message lands on the field it names (or above the form).
  */
-import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
-import { fieldOf, messageOf, StratumError, type Rec } from '../api.js';
-import { Alert } from '../components/feedback.js';
-import { t } from '../i18n.js';
-import { onUnauthenticated, type Session } from '../session.js';
-import type { UiKey } from '../strings/en.js';
+import { html, useState, fieldOf, messageOf, StratumError, Alert, onUnauthenticated, type Rec, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
+import type { CrmKey } from '../words/index.js';
 import { approveEnrollment, type Approval, type ApproveInput } from './enrollment-api.js';
 
 /** The payment methods with words of their own; another value the definition adds shows as itself. */
-const METHOD_WORDS: Readonly<Record<string, UiKey>> = {
+const METHOD_WORDS: Readonly<Record<string, CrmKey>> = {
   cash: 'crm.method.cash', card: 'crm.method.card', alipay: 'crm.method.alipay', wechat: 'crm.method.wechat', transfer: 'crm.method.transfer',
 };
 export const methodLabel = (method: string): string => (Object.hasOwn(METHOD_WORDS, method) ? t(METHOD_WORDS[method]!) : method);
@@ -21,6 +17,12 @@ export const methodLabel = (method: string): string => (Object.hasOwn(METHOD_WOR
 const FIELDS = ['method', 'amount', 'paidOn'] as const;
 type Field = (typeof FIELDS)[number];
 const LABELS: Record<Field, () => string> = { method: () => t('crm.approve.method'), amount: () => t('crm.approve.amount'), paidOn: () => t('crm.approve.paidOn') };
+
+/** Whether the browser holds the input's typed text invalid (it then reports its value as ''). */
+const unreadable = (name: Field): boolean => {
+  const input = document.getElementById(`approve-${name}`) as HTMLInputElement | null;
+  return !!input && (input.validity.badInput || input.validity.typeMismatch);
+};
 
 const today = () => {
   const d = new Date();
@@ -45,15 +47,19 @@ export function ApproveForm({ session, record, onApproved }: { session: Session;
     e.preventDefault();
     setBanner(undefined);
     const input: ApproveInput = {};
+    // Text the browser cannot read as a number or a date (31 February) is '' in `values`: it must
+    // not be sent as left empty (the server would then take today, or the price).
     const problems: Partial<Record<Field, string>> = {};
+    if (unreadable('amount')) problems.amount = t('crm.approve.amountNumber');
+    if (unreadable('paidOn')) problems.paidOn = `${LABELS.paidOn()} ${t('valid.badDate')}`;
     if (values.method === '') problems.method = t('crm.approve.chooseMethod');
     else input.method = values.method;
-    if (values.amount.trim() !== '') {
+    if (values.amount.trim() !== '' && !problems.amount) {
       const amount = Number(values.amount);
       if (Number.isFinite(amount)) input.amount = amount;
       else problems.amount = t('crm.approve.amountNumber');
     }
-    if (values.paidOn !== '') input.paidOn = values.paidOn;
+    if (values.paidOn !== '' && !problems.paidOn) input.paidOn = values.paidOn;
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
     setBusy(true);

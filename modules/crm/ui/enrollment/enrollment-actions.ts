@@ -1,24 +1,19 @@
 /**
- * E-1 and E-3 on an enrollment's page: its status decides what sales is offered. Sent: create the
- * link for the customer. Submitted: the form they sent, and the approval. Approved: what the
- * approval created. Whether this caller may work on this enrollment (its consultant, their
- * manager, an admin: not a colleague who only sees it) is the server's answer to reading the
- * submitted form, asked before anything is offered; the routes refuse the others anyway.
+ * The enrollment's work on its page, offered by the server only to who may do it (its consultant,
+ * their manager, an admin: plugin.ts asks the caller's update scope on the record) and only in a
+ * status with work: sent, create the link for the customer; submitted, the form they sent and the
+ * approval; approved, what the approval created. The routes check again; a refusal reading the
+ * submitted form (the record changed meanwhile) says so instead of offering anything.
  */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { fieldOf, messageOf, StratumError, type ModuleMeta } from '../api.js';
-import { Alert, Loading } from '../components/feedback.js';
-import { t } from '../i18n.js';
-import type { RecordActionProps } from '../record-actions.js';
-import { onUnauthenticated } from '../session.js';
+import { html, useEffect, useState, fieldOf, messageOf, StratumError, Alert, Loading, onUnauthenticated, type ModuleMeta, type RecordProps } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { ApprovalOutcome } from './approval-outcome.js';
 import { ApproveForm } from './approve-form.js';
 import { EnrollmentLinkPanel } from './enrollment-link.js';
 import { fetchSubmittedForm, type Approval, type SubmittedForm } from './enrollment-api.js';
 import { SubmittedFormView } from './submitted-form.js';
 
-/** The statuses of the CRM's enrollment (metadata/crm/enrollment.json) in which there is work. */
+/** The statuses of the CRM's enrollment (modules/crm/metadata/enrollment.json) in which there is work. */
 const WORKFLOW = ['sent', 'submitted', 'approved'];
 
 type Review = { state: 'loading' } | { state: 'ready'; form: SubmittedForm | null } | { state: 'refused' } | { state: 'failed'; message: string };
@@ -27,7 +22,7 @@ type Review = { state: 'loading' } | { state: 'ready'; form: SubmittedForm | nul
 const isCrmEnrollment = (m: ModuleMeta) =>
   WORKFLOW.every((s) => fieldOf(m, 'status')?.enum?.includes(s)) && fieldOf(m, 'customer')?.ref === 'customer' && fieldOf(m, 'class')?.ref === 'class';
 
-export function EnrollmentActions({ session, module: m, record, reload }: RecordActionProps) {
+export function EnrollmentActions({ session, module: m, record, reload }: RecordProps) {
   const status = String(record.status);
   const id = Number(record.id);
   const offered = m.actions.includes('update') && isCrmEnrollment(m) && WORKFLOW.includes(status);
@@ -50,11 +45,7 @@ export function EnrollmentActions({ session, module: m, record, reload }: Record
     );
   }, [offered, status, id]);
 
-  if (!isCrmEnrollment(m)) return null;
-  if (!offered) {
-    const closed = status === 'rejected' || status === 'cancelled' ? status : undefined;
-    return closed ? html`<p class="muted crm-note" data-testid="enrollment-closed">${t(`crm.closed.${closed}`)}</p>` : null;
-  }
+  if (!offered) return null;
   const body = () => {
     if (review.state === 'loading') return html`<${Loading} />`;
     if (review.state === 'refused') return html`<${Alert} kind="info" testid="enrollment-not-yours">${t('crm.notYours')}</${Alert}>`;

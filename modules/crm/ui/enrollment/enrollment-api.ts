@@ -1,9 +1,9 @@
 /** The CRM plugin's enrollment routes (modules/crm/enrollment/routes.ts), as the sales pages call them. */
-import { api } from '../api.js';
+import { api } from '../../../../ui/plugin-sdk.js';
 
 const route = (id: number, step: string) => `/api/plugins/crm/enrollments/${id}/${step}`;
 
-/** E-1: `page` is what the customer opens; only the latest link of an enrollment works. */
+/** `page` is what the customer opens; only the latest link of an enrollment works. */
 export interface EnrollmentLink {
   enrollment: number;
   page: string;
@@ -11,7 +11,7 @@ export interface EnrollmentLink {
   expiresAt: string;
 }
 
-/** E-3: what the customer sent. */
+/** What the customer sent. */
 export interface SubmittedForm {
   enrollment: number;
   name: string | null;
@@ -29,7 +29,7 @@ export interface ApproveInput {
   paidOn?: string;
 }
 
-/** E-3/E-4: what the approval created, and what became of the student's mail. */
+/** What the approval created, and what became of the student's mail. */
 export interface Approval {
   enrollment: number;
   status: 'approved';

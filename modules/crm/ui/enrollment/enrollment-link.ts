@@ -1,15 +1,10 @@
 /**
- * E-1: sales creates the enrollment link and sends it to the customer (WeChat, QQ, SMS). The
+ * Sales creates the enrollment link and sends it to the customer (WeChat, QQ, SMS). The
  * server keeps only the token's hash, so a link is shown once, when it is made; a new one
  * replaces the earlier link, which then stops working.
  */
-import { html } from 'htm/preact';
-import { useRef, useState } from 'preact/hooks';
-import { messageOf } from '../api.js';
-import { Alert } from '../components/feedback.js';
-import { formatDateTime } from '../format.js';
-import { t } from '../i18n.js';
-import { onUnauthenticated } from '../session.js';
+import { html, useRef, useState, messageOf, Alert, formatDateTime, onUnauthenticated } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { createLink, type EnrollmentLink } from './enrollment-api.js';
 
 type Copy = 'idle' | 'copied' | 'by-hand';

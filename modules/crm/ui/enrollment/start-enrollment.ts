@@ -1,23 +1,16 @@
 /**
- * E-1 on a customer's page: sales chooses the class, the enrollment is created through the generic
+ * On a customer's page: sales chooses the class, the enrollment is created through the generic
  * API (as any record), and its page opens, where the link is made. Classes that ended are not
  * offered, nor those the customer already has an enrollment in (one per class, x-unique).
  */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { api, fieldOf, messageOf, StratumError, type ModuleMeta, type Rec } from '../api.js';
-import { Alert } from '../components/feedback.js';
-import { setFlash } from '../flash.js';
-import { t } from '../i18n.js';
-import type { RecordActionProps } from '../record-actions.js';
-import { navigate } from '../router.js';
-import { onUnauthenticated } from '../session.js';
+import { html, useEffect, useState, api, fieldOf, messageOf, StratumError, Alert, setFlash, navigate, onUnauthenticated, type ModuleMeta, type Rec, type RecordProps } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 
 /** The CRM's enrollment, creatable by this caller with a customer and a class. */
 const canStart = (enrollment: ModuleMeta | undefined): enrollment is ModuleMeta =>
   !!enrollment && enrollment.actions.includes('create') && ['customer', 'class'].every((name) => fieldOf(enrollment, name)?.writable) && fieldOf(enrollment, 'class')?.ref === 'class';
 
-export function StartEnrollment({ session, record }: RecordActionProps) {
+export function StartEnrollment({ session, record }: RecordProps) {
   const enrollment = session.meta.get('enrollment');
   const classes = session.meta.get('class');
   const offered = canStart(enrollment) && fieldOf(enrollment, 'customer')?.ref === 'customer' && !!classes;

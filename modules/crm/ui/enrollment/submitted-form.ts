@@ -1,7 +1,6 @@
-/** E-3: the form the customer sent through the link, and their ID document, for sales to check. */
-import { html } from 'htm/preact';
-import { formatDateTime } from '../format.js';
-import { t } from '../i18n.js';
+/** The form the customer sent through the link, and their ID document, for sales to check. */
+import { html, formatDateTime } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { kindNames, sizeText } from '../public/upload.js';
 import type { SubmittedForm } from './enrollment-api.js';
 

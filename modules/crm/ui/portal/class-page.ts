@@ -1,12 +1,9 @@
 /**
- * One of the student's classes: their grade and rank (S-10), and each lesson with its homework:
- * what they handed in, its score and the teacher's comment, or the form to hand it in (S-9).
+ * One of the student's classes: their grade and rank, and each lesson with its homework:
+ * what they handed in, its score and the teacher's comment, or the form to hand it in.
  */
-import { html } from 'htm/preact';
-import { api, type Rec } from '../api.js';
-import { Alert, ErrorPanel, Loading } from '../components/feedback.js';
-import { formatDateTime } from '../format.js';
-import { t } from '../i18n.js';
+import { html, api, Alert, ErrorPanel, Loading, formatDateTime, type Rec } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { HomeworkForm } from './homework-form.js';
 import { GradeLine } from './overview-page.js';
 import { rankIn, type Rank } from './rank.js';

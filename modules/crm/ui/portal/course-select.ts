@@ -1,7 +1,6 @@
 /** A choice among the courses the student may see (their own classes' courses), or none. */
-import { html } from 'htm/preact';
-import { api, type Rec } from '../api.js';
-import { t } from '../i18n.js';
+import { html, api, type Rec } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { useLoad } from './use-load.js';
 
 export function CourseSelect({ name, value, onChange, error }: { name: string; value: string; onChange: (value: string) => void; error?: string | undefined }) {

@@ -1,24 +1,18 @@
 /**
- * S-12: the student searches the knowledge base (articles, by the module's own search fields);
+ * The student searches the knowledge base (articles, by the module's own search fields);
  * when nothing fits they ask a question, which the teachers answer. Their questions and the
  * answers are listed below.
  */
-import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
-import { api, messageOf, StratumError, type Rec } from '../api.js';
-import { Alert, Loading } from '../components/feedback.js';
-import { formatDateTime } from '../format.js';
-import { t } from '../i18n.js';
+import { html, useState, api, messageOf, StratumError, Alert, Loading, formatDateTime, navigate, withQuery, onUnauthenticated, type Rec, type Location, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { TextField } from '../public/text-field.js';
 import { fieldErrors } from '../public/upload.js';
-import { navigate, withQuery, type Location } from '../router.js';
-import { onUnauthenticated, type Session } from '../session.js';
-import type { UiKey } from '../strings/en.js';
+import type { CrmKey } from '../words/index.js';
 import { CourseSelect } from './course-select.js';
 import type { StudentSelf } from './student.js';
 import { useLoad } from './use-load.js';
 
-const STATUS: Readonly<Record<string, UiKey>> = { open: 'portal.help.status.open', answered: 'portal.help.status.answered', closed: 'portal.help.status.closed' };
+const STATUS: Readonly<Record<string, CrmKey>> = { open: 'portal.help.status.open', answered: 'portal.help.status.answered', closed: 'portal.help.status.closed' };
 
 export function HelpPage({ session, location }: { self: StudentSelf; session: Session; location: Location }) {
   const q = location.query.get('q')?.trim() ?? '';

@@ -1,14 +1,10 @@
 /**
- * S-9: hand in homework for a lesson: one file (PDF, image or zip, at most 2 MB, checked here as
+ * Hand in homework for a lesson: one file (PDF, image or zip, at most 2 MB, checked here as
  * the server checks it) and an optional note, sent to `POST /api/plugins/crm/lessons/:id/homework`,
  * which writes it as the student.
  */
-import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
-import { messageOf, StratumError, type Rec } from '../api.js';
-import { Alert } from '../components/feedback.js';
-import { t } from '../i18n.js';
-import { onUnauthenticated } from '../session.js';
+import { html, useState, messageOf, StratumError, Alert, onUnauthenticated, type Rec } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { FileField } from '../public/file-field.js';
 import { TextField } from '../public/text-field.js';
 import { fieldErrors, fileProblem, MAX_UPLOAD_BYTES, postForm } from '../public/upload.js';

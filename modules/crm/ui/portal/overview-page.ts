@@ -1,13 +1,10 @@
 /**
- * S-8 and S-10 at a glance: the student's classes (course, campus, dates, the course outline, their
+ * At a glance: the student's classes (course, campus, dates, the course outline, their
  * grade and rank) and their contracts (the enrollment with the agreed contract's text).
  */
-import { html } from 'htm/preact';
-import { api, type Rec } from '../api.js';
-import { Alert, Loading } from '../components/feedback.js';
-import { formatDateTime } from '../format.js';
-import { t } from '../i18n.js';
-import type { UiKey } from '../strings/en.js';
+import { html, api, Alert, Loading, formatDateTime, type Rec } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
+import type { CrmKey } from '../words/index.js';
 import { rankIn, type Rank } from './rank.js';
 import type { StudentSelf } from './student.js';
 import { useLoad } from './use-load.js';
@@ -77,7 +74,7 @@ export function GradeLine({ score, rank }: { score: number | null | undefined; r
   </p>`;
 }
 
-const STATUS: Readonly<Record<string, UiKey>> = {
+const STATUS: Readonly<Record<string, CrmKey>> = {
   sent: 'portal.enrollment.sent', submitted: 'portal.enrollment.submitted', approved: 'portal.enrollment.approved',
   rejected: 'portal.enrollment.rejected', cancelled: 'portal.enrollment.cancelled',
 };

@@ -1,13 +1,10 @@
 /**
- * The student portal (S-8..S-12): pages made for a student, under /portal. Each page loads the
+ * The student portal: pages made for a student, under /portal. Each page loads the
  * student record linked to the login first; a login without one is told so instead of seeing
  * empty pages.
  */
-import { html } from 'htm/preact';
-import { Alert, Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
-import { t } from '../i18n.js';
-import { match, type Location } from '../router.js';
-import type { Session } from '../session.js';
+import { html, Alert, Breadcrumbs, ErrorPanel, Loading, match, type PageProps, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { ClassPage } from './class-page.js';
 import { HelpPage } from './help-page.js';
 import { OverviewPage } from './overview-page.js';
@@ -17,7 +14,10 @@ import { useLoad } from './use-load.js';
 
 type Tab = 'overview' | 'referral' | 'help';
 
-export function portalPage(session: Session, location: Location) {
+/** Every portal page (the plugin declares /portal, /portal/classes/:id, /portal/referral and /portal/help): the tab its path names. */
+export function PortalPage({ session: given, location }: PageProps) {
+  // Declared behind login: there is a session.
+  const session = given!;
   const { path } = location;
   const portal = (key: string, tab: Tab, page: (self: StudentSelf) => unknown) => html`<${Portal} key=${key} session=${session} tab=${tab} page=${page} />`;
   let p: Record<string, string> | undefined;

@@ -1,10 +1,10 @@
 /**
- * S-10: a student's rank in a class, counted by the server under the student's own visibility:
+ * A student's rank in a class, counted by the server under the student's own visibility:
  * 1 + how many memberships of the class have a higher grade, out of all the class's memberships.
  * Two counts (`GET /api/data/class_member/aggregate`), so the page never receives a classmate's
  * name or grade, only the two numbers.
  */
-import { api } from '../api.js';
+import { api } from '../../../../ui/plugin-sdk.js';
 
 export interface Rank {
   rank: number;

@@ -1,25 +1,20 @@
 /**
- * S-11: the student recommends someone (转介绍). The referral is created through the generic API
+ * The student recommends someone (转介绍). The referral is created through the generic API
  * with the student as referrer; the consultants' department follows it up, and the student sees
  * the state of their own referrals.
  */
-import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
-import { api, messageOf, StratumError, type Rec } from '../api.js';
-import { Alert, Loading } from '../components/feedback.js';
-import { formatDateTime } from '../format.js';
-import { t } from '../i18n.js';
+import { html, useState, api, messageOf, StratumError, Alert, Loading, formatDateTime, onUnauthenticated, type Rec } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { TextField } from '../public/text-field.js';
 import { fieldErrors } from '../public/upload.js';
-import { onUnauthenticated } from '../session.js';
-import type { UiKey } from '../strings/en.js';
+import type { CrmKey } from '../words/index.js';
 import { CourseSelect } from './course-select.js';
 import type { StudentSelf } from './student.js';
 import { useLoad } from './use-load.js';
 
 const FIELDS = ['name', 'phone', 'qq', 'course', 'notes'] as const;
 const EMPTY = { name: '', phone: '', qq: '', course: '', notes: '' };
-const STATUS: Readonly<Record<string, UiKey>> = {
+const STATUS: Readonly<Record<string, CrmKey>> = {
   new: 'portal.referral.status.new', contacted: 'portal.referral.status.contacted', converted: 'portal.referral.status.converted', invalid: 'portal.referral.status.invalid',
 };
 

@@ -1,15 +1,9 @@
 /**
- * Who the portal is for: a login in the CRM's student role, and the student record linked to it
- * (`student.user`). The role only chooses the pages; what they show is what the API lets this
- * login read, so anyone else who opens /portal sees at most their own (usually nothing).
+ * Whom the portal shows: the student record linked to the login (`student.user`). Logins in the
+ * student role land on the portal (`landing` in ../../admin-ui.ts); what it shows is what the API
+ * lets this login read, so anyone else who opens /portal sees at most their own (usually nothing).
  */
-import type { Me } from '../../core/client/index.js';
-import { api } from '../api.js';
-
-/** The CRM's student role (modules/crm/enrollment/service-account.ts gives it to new students). */
-export const STUDENT_ROLE = 'student';
-
-export const isStudent = (me: Me): boolean => !me.isAdmin && me.roles.includes(STUDENT_ROLE);
+import { api, type Me } from '../../../../ui/plugin-sdk.js';
 
 export interface StudentSelf {
   id: number;

@@ -1,7 +1,5 @@
 /** Data for a portal page: loads on mount and when `deps` change; a 401 ends the session as everywhere. */
-import { useEffect, useState } from 'preact/hooks';
-import { messageOf } from '../api.js';
-import { onUnauthenticated } from '../session.js';
+import { useEffect, useState, messageOf, onUnauthenticated } from '../../../../ui/plugin-sdk.js';
 
 export interface Loaded<T> {
   data?: T;

@@ -1,16 +1,12 @@
 /**
- * E-2 / S-7: the page an enrollment link opens, without an account. It shows what the link's API
+ * The page an enrollment link opens, without an account. It shows what the link's API
  * route describes (class, course, tuition, contract, the fields to fill in), checks the form and
  * the ID document before sending, and shows the server's refusals on their fields. A link that no
  * longer works (used, replaced, expired, locked) gets a page that says so and what to do.
  */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { messageOf, StratumError } from '../api.js';
-import { Alert, Loading } from '../components/feedback.js';
-import { formatDateTime } from '../format.js';
-import { currentLang, setLang, t, type Lang } from '../i18n.js';
-import type { UiKey } from '../strings/en.js';
+import { html, useEffect, useState, messageOf, StratumError, Alert, Loading, formatDateTime, currentLang, setLang, type Lang } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
+import type { CrmKey } from '../words/index.js';
 import { FileField } from './file-field.js';
 import { PublicFrame } from './public-frame.js';
 import { TextField } from './text-field.js';
@@ -33,11 +29,11 @@ type State =
   | { kind: 'failed'; message: string }
   | { kind: 'done' };
 
-const FIELD_LABELS: Readonly<Record<string, UiKey>> = { name: 'enroll.name', phone: 'enroll.phone', email: 'enroll.email', idNumber: 'enroll.idNumber' };
+const FIELD_LABELS: Readonly<Record<string, CrmKey>> = { name: 'enroll.name', phone: 'enroll.phone', email: 'enroll.email', idNumber: 'enroll.idNumber' };
 const INPUT_TYPES: Readonly<Record<string, 'email' | 'tel'>> = { email: 'email', phone: 'tel' };
 const AUTOCOMPLETE: Readonly<Record<string, string>> = { name: 'name', phone: 'tel', email: 'email' };
 /** The link's states that end it, each with what to do in the reader's language. */
-const CLOSED: Readonly<Record<string, UiKey>> = {
+const CLOSED: Readonly<Record<string, CrmKey>> = {
   not_found: 'enroll.closed.not_found',
   link_used: 'enroll.closed.link_used',
   link_revoked: 'enroll.closed.link_revoked',

@@ -1,6 +1,6 @@
 /** A file input that says which files it takes (kinds and size), with its error under it. */
-import { html } from 'htm/preact';
-import { t } from '../i18n.js';
+import { html } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { kindNames, sizeText } from './upload.js';
 
 interface Props {

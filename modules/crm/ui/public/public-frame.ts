@@ -1,8 +1,7 @@
 /** The frame of the pages anyone may open without an account: the name, and the language to read in. */
-import { html } from 'htm/preact';
+import { html, LanguageSelect, type Lang } from '../../../../ui/plugin-sdk.js';
 import type { ComponentChildren } from 'preact';
-import { t, type Lang } from '../i18n.js';
-import { LanguageSelect } from '../components/language-select.js';
+import { t } from '../words/index.js';
 
 export function PublicFrame({ onLang, children }: { onLang: (lang: Lang) => void; children: ComponentChildren }) {
   return html`<div class="public">

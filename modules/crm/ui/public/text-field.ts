@@ -1,5 +1,5 @@
 /** A labelled input of the public and portal forms, with its error under it (linked for screen readers). */
-import { html } from 'htm/preact';
+import { html } from '../../../../ui/plugin-sdk.js';
 
 interface Props {
   name: string;

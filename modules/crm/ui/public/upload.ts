@@ -1,11 +1,11 @@
 /**
- * Forms with a file (the enrollment form's ID document, E-2; homework, S-9): the file is checked
+ * Forms with a file (the enrollment form's ID document; homework): the file is checked
  * here as the server checks it — its size, and its kind by its first bytes, not its name — so that
  * a wrong file is named at once; the server checks again, and its refusals come back on the field.
  */
-import { StratumError } from '../api.js';
-import { currentLang, t } from '../i18n.js';
-import type { UiKey } from '../strings/en.js';
+import { StratumError, currentLang } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
+import type { CrmKey } from '../words/index.js';
 
 /** The server's limit (modules/crm/files/read-upload.ts) where an answer does not give it. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
@@ -52,7 +52,7 @@ export async function postForm<T>(path: string, form: FormData): Promise<T> {
 }
 
 /** The server's checks a reader can act on, in words for readers of other languages than its English. */
-const TRANSLATED: Readonly<Record<string, UiKey>> = { format: 'public.badFormat', pattern: 'public.badFormat', 'too-long': 'public.tooLong', enum: 'public.badFormat' };
+const TRANSLATED: Readonly<Record<string, CrmKey>> = { format: 'public.badFormat', pattern: 'public.badFormat', 'too-long': 'public.tooLong', enum: 'public.badFormat' };
 
 /**
  * The API's refusal as messages per field (`/phone` → `phone`), in the reader's language for the

@@ -1,12 +1,14 @@
 /**
- * The numbers of the S-6 sales report, each one aggregate of the CRM's modules as the logged-in
- * user (so their department and rules decide what is counted, V-6): customers by source, the
+ * The numbers of the sales report, each one aggregate of the CRM's modules as the logged-in
+ * user (so their department and rules decide what is counted): customers by source, the
  * conversion rate by month, approved enrollments per class, and payments per month with the
  * twelve months before the period, for year-over-year.
  */
-import type { ModuleMeta, Rec } from '../api.js';
-import { allOf, fetchAggregate, type AggregateRequest } from './fetch-aggregate.js';
-import { monthOverMonth, monthSpan, monthsUntil, rate, shiftMonth, sumsByKey, toNumber, type MonthRow } from './period-change.js';
+import type { ModuleMeta, Rec } from '../../../../ui/plugin-sdk.js';
+// Straight from the admin UI's modules rather than the SDK (which loads the browser's session and
+// language): the report's queries are also built under Node, where its tests run them.
+import { allOf, fetchAggregate, type AggregateRequest } from '../../../../ui/reports/fetch-aggregate.js';
+import { monthOverMonth, monthSpan, monthsUntil, rate, shiftMonth, sumsByKey, toNumber, type MonthRow } from '../../../../ui/reports/period-change.js';
 
 /** The modules and fields the report reads; without them (no CRM, or no grant) it is not offered. */
 const NEEDS: Record<string, readonly string[]> = {
@@ -26,7 +28,7 @@ export interface ReportParams {
   /** The last month of the period, `YYYY-MM`. */
   until: string;
   months: number;
-  /** A department code: its records and its sub-departments' (V-1 codes are prefixes). */
+  /** A department code: its records and its sub-departments' (codes are prefixes). */
   department?: string | undefined;
 }
 

@@ -1,14 +1,7 @@
-/** `/reports/sales` (S-6): the sales manager's monthly report, scoped by the viewer's rules (V-6). */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, type FieldMeta, type Rec } from '../api.js';
-import { Alert, Breadcrumbs, Loading } from '../components/feedback.js';
-import { enumTitle, t } from '../i18n.js';
-import { navigate, withQuery, type Location } from '../router.js';
-import { onUnauthenticated, type Session } from '../session.js';
-import { ChartCanvas } from './chart-canvas.js';
-import { formatPercent, isMonth } from './period-change.js';
-import { loadSalesReport, type ReportParams, type SalesReport } from './sales-report-data.js';
+/** `/reports/sales`: the sales manager's monthly report, scoped by the viewer's rules. */
+import { html, ChartCanvas, formatPercent, isMonth, useEffect, useState, api, messageOf, Alert, Breadcrumbs, ErrorPanel, Loading, enumTitle, navigate, withQuery, onUnauthenticated, type FieldMeta, type Rec, type Location, type PageProps, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
+import { canSeeSalesReport, loadSalesReport, type ReportParams, type SalesReport } from './sales-report-data.js';
 
 const PERIODS = [12, 24] as const;
 
@@ -32,7 +25,13 @@ const whole = (n: number) => n.toLocaleString();
 /** Up or down, for the colour of a change (the sign is in the text too). */
 const trend = (c: number | null) => (c === null ? 'change' : c > 0 ? 'change up' : c < 0 ? 'change down' : 'change');
 
-export function SalesReportPage({ session, location }: { session: Session; location: Location }) {
+/** The page the plugin declares at /reports/sales; without the fields it counts (no grant on them) there is none. */
+export function SalesReportRoute({ session, location }: PageProps) {
+  if (!session || !canSeeSalesReport(session.meta)) return html`<${ErrorPanel} message=${`No page at ${location.path}`} />`;
+  return html`<${SalesReportPage} session=${session} location=${location} />`;
+}
+
+function SalesReportPage({ session, location }: { session: Session; location: Location }) {
   const params = readReportParams(location.query);
   const [report, setReport] = useState<SalesReport>();
   const [error, setError] = useState<string>();
@@ -50,7 +49,7 @@ export function SalesReportPage({ session, location }: { session: Session; locat
       live = false;
     };
   }, [params.until, params.months, params.department]);
-  // The departments the viewer may see: theirs and those below (V-1), to narrow the report to one.
+  // The departments the viewer may see: theirs and those below, to narrow the report to one.
   useEffect(() => {
     if (!session.meta.has('department')) return;
     api.data('department').list({ fields: ['code', 'name'], sort: 'code', pageSize: 100 }).then((r) => setDepartments(r.data), () => undefined);

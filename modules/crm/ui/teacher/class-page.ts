@@ -1,13 +1,9 @@
 /**
- * S-14: a class as its teacher works with it: its lessons (with how far each roll call and each
+ * A class as its teacher works with it: its lessons (with how far each roll call and each
  * homework has got), a form for the next lesson, and its students.
  */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, StratumError, type Rec } from '../api.js';
-import { Breadcrumbs, ErrorPanel, Loading } from '../components/feedback.js';
-import { moduleTitle, t } from '../i18n.js';
-import { onUnauthenticated, type Session } from '../session.js';
+import { html, useEffect, useState, api, messageOf, StratumError, Breadcrumbs, ErrorPanel, Loading, moduleTitle, onUnauthenticated, type Rec, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { LessonForm } from './lesson-form.js';
 import { allRecords, CLASS_FIELDS, classMembers, countBy } from './teacher-data.js';
 import { classStatus, dateRange, fieldLabel } from './teacher-words.js';

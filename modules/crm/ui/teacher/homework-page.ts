@@ -1,15 +1,10 @@
 /**
- * S-16: the homework of a lesson: every submission with a link to download them all as one zip
+ * The homework of a lesson: every submission with a link to download them all as one zip
  * (the CRM's homework.zip route), and a score and comment per student, each row saved on its own
  * with the ordinary PATCH. The server checks the score's range; its message shows on the field.
  */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, StratumError, type Rec } from '../api.js';
-import { Alert, ErrorPanel, Loading } from '../components/feedback.js';
-import { formatDateTime } from '../format.js';
-import { t } from '../i18n.js';
-import { onUnauthenticated, type Session } from '../session.js';
+import { html, useEffect, useState, api, messageOf, StratumError, Alert, ErrorPanel, Loading, formatDateTime, onUnauthenticated, type Rec, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { LessonHead, loadLesson } from './lesson-head.js';
 import { allRecords, classMembers } from './teacher-data.js';
 

@@ -1,18 +1,10 @@
 /**
- * S-14: recording a lesson from its class's page: the lesson's own fields as the generic form shows
+ * Recording a lesson from its class's page: the lesson's own fields as the generic form shows
  * them (number, date, title, content, homework), the class filled in and the teacher set to the
  * one recording it. The server's refusals land on the field they name.
  */
-import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
-import { api, messageOf, StratumError, type ModuleMeta, type Rec } from '../api.js';
-import { Alert } from '../components/feedback.js';
-import { FieldInput } from '../components/field-input.js';
-import { setFlash } from '../flash.js';
-import { initialRaw, parseRaw, type Raw } from '../form-values.js';
-import { t } from '../i18n.js';
-import { navigate } from '../router.js';
-import { onUnauthenticated, type Session } from '../session.js';
+import { html, useState, api, messageOf, StratumError, Alert, controlErrors, FieldInput, setFlash, initialRaw, parseRaw, navigate, onUnauthenticated, type ModuleMeta, type Rec, type Raw, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 
 const FIELDS = ['number', 'date', 'title', 'content', 'homework'];
 
@@ -41,6 +33,8 @@ export function LessonForm({ session, lessonMeta, cls, nextNumber }: { session: 
       if ('error' in parsed) problems[f.name] = parsed.error;
       else payload[f.name] = parsed.value;
     }
+    // A date or number the browser cannot read is '' in `raws`: without this it would be sent as left empty.
+    Object.assign(problems, controlErrors(fields));
     setErrors(problems);
     if (Object.keys(problems).length > 0) return setBanner(t('form.invalid'));
     // The lesson is the teacher's who records it, when they teach the class (an admin entering it for them is not).

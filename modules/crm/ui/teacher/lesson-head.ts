@@ -1,8 +1,6 @@
 /** The top of a lesson's teacher pages: where it is (class › lesson › page), its date, and tabs between roll call and homework. */
-import { html } from 'htm/preact';
-import { api, type Rec } from '../api.js';
-import { Breadcrumbs } from '../components/feedback.js';
-import { t } from '../i18n.js';
+import { html, api, Breadcrumbs, type Rec } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { lessonName } from './teacher-words.js';
 
 export const loadLesson = (id: number): Promise<Rec> =>

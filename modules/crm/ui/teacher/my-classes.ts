@@ -1,10 +1,6 @@
-/** S-13: the home page's "My classes" for a teacher: each class they teach, where and when, and how many study in it. */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { messageOf, type Rec } from '../api.js';
-import { Alert } from '../components/feedback.js';
-import { t } from '../i18n.js';
-import { onUnauthenticated, type Session } from '../session.js';
+/** The home page's "My classes" for a teacher: each class they teach, where and when, and how many study in it. */
+import { html, useEffect, useState, messageOf, Alert, onUnauthenticated, type Rec, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { classStatus, dateRange } from './teacher-words.js';
 import { studentCounts, taughtClasses } from './teacher-data.js';
 

@@ -1,16 +1,11 @@
 /**
- * S-15: the roll call of a lesson on one screen: every student of the class with a status and a
+ * The roll call of a lesson on one screen: every student of the class with a status and a
  * note, saved in one request (PUT /api/plugins/crm/lessons/:id/attendance, one transaction) that
  * creates the missing rows and updates the others, so saving twice never duplicates a row.
  * Students who left the class are listed only when the lesson already has a row for them.
  */
-import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
-import { api, messageOf, StratumError, type Rec } from '../api.js';
-import { Alert, ErrorPanel, Loading } from '../components/feedback.js';
-import { takeFlash } from '../flash.js';
-import { t } from '../i18n.js';
-import { onUnauthenticated, type Session } from '../session.js';
+import { html, useEffect, useState, api, messageOf, StratumError, Alert, ErrorPanel, Loading, takeFlash, onUnauthenticated, type Rec, type Session } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
 import { LessonHead, loadLesson } from './lesson-head.js';
 import { allRecords, classMembers } from './teacher-data.js';
 import { attendanceStatus } from './teacher-words.js';

@@ -2,8 +2,7 @@
  * What the teacher pages read, all through the ordinary data API: the server's rules decide what
  * a teacher sees (the classes they teach, their students, lessons, roll calls and homework).
  */
-import type { Filter } from '../../core/client/index.js';
-import { api, type Rec } from '../api.js';
+import { api, type Filter, type Rec } from '../../../../ui/plugin-sdk.js';
 
 /** Every record of a list, page by page (a class's students may pass one page). */
 export async function allRecords(module: string, filter: Filter<Rec> | undefined, fields: readonly string[], sort?: string): Promise<Rec[]> {

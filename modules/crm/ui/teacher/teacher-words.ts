@@ -1,18 +1,18 @@
 /** Enum values and dates of the teacher pages in the reader's language; a value the strings do not know is shown as stored. */
-import type { ModuleMeta } from '../api.js';
-import { fieldTitle, t } from '../i18n.js';
-import type { UiKey } from '../strings/en.js';
-import { TEACHER_EN } from '../strings/teacher.js';
+import { fieldTitle, type ModuleMeta } from '../../../../ui/plugin-sdk.js';
+import { t } from '../words/index.js';
+import type { CrmKey } from '../words/index.js';
+import { TEACHER_EN } from '../words/teacher.js';
 
-function known(key: string): key is UiKey {
+function known(key: string): key is CrmKey {
   return key in TEACHER_EN;
 }
 
-/** planned / running / finished. */
-export const classStatus = (value: unknown): string => (known(`teacher.status.${String(value)}`) ? t(`teacher.status.${String(value)}` as UiKey) : String(value ?? ''));
+/** Planned / running / finished. */
+export const classStatus = (value: unknown): string => (known(`teacher.status.${String(value)}`) ? t(`teacher.status.${String(value)}` as CrmKey) : String(value ?? ''));
 
-/** present / late / absent / leave: attendance's enum values (metadata/crm/attendance.json). */
-export const attendanceStatus = (value: string): string => (known(`teacher.attendance.${value}`) ? t(`teacher.attendance.${value}` as UiKey) : value);
+/** Present / late / absent / leave: attendance's enum values (modules/crm/metadata/attendance.json). */
+export const attendanceStatus = (value: string): string => (known(`teacher.attendance.${value}`) ? t(`teacher.attendance.${value}` as CrmKey) : value);
 
 export const dateRange = (from: unknown, to: unknown): string => (from || to ? t('teacher.dates', { from: String(from ?? '…'), to: String(to ?? '…') }) : '');
 

@@ -1,4 +1,4 @@
-/** The sales side of the enrollment flow (E-1, E-3, S-2) on the detail pages (ui/crm); en.ts and zh.ts spread them in. */
+/** The enrollment flow's words on the customer and enrollment pages; en.ts and zh.ts spread them in. */
 export const CRM_EN = {
   'crm.step.sent': 'Enrollment link',
   'crm.step.submitted': 'Review and approve',

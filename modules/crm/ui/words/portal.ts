@@ -1,4 +1,4 @@
-/** The words of the public enrollment page (ui/public) and the student portal (ui/portal); en.ts and zh.ts spread them in. */
+/** The words of the public enrollment page and the student portal; en.ts and zh.ts spread them in. */
 export const PORTAL_EN = {
   'public.required': 'This field is required.',
   'public.badFormat': 'This does not look right: check what you typed.',

@@ -1,4 +1,4 @@
-/** The teacher pages' words (S-13..S-16): my classes, a class, a lesson's roll call and homework; en.ts and zh.ts spread them in. */
+/** The teacher pages' words: my classes, a class, a lesson's roll call and homework; en.ts and zh.ts spread them in. */
 export const TEACHER_EN = {
   'teacher.myClasses': 'My classes',
   'teacher.myClassesIntro': 'The classes you teach. Open one to record a lesson, take the roll call or grade homework.',
