@@ -9,6 +9,8 @@ import { jsonBody } from './errors.js';
 import { loadActor } from '../auth/actor.js';
 import { loginKeys, type LoginKeys } from '../auth/login-throttle.js';
 import { clientAddress, sessionCookieFor } from './client-connection.js';
+import { queryOf } from './known-parameters.js';
+import { refuseUnknownFields } from './known-body-fields.js';
 
 // Verified against when the username is unknown, so that both answers take as long.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86) + '==';
@@ -17,7 +19,9 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$' + 'A'.repeat(86)
 export const authRoutes = new Hono<AppEnv>()
   .post('/login', async (c) => {
     const stratum = c.get('stratum');
+    queryOf(c, 'auth.login');
     const body = (await jsonBody(c)) as { username?: unknown; password?: unknown };
+    refuseUnknownFields(body, ['username', 'password'], 'a login');
     if (typeof body?.username !== 'string' || typeof body.password !== 'string') {
       throw new HttpError(400, 'invalid', 'Send {"username": "…", "password": "…"}', [
         ...(typeof body?.username !== 'string' ? [{ path: '/username', message: 'is required' }] : []),
@@ -50,19 +54,26 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/logout', async (c) => {
     const stratum = c.get('stratum');
+    queryOf(c, 'auth.logout');
     const id = getCookie(c, SESSION_COOKIE);
     if (id) await stratum.lucia.invalidateSession(id);
     c.header('Set-Cookie', sessionCookieFor(c, stratum.lucia.createBlankSessionCookie().serialize()), { append: true });
     return c.body(null, 204);
   })
   .get('/me', (c) => {
+    queryOf(c, 'auth.me');
     const access = c.get('access');
     if (!access) throw unauthenticated();
     return c.json({ user: access.actor });
   })
-  .get('/tokens', async (c) => c.json({ data: await listTokens(c.get('stratum').db, c.get('access').actor.id) }))
+  .get('/tokens', async (c) => {
+    queryOf(c, 'auth.tokens.list');
+    return c.json({ data: await listTokens(c.get('stratum').db, c.get('access').actor.id) });
+  })
   .post('/tokens', async (c) => {
+    queryOf(c, 'auth.tokens.create');
     const body = (await jsonBody(c)) as { name?: unknown; expiresInDays?: unknown };
+    refuseUnknownFields(body, ['name', 'expiresInDays'], 'a token request');
     const details = [];
     if (typeof body?.name !== 'string' || body.name.length < 1 || body.name.length > 128) details.push({ path: '/name', message: 'give the token a name (1 to 128 characters)' });
     const days = body?.expiresInDays;
@@ -75,6 +86,7 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ id, name: body.name, token, expiresAt: expiresAt?.toISOString() ?? null, note: 'Shown once: store it now. Send it as Authorization: Bearer <token>.' }, 201);
   })
   .delete('/tokens/:id{[1-9][0-9]{0,14}}', async (c) => {
+    queryOf(c, 'auth.tokens.revoke');
     const ok = await revokeToken(c.get('stratum').db, c.get('access').actor.id, Number(c.req.param('id')));
     if (!ok) throw notFound(`token ${c.req.param('id')}`);
     return c.body(null, 204);

@@ -50,11 +50,12 @@ export const errorResponses: Record<string, JsonSchema> = {
   Conflict: errorResponse('A conflict: a duplicate (`duplicate`, naming the existing record and its owner), a record changed since it was read (`stale`), or one still referenced (`referenced`). Nothing was written.'),
   TooLarge: errorResponse('The request body is larger than 2 MiB.'),
   UnsupportedMediaType: errorResponse('The body must be sent as `Content-Type: application/json`.'),
+  TooManyAttempts: { ...errorResponse('Too many failed logins for this name or from this address (`too_many_attempts`): try again after Retry-After seconds. The password was not checked.'), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } },
 };
 
-type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415;
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
 const BY_STATUS: Record<Status, string> = {
-  400: 'BadRequest', 401: 'Unauthenticated', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 413: 'TooLarge', 415: 'UnsupportedMediaType',
+  400: 'BadRequest', 401: 'Unauthenticated', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 413: 'TooLarge', 415: 'UnsupportedMediaType', 429: 'TooManyAttempts',
 };
 
 /** The error responses of an operation, by reference. */

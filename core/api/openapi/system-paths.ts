@@ -56,11 +56,11 @@ export function authPaths(): Record<string, JsonSchema> {
     '/api/auth/login': {
       post: {
         tags, operationId: 'auth.login', summary: 'Log in', security: [],
-        description: 'Sets the HttpOnly session cookie.',
-        requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string', format: 'password' } } }),
+        description: 'Sets the HttpOnly session cookie. After 5 failed logins of a name (20 from an address) each attempt must wait, doubling from 1 s up to 15 minutes: 429 `too_many_attempts` with Retry-After, the password unchecked.',
+        requestBody: body({ type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string', format: 'password' } }, additionalProperties: false }),
         responses: {
           200: { ...ok('Logged in', user), headers: { 'Set-Cookie': { description: 'The session cookie', schema: { type: 'string' } } } },
-          ...errors(400, 401, 413, 415),
+          ...errors(400, 401, 413, 415, 429),
         },
       },
     },
@@ -78,7 +78,7 @@ export function authPaths(): Record<string, JsonSchema> {
       post: {
         tags, operationId: 'auth.tokens.create', summary: 'Create an API token',
         description: 'The token is shown once. Send it as `Authorization: Bearer <token>`; it reaches no further than you.',
-        requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 128 }, expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 } } }),
+        requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 128 }, expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 } }, additionalProperties: false }),
         responses: {
           201: ok('The token', {
             type: 'object',
