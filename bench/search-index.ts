@@ -26,7 +26,7 @@ import { parseList } from '../core/query/parse-list.js';
 import { buildGraph } from '../core/schema/build-graph.js';
 import type { JsonSchema } from '../core/schema/module.js';
 import { ensureTrigramTable, TrigramPostings } from '../core/search/trigram-table.js';
-import { SEARCH_INDEX_KEYWORD, TRIGRAMS_TABLE } from '../core/search/trigrams.js';
+import { SEARCH_INDEX_KEYWORD, TRIGRAMS_TABLE } from '../core/query/trigrams.js';
 import { Stratum } from '../core/stratum.js';
 
 const arg = (name: string, fallback: string) => {

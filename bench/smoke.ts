@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../core/api/app.js';
+import { createApp } from '../core/http-app.js';
 import { Stratum } from '../core/stratum.js';
 import { measureWriteCosts } from './lib/write-costs.js';
 import { measureStatementCosts } from './statement-costs.js';

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
-import { createApp } from './api/app.js';
+import { createApp } from './http-app.js';
 import { configuredDatabaseUrl, openConfigured } from './configured-stratum.js';
-import { installDemosOnFirstStart } from './plugins/first-start-demo.js';
+import { installDemosOnFirstStart } from './first-start-demo.js';
 
 /** `npm start`: serves the API on PORT with SQLite under DATA_DIR, or the database of DATABASE_URL. */
 async function main() {

@@ -7,7 +7,7 @@ import { DEFAULT_THROTTLE, ensureLoginFailureTable, LoginThrottle, type Throttle
 import { install, type InstallOptions } from './install.js';
 import { ScopeColumns } from './data/scope-column.js';
 import { TrigramPostings } from './search/trigram-table.js';
-import { trigramFields } from './search/trigrams.js';
+import { trigramFields } from './query/trigrams.js';
 import type { Plugin } from './plugins/define-plugin.js';
 import { PluginHost } from './plugins/host.js';
 import { startPlugins } from './plugins/lifecycle.js';

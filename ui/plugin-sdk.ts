@@ -1,7 +1,7 @@
 /**
  * What a plugin's client part is written against: its entry exports `defineClient({ components })`
  * and its components use what is exported here — the same preact, API client, session, language
- * and building blocks as the admin UI, shared with it at run time (core/api/ui-bundle.ts). The
+ * and building blocks as the admin UI, shared with it at run time (core/ui/ui-bundle.ts). The
  * server part of the plugin (`ui` in definePlugin) says where each component goes.
  */
 import type { ComponentType } from 'preact';

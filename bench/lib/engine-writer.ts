@@ -1,5 +1,5 @@
 import { loadActor } from '../../core/auth/actor.js';
-import { adminAccess } from '../../core/data/access.js';
+import { adminAccess } from '../../core/rules/access.js';
 import { DataContext } from '../../core/data/context.js';
 import { createRecord, updateRecord } from '../../core/data/write-records.js';
 import type { Stratum } from '../../core/stratum.js';

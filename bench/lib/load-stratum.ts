@@ -1,5 +1,5 @@
 import type { Stratum } from '../../core/stratum.js';
-import { createApp } from '../../core/api/app.js';
+import { createApp } from '../../core/http-app.js';
 import { Client } from './client.js';
 import {
   customerPhone, GRADES, INDUSTRIES, LOADED_AT, orderAmount, orderDate, orderNumber, type Dataset,

@@ -1,4 +1,4 @@
-import type { Access } from '../data/access.js';
+import type { Access } from '../rules/access.js';
 import type { DataContext } from '../data/context.js';
 import type { Stratum } from '../stratum.js';
 

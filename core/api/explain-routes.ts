@@ -3,7 +3,7 @@ import type { AppEnv } from './env.js';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { loadActor } from '../auth/actor.js';
 import { loadAccess, type ExplainableAccess, type VariableSource } from '../auth/load-access.js';
-import { ACTIONS } from '../data/access.js';
+import { ACTIONS } from '../rules/access.js';
 import { compare, prefix, type Condition } from '../query/ast.js';
 import { resolveVariables } from '../query/variables.js';
 import type { DataContext } from '../data/context.js';

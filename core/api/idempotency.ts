@@ -18,7 +18,7 @@ import { keyInUse, withIdempotencyKey, type KeyedRequest } from '../data/idempot
 import { IdempotencyKeys, type StoredAnswer } from '../db/idempotency-table.js';
 import type { Database } from '../db/database.js';
 import { HttpError } from '../errors.js';
-import { UPLOAD_PATH } from '../files/file-routes.js';
+import { UPLOAD_PATH } from './file-routes.js';
 
 /** The largest answer kept whole; a larger one keeps its status and is read back from its record. */
 const MAX_KEPT_ANSWER = 1024 * 1024;

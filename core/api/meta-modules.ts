@@ -4,7 +4,7 @@
  * from the module graph and the caller's Access, like the OpenAPI document; `GET /api/modules`
  * stays admin-only because it shows definitions whole.
  */
-import { grantedActions, type Access, type Action } from '../data/access.js';
+import { grantedActions, type Access, type Action } from '../rules/access.js';
 import type { Field, FieldKind, Module, ModuleGraph, Relation } from '../schema/module.js';
 import { scopePath } from '../schema/scope-paths.js';
 import { isOwnRecords } from '../rules/own-records.js';

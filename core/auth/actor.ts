@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import type { Actor } from '../data/access.js';
+import type { Actor } from '../rules/access.js';
 
 /** The acting user as the rest of the engine sees them, or undefined when gone or deactivated. */
 export async function loadActor(db: Database, id: number): Promise<(Actor & { roles: string[] }) | undefined> {

@@ -1,8 +1,8 @@
 import type { Database } from '../db/database.js';
 import type { ModuleGraph } from '../schema/module.js';
-import type { Access, Action, Actor } from '../data/access.js';
+import type { Access, Action, Actor } from '../rules/access.js';
 import type { Module } from '../schema/module.js';
-import { loadGrants } from '../rules/load-grants.js';
+import { loadGrants } from './load-grants.js';
 import { grantsAccess } from '../rules/grants-access.js';
 import type { CompiledScope } from '../rules/compile-scope.js';
 import type { Grants } from '../rules/grants.js';

@@ -7,7 +7,7 @@ import { QueryCompiler } from '../query/compile.js';
 import { WriteCompiler } from '../query/compile-write.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
 import { notFound } from '../errors.js';
-import type { Access } from './access.js';
+import type { Access } from '../rules/access.js';
 import type { WriteHooks } from './write-hooks.js';
 
 /** Everything one request's data work needs: the database, the graph at this generation, the caller. */

@@ -1,7 +1,7 @@
 import type { Condition, FieldRef } from '../query/ast.js';
 import { forbidden } from '../errors.js';
 import type { Module } from '../schema/module.js';
-import type { Access } from './access.js';
+import type { Access } from '../rules/access.js';
 
 /**
  * P-1: a permission may allow listing a module "only filtered by source and status". Every

@@ -10,14 +10,14 @@ import type { DataContext } from './context.js';
 import { decodeRow, decodeSum, decodeValue } from './decode.js';
 import { moduleAt, pathVisible, visibleWhere } from './visible.js';
 import { ScopeCounts } from './scope-counts.js';
-import { listedWhere } from './soft-delete.js';
+import { listedWhere } from './listed-where.js';
 import { resolveVariables } from '../query/variables.js';
 import { after, decodeCursor, encodeCursor } from '../query/keyset.js';
 import type { OrderBy, Scalar, SelectQuery } from '../query/ast.js';
 import { checkFilterFields } from './filter-fields.js';
 import { indexName } from '../db/ddl.js';
-import { planSearch, planSearchedPage, type PageWalk } from '../search/search-plan.js';
-import type { Action } from './access.js';
+import { planSearch, planSearchedPage, type PageWalk } from './search-plan.js';
+import type { Action } from '../rules/access.js';
 
 export interface ListResult {
   data: Record<string, unknown>[];
@@ -91,7 +91,7 @@ function byIdOnly(orderBy: readonly OrderBy[]): boolean {
 
 /**
  * A first page sorted by id alone, whose search the planner expects to meet sooner by walking the
- * primary key than by reading the postings (core/search/search-plan.ts): the same page with the
+ * primary key than by reading the postings (core/data/search-plan.ts): the same page with the
  * plain LIKE, walking the key and stopping after `rowsExamined` rows (MariaDB). Its page, when
  * full, is the true page: every match before its last row was walked past.
  */

@@ -2,7 +2,7 @@ import { compare, TRUE } from '../query/ast.js';
 import type { Module } from '../schema/module.js';
 import { notFound } from '../errors.js';
 import type { DataContext } from './context.js';
-import { grantedActions } from './access.js';
+import { grantedActions } from '../rules/access.js';
 import { visibleWhere } from './visible.js';
 
 /**

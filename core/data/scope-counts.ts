@@ -113,7 +113,7 @@ export class ScopeCounts {
   /**
    * At least as many as the rows of `module` that `where` selects, from the maintained counts:
    * the rows of the departments one of its top-level AND terms restricts to, else every row. For
-   * planning (core/search/search-plan.ts), never for answers. Undefined without a `_scope` column.
+   * planning (core/data/search-plan.ts), never for answers. Undefined without a `_scope` column.
    */
   static bound(db: Database, module: Module, where: Condition): Compiled | undefined {
     const column = module.scopeColumn?.column;

@@ -1,13 +1,14 @@
 import type { Transaction } from 'sequelize';
 import { and, compare, type Condition } from '../query/ast.js';
 import { storedDateTime } from '../query/values.js';
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.js';
+import { conflict, forbidden, HttpError, notFound } from '../errors.js';
 import type { Module } from '../schema/module.js';
 import type { DataContext } from './context.js';
 import type { Written } from './write-hooks.js';
 import { inScope, readWritten } from './read-records.js';
 import { ScopeCounts } from './scope-counts.js';
 import { visibleWhere, type Lifecycle } from './visible.js';
+import { listedWhere, requireSoftDelete } from './listed-where.js';
 
 /**
  * Soft delete (`"x-soft-delete": true`): DELETE sets `deletedAt`/`deletedBy` and every read path
@@ -67,22 +68,6 @@ export async function checkPurge(ctx: DataContext, module: Module, id: number, t
   if (!(await inLifecycleScope(ctx, module, id, 'delete', 'deleted', tx))) throw await whyNotDeleted(ctx, module, id, 'purge', tx);
 }
 
-/**
- * The list's condition: the live records the caller may read, or with `deleted=only` the deleted
- * ones they may both read and restore (the delete permission and scope): the trash.
- */
-export function listedWhere(ctx: DataContext, module: Module, own: Condition, deleted: string | undefined): { where: Condition; trash: boolean } {
-  if (deleted === undefined || deleted === '' || deleted === 'none') return { where: visibleWhere(module, 'read', own, ctx.access, ctx.graph), trash: false };
-  if (deleted !== 'only') throw badRequest('invalid_query', 'The list parameters are not valid; see details', [{ path: '/deleted', message: 'must be "only" (the deleted records) or left out' }]);
-  requireSoftDelete(module);
-  ctx.access.require(module, 'delete');
-  const where = and(
-    visibleWhere(module, 'read', own, ctx.access, ctx.graph, 'deleted'),
-    visibleWhere(module, 'delete', and(), ctx.access, ctx.graph, 'deleted'),
-  );
-  return { where, trash: true };
-}
-
 /** Whether record `id` is in the caller's trash: deleted, and in both their read and delete scope (see listedWhere). */
 export async function inTrash(ctx: DataContext, module: Module, id: number, tx?: Transaction): Promise<boolean> {
   if (!module.softDelete) return false;
@@ -95,12 +80,6 @@ export async function inTrash(ctx: DataContext, module: Module, id: number, tx?:
   const { where } = listedWhere(ctx, module, compare('id', 'eq', id), 'only');
   const rows = await ctx.db.all(ctx.compiler.select({ module: module.name, where, columns: [{ refs: [], field: 'id' }], orderBy: [], limit: 1 }), tx);
   return rows.length > 0;
-}
-
-function requireSoftDelete(module: Module): void {
-  if (!module.softDelete) {
-    throw badRequest('soft_delete_off', `${module.name} has no soft delete: its deleted records are gone; set "x-soft-delete": true on the module to keep them`);
-  }
 }
 
 async function inLifecycleScope(ctx: DataContext, module: Module, id: number, action: 'read' | 'delete', lifecycle: Lifecycle, tx: Transaction): Promise<boolean> {

@@ -2,7 +2,7 @@ import type { Condition } from '../query/ast.js';
 import { and, compare, FALSE, not, or, prefix, TRUE } from '../query/ast.js';
 import { resolveVariables } from '../query/variables.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
-import type { Access, Action } from './access.js';
+import type { Access, Action } from '../rules/access.js';
 
 /**
  * THE enforcement point: the condition every statement on `module` carries. It is the caller's

@@ -19,7 +19,7 @@ import { isLockConflict } from '../db/lock-conflict.js';
 import { deleteOwnRecordsOf } from './own-records.js';
 import { checkPurge, markDeleted } from './soft-delete.js';
 import type { Written } from './write-hooks.js';
-import { attachFiles, withFileHandles } from '../files/file-handles.js';
+import { attachFiles, withFileHandles } from './file-handles.js';
 import { TrigramPostings } from '../search/trigram-table.js';
 import { identityCondition } from '../auth/identity-check.js';
 import { answeredAgain } from '../auth/identity-hint.js';

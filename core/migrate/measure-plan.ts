@@ -12,7 +12,7 @@ import type { Affect, Misfit, Plan, PlanStep } from '../schema/change-plan.js';
 import { pointer } from '../schema/finding.js';
 import type { Field, Module } from '../schema/module.js';
 import { planToken, type PlannedChange, type PlannedStep } from '../schema/plan-change.js';
-import { trigramFields } from '../search/trigrams.js';
+import { trigramFields } from '../query/trigrams.js';
 import { batches, idsOf, retargeted, valueRewriter, type Outcome } from './field-values.js';
 import { ReferenceRewriter } from './rewrite-references.js';
 import { definitionsByName, oldFieldName, referenceChange } from './plan-renames.js';

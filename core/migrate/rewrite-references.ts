@@ -12,7 +12,7 @@ import type { Affect } from '../schema/change-plan.js';
 import { canonical } from '../schema/plan-change.js';
 import { renameFieldList, renameFilter, renameInDefinition, renameListQuery, type Definitions, type Renames } from '../schema/rename-references.js';
 import { COUNTS_TABLE } from '../data/scope-counts.js';
-import { TRIGRAMS_TABLE } from '../search/trigrams.js';
+import { TRIGRAMS_TABLE } from '../query/trigrams.js';
 import type { TableOps } from './table-ops.js';
 import { TRASH_TABLE } from './trash.js';
 

@@ -13,7 +13,7 @@ import type { JsonSchema, ModuleGraph } from '../schema/module.js';
 import type { PlannedChange } from '../schema/plan-change.js';
 import { renameInDefinition, renameOwnKeywords } from '../schema/rename-references.js';
 import { syncTrigramIndexes, TrigramPostings } from '../search/trigram-table.js';
-import { trigramFields } from '../search/trigrams.js';
+import { trigramFields } from '../query/trigrams.js';
 import { definitionsByName, oldFieldName, referenceChange } from './plan-renames.js';
 
 export async function syncAfterPlan(db: Database, registry: Registry, change: PlannedChange, stored: readonly StoredDefinition[], tx?: Transaction): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
 import { DataContext } from '../data/context.js';
-import { adminAccess } from '../data/access.js';
+import { adminAccess } from '../rules/access.js';
 
 const roots = new WeakMap<DataContext, DataContext>();
 const transactions = new WeakMap<DataContext, Transaction>();

@@ -14,6 +14,9 @@ import { uiProblems } from './ui-problems.js';
 
 export type * from './types.js';
 export { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
+export type { FieldType } from '../schema/field-types.js';
+/** Where the server keeps its files (`DATA_DIR`): a plugin that stores files keeps them under it. */
+export { dataDir } from '../data-dir.js';
 
 const PLUGIN_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const ROUTE = /^(GET|POST|PUT|PATCH|DELETE) (\/(?:[A-Za-z0-9_.~-]+|:[a-zA-Z][a-zA-Z0-9_]*))+$|^(GET|POST|PUT|PATCH|DELETE) \/$/;

@@ -1,6 +1,6 @@
 /**
  * A plugin's demo (`demo` in definePlugin): data that shows what the plugin does, installed by
- * `npm start` on a new database unless DEMO=0 (core/plugins/first-start-demo.ts).
+ * `npm start` on a new database unless DEMO=0 (core/first-start-demo.ts).
  */
 import type { LifecycleInfo, PluginScope } from './types.js';
 

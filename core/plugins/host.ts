@@ -5,7 +5,7 @@
  */
 import type { Database } from '../db/database.js';
 import type { Registry } from '../db/registry.js';
-import { adminAccess, type Actor } from '../data/access.js';
+import { adminAccess, type Actor } from '../rules/access.js';
 import { DataContext } from '../data/context.js';
 import { loadActor } from '../auth/actor.js';
 import { loadAccess, type VariableSource } from '../auth/load-access.js';

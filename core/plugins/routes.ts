@@ -12,7 +12,7 @@ import { queryKnowing } from '../api/known-parameters.js';
 import { refuseUnknownFields } from '../api/known-body-fields.js';
 import { forbidden, HttpError, notFound } from '../errors.js';
 import { fieldType } from '../schema/field-types.js';
-import type { Action } from '../data/access.js';
+import type { Action } from '../rules/access.js';
 import type { Plugin } from './define-plugin.js';
 import type { PluginHost, RecordRoute } from './host.js';
 import { setEnabled } from './lifecycle.js';

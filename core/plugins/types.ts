@@ -4,7 +4,7 @@
  * a hook on `user` sees a `User` and `payload.usrname` does not compile.
  */
 import type { HonoRequest } from 'hono';
-import type { Action, Actor } from '../data/access.js';
+import type { Action, Actor } from '../rules/access.js';
 import type { Scalar } from '../query/ast.js';
 import type { FieldType } from '../schema/field-types.js';
 import type { PluginUi } from './ui-types.js';

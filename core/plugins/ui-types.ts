@@ -6,7 +6,7 @@
  * server part from the page it is served with, so that menus and buttons appear without loading
  * any plugin's code, and loads a plugin's script only when one of its pieces is shown.
  */
-import type { Action } from '../data/access.js';
+import type { Action } from '../rules/access.js';
 import type { PluginScope } from './types.js';
 
 type Awaitable<T> = T | Promise<T>;

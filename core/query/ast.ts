@@ -48,7 +48,7 @@ export type Condition =
       readonly index?: 'trigram';
       /**
        * With `index`: the gram whose postings narrow, chosen by the engine from posting counts
-       * (core/search/search-plan.ts). Without it the compiler guesses the rarest gram.
+       * (core/data/search-plan.ts). Without it the compiler guesses the rarest gram.
        */
       readonly gram?: string;
     }

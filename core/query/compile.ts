@@ -4,7 +4,7 @@ import type {
 } from './ast.js';
 import { refKey } from './ast.js';
 import type { Dialect } from './dialect.js';
-import { searchGrams, TRIGRAMS_TABLE, UNSURE_GRAM } from '../search/trigrams.js';
+import { searchGrams, TRIGRAMS_TABLE, UNSURE_GRAM } from './trigrams.js';
 
 /** A compiler bug or a condition that names what the graph does not have: callers fail closed. */
 export class CompileError extends Error {

@@ -5,7 +5,7 @@ import { and, or } from './ast.js';
 import type { FieldAccess } from './field-access.js';
 import { parseFilterParam } from './parse-filter.js';
 import { isDetail, resolvePath } from './resolve-path.js';
-import { hasTrigramIndex, searchGrams } from '../search/trigrams.js';
+import { hasTrigramIndex, searchGrams } from './trigrams.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 500;

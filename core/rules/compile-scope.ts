@@ -3,7 +3,7 @@ import { and, FALSE, or, prefix, TRUE } from '../query/ast.js';
 import { readAll } from '../query/field-access.js';
 import { parseFilter } from '../query/parse-filter.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
-import type { Action } from '../data/access.js';
+import type { Action } from './access.js';
 import { departmentScope, type DepartmentScope } from './department-condition.js';
 import type { Grants, RuleGrant } from './grants.js';
 import { reachableBases, scopePath } from '../schema/scope-paths.js';

@@ -1,7 +1,7 @@
 import type { Condition } from '../query/ast.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
 import { forbidden } from '../errors.js';
-import type { Access, Action, Actor } from '../data/access.js';
+import type { Access, Action, Actor } from './access.js';
 import { compileScope, type CompiledScope } from './compile-scope.js';
 import type { Grants, PermissionGrant } from './grants.js';
 import { userVariables } from './user-variables.js';

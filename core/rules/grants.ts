@@ -1,4 +1,4 @@
-import type { Action } from '../data/access.js';
+import type { Action } from './access.js';
 import type { Scalar } from '../query/ast.js';
 
 /** A role's permission on one module (the `permission` system module). */

@@ -2,8 +2,8 @@ import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
 import { ensureSystemTable } from '../db/system-table.js';
 import type { Module, ModuleGraph } from '../schema/module.js';
-import { textGrams } from './fold.js';
-import { trigramFields, TRIGRAMS_TABLE, UNSURE_GRAM } from './trigrams.js';
+import { textGrams } from '../query/fold.js';
+import { trigramFields, TRIGRAMS_TABLE, UNSURE_GRAM } from '../query/trigrams.js';
 
 /** Rows per INSERT on SQLite: 2 + 2 × this many parameters, under its oldest limit of 999. */
 const CHUNK = 400;
@@ -30,7 +30,7 @@ export function ensureTrigramTable(db: Database): Promise<boolean> {
 }
 
 /**
- * The postings of the trigram index (core/search/trigrams.ts), kept in the write's own
+ * The postings of the trigram index (core/query/trigrams.ts), kept in the write's own
  * transaction by create, update and delete (core/data/write-records.ts). Missing postings would
  * be a wrong answer; extra ones only a candidate more, which the LIKE drops. So a delete's
  * cascades may leave theirs behind, and a new record adds its postings whatever an earlier record

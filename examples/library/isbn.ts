@@ -2,7 +2,7 @@
  * The `isbn` field type: stored as up to 13 characters, accepted only with a valid check digit.
  * The admin UI's ISBN widget imports this file too, so it imports nothing that needs Node.
  */
-import type { FieldType } from '../../core/schema/field-types.js';
+import type { FieldType } from '../../core/plugins/define-plugin.js';
 
 /** True for an ISBN-13, or an ISBN-10 (X as its check digit), written without hyphens, whose check digit holds. */
 export function isIsbn(value: string): boolean {

@@ -99,7 +99,7 @@ describeEachDialect('every route is classified, and every data route is scoped',
     'ALL /api/modules/*': null,
     'ALL /api/schema/*': null,
 
-    // The admin UI (core/api/ui-routes.ts): the same shell for everyone at / and every page path, no data in it.
+    // The admin UI (core/ui/ui-routes.ts): the same shell for everyone at / and every page path, no data in it.
     // The designers' pages are refused in the app. A plugin's pages (the CRM's /teach, /portal, /enroll…) are
     // answered only while it is enabled, and this app has no CRM plugin: they are 404 here, and their shell is
     // proven in test/crm/crm-is-a-plugin.test.ts and the CRM's browser tests.

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../core/api/app.js';
+import { createApp } from '../../core/http-app.js';
 import { Stratum } from '../../core/stratum.js';
 import { ADMIN_PASSWORD, Client, filterParam, startTestApp, type Reply, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { createApp } from '../../core/api/app.js';
+import { createApp } from '../../core/http-app.js';
 import { Stratum, type StratumOptions } from '../../core/stratum.js';
 import { ADMIN_PASSWORD, Client } from '../support/app.js';
 import { createTestDatabase, type TestDialect } from '../support/databases.js';

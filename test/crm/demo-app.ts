@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import crm from '../../modules/crm/plugin.js';
 import type { Demo, DemoOptions } from '../../modules/crm/demo/install-demo.js';
 import type { DemoLogin } from '../../modules/crm/demo/organisation.js';
-import { installPluginDemo } from '../../core/plugins/first-start-demo.js';
+import { installPluginDemo } from '../../core/first-start-demo.js';
 import type { Stratum } from '../../core/stratum.js';
 import { filterParam, startTestApp, type Client, type Reply, type TestApp } from '../support/app.js';
 import type { TestDialect } from '../support/databases.js';

@@ -4,7 +4,7 @@
  * department column and counts agree with the rows (what visibility and list totals read).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { installDemosOnFirstStart as installDemoOnFirstStart } from '../../core/plugins/first-start-demo.js';
+import { installDemosOnFirstStart as installDemoOnFirstStart } from '../../core/first-start-demo.js';
 import { COUNTS_TABLE } from '../../core/data/scope-counts.js';
 import { describeEachDialect } from '../support/databases.js';
 import type { TestApp } from '../support/app.js';

@@ -1,5 +1,5 @@
 /**
- * What the public enrollment page (ui/public) needs from the API, on the demo as installed: the
+ * What the public enrollment page (modules/crm/ui/public) needs from the API, on the demo as installed: the
  * link sales sends names that page, which opens without login, and the form's description says
  * how large the ID document may be, so that the page refuses a too large file before sending it.
  */

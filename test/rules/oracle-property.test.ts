@@ -33,7 +33,7 @@ import { readAll } from '../../core/query/field-access.js';
 import { DataContext } from '../../core/data/context.js';
 import { aggregateRecords, listRecords } from '../../core/data/read-records.js';
 import { visibleWhere } from '../../core/data/visible.js';
-import type { Access, Action } from '../../core/data/access.js';
+import type { Access, Action } from '../../core/rules/access.js';
 import type { Database } from '../../core/db/database.js';
 import { grantsAccess } from '../../core/rules/grants-access.js';
 import type { DepartmentInfo, Grants } from '../../core/rules/grants.js';

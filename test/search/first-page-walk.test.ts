@@ -1,7 +1,7 @@
 /**
  * The million-row benchmark's Q3: the first page of a search whose matches are dense among the rows the caller sees
  * is found by walking the primary key, newest first, and stopping after a bounded number of rows
- * (MariaDB's `LIMIT … ROWS EXAMINED`, core/search/search-plan.ts planSearchedPage). A full page
+ * (MariaDB's `LIMIT … ROWS EXAMINED`, core/data/search-plan.ts planSearchedPage). A full page
  * from the walk is the true page; a short one is read again through the postings. Every plan
  * answers as the plain LIKE does, on both dialects (SQLite never walks).
  *

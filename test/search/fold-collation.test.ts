@@ -1,5 +1,5 @@
 /**
- * The million-row benchmark's Q3: the fold behind the trigram index (core/search/fold.ts) agrees with each dialect's
+ * The million-row benchmark's Q3: the fold behind the trigram index (core/query/fold.ts) agrees with each dialect's
  * LIKE. Two characters the fold counts that LIKE matches with each other always fold to the same
  * ASCII character — so a gram of a query is a gram of every text the LIKE finds it in. Checked
  * for every character of the BMP that the fold counts, against every other, in a column typed
@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect } from '../../core/db/connect.js';
 import { Database } from '../../core/db/database.js';
-import { COLLATION_EXCEPTIONS, foldChar } from '../../core/search/fold.js';
+import { COLLATION_EXCEPTIONS, foldChar } from '../../core/query/fold.js';
 import { createTestDatabase, describeEachDialect, type TestDatabase } from '../support/databases.js';
 
 /** The BMP characters (no surrogates) that the fold counts, and the exceptions it leaves out, with their folds. */

@@ -1,6 +1,6 @@
 /**
  * The million-row benchmark's Q3: a search over a trigram-indexed field is planned from statistics, per request
- * (core/search/search-plan.ts): the gram with the fewest postings narrows, not the one the letters
+ * (core/data/search-plan.ts): the gram with the fewest postings narrows, not the one the letters
  * look rarest; and when the rarest gram still leaves more than a tenth of the rows the caller may
  * see (the maintained department counts), the plain LIKE runs without the index. Every plan
  * answers as the plain LIKE does.
@@ -12,7 +12,7 @@ import { describeEachDialect } from '../support/databases.js';
 import { defineSearchableModule } from '../support/searchable-module.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
 import { expectStatus, ok } from '../access/helpers.js';
-import { GRAM_COUNT_CAP } from '../../core/search/search-plan.js';
+import { GRAM_COUNT_CAP } from '../../core/data/search-plan.js';
 
 describeEachDialect('a search planned from posting and department counts', (dialect) => {
   let app: TestApp;

@@ -10,8 +10,8 @@ import { mysql, sqlite } from '../../core/query/dialect.js';
 import { readAll } from '../../core/query/field-access.js';
 import { parseSearch } from '../../core/query/parse-list.js';
 import { buildGraph } from '../../core/schema/build-graph.js';
-import { foldChar, queryGrams, textGrams } from '../../core/search/fold.js';
-import { searchGrams } from '../../core/search/trigrams.js';
+import { foldChar, queryGrams, textGrams } from '../../core/query/fold.js';
+import { searchGrams } from '../../core/query/trigrams.js';
 
 const graph = buildGraph([
   {

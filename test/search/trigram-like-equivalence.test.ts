@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
-import { queryGrams } from '../../core/search/fold.js';
+import { queryGrams } from '../../core/query/fold.js';
 
 const ALPHABET = [
   ...'abcdeghilmnorstuz', ...'ARTMNSZ', ' ', ' ', ...'0123', '%', '_', '!', '-',

@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
-import { textGrams } from '../../core/search/fold.js';
-import { TRIGRAMS_TABLE } from '../../core/search/trigrams.js';
+import { textGrams } from '../../core/query/fold.js';
+import { TRIGRAMS_TABLE } from '../../core/query/trigrams.js';
 import { dropModule } from '../api/crm.js';
 
 describeEachDialect('the trigram postings stay true on every write path', (dialect) => {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Hono } from 'hono';
-import { createApp } from '../../core/api/app.js';
+import { createApp } from '../../core/http-app.js';
 import type { AppEnv } from '../../core/api/env.js';
 import { Stratum } from '../../core/stratum.js';
 import type { Plugin } from '../../core/plugins/define-plugin.js';

@@ -1,5 +1,5 @@
 /**
- * How the UI is served (core/api/ui-routes.ts): one shell for `/`, `/login` and every deep link,
+ * How the UI is served (core/ui/ui-routes.ts): one shell for `/`, `/login` and every deep link,
  * under a strict Content-Security-Policy, linking a bundle named by its content hash so that it
  * can be cached for good; no session needed, and no data in any of it.
  */

@@ -2,7 +2,7 @@
  * The paths of one module under `/api/data/<m>`: what core/api/data-routes.ts and
  * explain-routes.ts serve, with only the operations the caller is granted.
  */
-import type { Action } from '../../data/access.js';
+import type { Action } from '../../rules/access.js';
 import type { JsonSchema, Module } from '../../schema/module.js';
 import { MAX_EXPORT_ROWS } from '../../data/export-records.js';
 import { aggregateParameters, documentedQuery, explainUserParameter, exportParameters, idParameter, ifMatchParameter, listParameters } from './parameters.js';

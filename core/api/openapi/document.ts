@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of one caller at one generation: pure, from the module graph and the
  * caller's Access. The same generation and grants give the same document in every process.
  */
-import { grantedActions, type Access } from '../../data/access.js';
+import { grantedActions, type Access } from '../../rules/access.js';
 import { SESSION_COOKIE } from '../../auth/session-adapter.js';
 import type { JsonSchema, ModuleGraph } from '../../schema/module.js';
 import { dataPaths } from './data-paths.js';

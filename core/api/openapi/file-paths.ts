@@ -1,4 +1,4 @@
-/** `POST /api/files` (core/files/file-routes.ts): the upload that a file field's value names. */
+/** `POST /api/files` (core/api/file-routes.ts): the upload that a file field's value names. */
 import type { JsonSchema } from '../../schema/module.js';
 import { FILE_HANDLE_OUTPUT } from '../../schema/file-handle.js';
 import { MAX_FILE_BYTES } from '../../files/limits.js';

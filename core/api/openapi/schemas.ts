@@ -3,7 +3,7 @@
  * patch bodies a write accepts. Inputs are the very schemas core/schema/record-validator.ts
  * checks payloads with; records follow core/data/decode.ts (what the API writes out).
  */
-import type { Access } from '../../data/access.js';
+import type { Access } from '../../rules/access.js';
 import { payloadSchema, type Mode } from '../../schema/record-validator.js';
 import type { Field, JsonSchema, Module } from '../../schema/module.js';
 import { names, ref } from './refs.js';

@@ -8,7 +8,7 @@ import { HttpError, type ErrorDetail } from '../../../core/errors.js';
 import { sniff, type FileKind } from './file-kinds.js';
 
 /**
- * The largest file accepted. The API refuses any request body over 2 MiB (core/api/app.ts), so a
+ * The largest file accepted. The API refuses any request body over 2 MiB (core/http-app.ts), so a
  * larger file cannot arrive anyway; it is checked here too, so that the answer stays the same
  * should that limit be raised.
  */

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { dataDir } from '../../../core/data-dir.js';
+import { dataDir } from '../../../core/plugins/define-plugin.js';
 import { kindByExt, type FileKind } from './file-kinds.js';
 
 export type Area = 'id-documents' | 'homework';

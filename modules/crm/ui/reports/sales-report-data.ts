@@ -7,8 +7,7 @@
 import type { ModuleMeta, Rec } from '../../../../ui/plugin-sdk.js';
 // Straight from the admin UI's modules rather than the SDK (which loads the browser's session and
 // language): the report's queries are also built under Node, where its tests run them.
-import { allOf, fetchAggregate, type AggregateRequest } from '../../../../ui/reports/fetch-aggregate.js';
-import { monthOverMonth, monthSpan, monthsUntil, rate, shiftMonth, sumsByKey, toNumber, type MonthRow } from '../../../../ui/reports/period-change.js';
+import { allOf, fetchAggregate, monthOverMonth, monthSpan, monthsUntil, rate, shiftMonth, sumsByKey, toNumber, type AggregateRequest, type MonthRow } from '../../../../ui/plugin-sdk.js';
 
 /** The modules and fields the report reads; without them (no CRM, or no grant) it is not offered. */
 const NEEDS: Record<string, readonly string[]> = {

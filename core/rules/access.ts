@@ -3,7 +3,7 @@ import { TRUE } from '../query/ast.js';
 import type { FieldAccess } from '../query/field-access.js';
 import type { VariableContext } from '../query/variables.js';
 import type { Field, Module, Relation } from '../schema/module.js';
-import { isOwnRecords, ownRecordsCondition } from '../rules/own-records.js';
+import { isOwnRecords, ownRecordsCondition } from './own-records.js';
 
 export const ACTIONS = ['read', 'create', 'update', 'delete'] as const;
 export type Action = (typeof ACTIONS)[number];

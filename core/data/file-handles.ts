@@ -9,11 +9,11 @@ import { compare } from '../query/ast.js';
 import { invalidInput, type ErrorDetail } from '../errors.js';
 import type { FileHandle } from '../schema/file-handle.js';
 import type { Field, Module } from '../schema/module.js';
-import type { DataContext } from '../data/context.js';
-import { decodeValue } from '../data/decode.js';
-import { visibleWhere } from '../data/visible.js';
+import type { DataContext } from './context.js';
+import { decodeValue } from './decode.js';
+import { visibleWhere } from './visible.js';
 import { pointerSegment } from '../schema/finding.js';
-import { findFiles, markAttached } from './stored-files.js';
+import { findFiles, markAttached } from '../files/stored-files.js';
 
 type Payload = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
  */
 import type { HonoRequest } from 'hono';
 import { HttpError } from '../errors.js';
-import { MAX_FILE_BYTES } from './limits.js';
+import { MAX_FILE_BYTES } from '../files/limits.js';
 
 export const FILE_PART = 'file';
 

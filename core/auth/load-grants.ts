@@ -1,6 +1,6 @@
 import type { Database, Row } from '../db/database.js';
-import { ACTIONS, type Action } from '../data/access.js';
-import type { DepartmentInfo, Grants, PermissionGrant, RuleGrant } from './grants.js';
+import { ACTIONS, type Action } from '../rules/access.js';
+import type { DepartmentInfo, Grants, PermissionGrant, RuleGrant } from '../rules/grants.js';
 
 /**
  * The fetch step: reads a user's roles, department, permissions and rules. Straight SQL on the

@@ -21,9 +21,9 @@
 import { TRUE, type Condition, type Compiled } from '../query/ast.js';
 import type { Database } from '../db/database.js';
 import type { Module } from '../schema/module.js';
-import { ScopeCounts } from '../data/scope-counts.js';
-import { queryGrams } from './fold.js';
-import { TRIGRAMS_TABLE, UNSURE_GRAM } from './trigrams.js';
+import { ScopeCounts } from './scope-counts.js';
+import { queryGrams } from '../query/fold.js';
+import { TRIGRAMS_TABLE, UNSURE_GRAM } from '../query/trigrams.js';
 
 /** A candidate read through the postings costs about this many rows read in order (above). */
 const CANDIDATE_COST = 10;

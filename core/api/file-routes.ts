@@ -6,16 +6,16 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv } from '../api/env.js';
+import type { AppEnv } from './env.js';
 import { forbidden, notFound } from '../errors.js';
 import { getRecord } from '../data/read-records.js';
 import type { FileHandle } from '../schema/file-handle.js';
 import type { DataContext } from '../data/context.js';
-import { grantedActions } from '../data/access.js';
-import { MAX_UPLOAD_BODY } from './limits.js';
+import { grantedActions } from '../rules/access.js';
+import { MAX_UPLOAD_BODY } from '../files/limits.js';
 import { fileTooLarge, readFileUpload, requireSameOrigin } from './read-file-upload.js';
-import { fileBytes, saveFile } from './stored-files.js';
-import { queryOf } from '../api/known-parameters.js';
+import { fileBytes, saveFile } from '../files/stored-files.js';
+import { queryOf } from './known-parameters.js';
 
 const ID = '{[1-9][0-9]{0,14}}';
 

@@ -1,26 +1,26 @@
 import { Hono } from 'hono';
-import type { Stratum } from '../stratum.js';
-import type { AppEnv } from './env.js';
-import { onError } from './errors.js';
-import { readAgainAfterSwitch } from './read-again.js';
-import { allowedOrigins, sameOriginWrites } from './same-origin.js';
-import { notFound } from '../errors.js';
-import { limitBody } from './request-body.js';
-import { watchClient } from './watch-client.js';
-import { authRoutes } from './auth-routes.js';
-import { requireSession } from './session.js';
-import { dataRoutes } from './data-routes.js';
-import { explainRoutes } from './explain-routes.js';
-import { moduleRoutes } from './module-routes.js';
-import { changeRoutes } from './change-routes.js';
-import { schemaRoutes } from './schema-routes.js';
-import { pluginRecordRoutes, pluginRoutes } from '../plugins/routes.js';
-import { recordCanRoutes } from '../plugins/record-can-route.js';
-import { isPublicDocsPath, openApiRoutes } from './openapi/routes.js';
-import { metaRoutes } from './meta-routes.js';
-import { uiRoutes } from './ui-routes.js';
-import { downloadRoutes, UPLOAD_PATH, uploadRoutes } from '../files/file-routes.js';
-import { idempotency } from './idempotency.js';
+import type { Stratum } from './stratum.js';
+import type { AppEnv } from './api/env.js';
+import { onError } from './api/errors.js';
+import { readAgainAfterSwitch } from './api/read-again.js';
+import { allowedOrigins, sameOriginWrites } from './api/same-origin.js';
+import { notFound } from './errors.js';
+import { limitBody } from './api/request-body.js';
+import { watchClient } from './api/watch-client.js';
+import { authRoutes } from './api/auth-routes.js';
+import { requireSession } from './api/session.js';
+import { dataRoutes } from './api/data-routes.js';
+import { explainRoutes } from './api/explain-routes.js';
+import { moduleRoutes } from './api/module-routes.js';
+import { changeRoutes } from './api/change-routes.js';
+import { schemaRoutes } from './api/schema-routes.js';
+import { pluginRecordRoutes, pluginRoutes } from './plugins/routes.js';
+import { recordCanRoutes } from './plugins/record-can-route.js';
+import { isPublicDocsPath, openApiRoutes } from './api/openapi/routes.js';
+import { metaRoutes } from './api/meta-routes.js';
+import { uiRoutes } from './ui/ui-routes.js';
+import { downloadRoutes, UPLOAD_PATH, uploadRoutes } from './api/file-routes.js';
+import { idempotency } from './api/idempotency.js';
 
 /** The HTTP application: `/api/auth` is open, everything else under `/api` needs a session. */
 export function createApp(stratum: Stratum): Hono<AppEnv> {

@@ -3,10 +3,10 @@
  * definePlugin) unless DEMO=0; `DEMO_PASSWORD` chooses the demo logins' password. Later starts
  * leave the data alone.
  */
-import type { Stratum } from '../stratum.js';
-import { STATE_TABLE } from '../db/registry.js';
-import { pluginScope } from './scope.js';
-import type { DemoContext, DemoResult } from './demo-types.js';
+import type { Stratum } from './stratum.js';
+import { STATE_TABLE } from './db/registry.js';
+import { pluginScope } from './plugins/scope.js';
+import type { DemoContext, DemoResult } from './plugins/demo-types.js';
 
 /** Installs one plugin's demo now, as the built-in admin; what its `demo` answers. */
 export async function installPluginDemo(

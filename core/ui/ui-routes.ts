@@ -2,11 +2,11 @@
  * The admin UI (ui/), served by the API's own server: no build step, no dev server, no CDN
  * (servers may be offline). The shell answers `/`, the generic UI's deep links (`/m/customer/12`)
  * and the pages of enabled plugins; the page then asks the API for data with the reader's session.
- * The scripts are bundled in memory on first use (core/api/ui-bundle.ts).
+ * The scripts are bundled in memory on first use (core/ui/ui-bundle.ts).
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import type { AppEnv } from './env.js';
+import type { AppEnv } from '../api/env.js';
 import { HttpError, notFound } from '../errors.js';
 import { forgetUiBundles, uiBundle, type UiBundle } from './ui-bundle.js';
 import { pageMatches, uiManifest } from '../plugins/ui-manifest.js';
