@@ -3,7 +3,7 @@ import { describeEachDialect } from '../support/databases.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
 import { buildSeed003, type World } from '../rules/seed-003-world.js';
 import { Stratum } from '../../core/stratum.js';
-import { createApp } from '../../core/api/app.js';
+import { createApp } from '../../core/http-app.js';
 import { Client } from '../support/app.js';
 import { PASSWORD } from '../rules/seed-003-world.js';
 

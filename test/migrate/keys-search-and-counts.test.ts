@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COUNTS_TABLE } from '../../core/data/scope-counts.js';
 import { indexesOf } from '../../core/db/ddl.js';
-import { TRIGRAMS_TABLE } from '../../core/search/trigrams.js';
+import { TRIGRAMS_TABLE } from '../../core/query/trigrams.js';
 import { startTestApp, type Client, type TestApp } from '../support/app.js';
 import { describeEachDialect } from '../support/databases.js';
 import { create, expectStatus } from '../api/crm.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../core/api/app.js';
+import { createApp } from '../../core/http-app.js';
 import { revertMigration, type AppliedChange } from '../../core/schema/revert-migration.js';
 import { Stratum } from '../../core/stratum.js';
 import { ADMIN_PASSWORD, Client, startTestApp, type TestApp } from '../support/app.js';

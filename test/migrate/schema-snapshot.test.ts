@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../core/api/app.js';
+import { createApp } from '../../core/http-app.js';
 import { TableOps } from '../../core/migrate/table-ops.js';
 import { Stratum } from '../../core/stratum.js';
 import { ADMIN_PASSWORD, Client, filterParam, startTestApp, type TestApp } from '../support/app.js';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTypes, writeTypes } from '../../core/schema/write-types.js';
+import { generateTypes, writeTypes } from '../../core/write-types.js';
 
 const order = {
   $id: 'sales_order',
