@@ -90,7 +90,7 @@ export async function isGenerated(stratumUrl: string, sizes: Sizes): Promise<boo
   }
 }
 
-/** The sizes from `--orders --customers --salesmen --departments --seed`, the issue's by default. */
+/** The sizes from `--orders --customers --salesmen --departments --seed`, the benchmark's own by default. */
 export function sizesFromArgs(args: Record<string, string>): Sizes {
   return {
     orders: intOption(args, 'orders', FULL_SIZES.orders),

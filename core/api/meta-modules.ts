@@ -21,7 +21,7 @@ export interface FieldMeta {
   system: boolean;
   /** May be sent in a create or an update (the caller's writeFields; never for system or readOnly fields). */
   writable: boolean;
-  /** May be used in filters, search and sort (P-1 filterFields). */
+  /** May be used in filters, search and sort (a permission's filterFields). */
   filterable: boolean;
   /** Long text, JSON and passwords cannot be sorted. */
   sortable: boolean;
@@ -66,7 +66,7 @@ export interface RelationMeta {
   title: string;
   i18n: Record<string, string>;
   writable: boolean;
-  /** May be used in filters (`some`/`none`/`every`), within P-1 filterFields. */
+  /** May be used in filters (`some`/`none`/`every`), within a permission's filterFields. */
   filterable: boolean;
 }
 
@@ -89,7 +89,7 @@ export interface ModuleMeta {
   /**
    * The reference path along which department visibility reaches the module
    * (`consultant.department`), when the caller may read and group by every step of it: the list
-   * then shows record counts per department (V-6, `aggregate?groupBy=<path>.code`).
+   * then shows record counts per department (`aggregate?groupBy=<path>.code`).
    */
   departmentPath?: string;
 }

@@ -30,7 +30,7 @@ export interface TextOps {
   endsWith?: string;
 }
 
-/** `some`, `none`, `every` over the records of a to-many relation (S-5). */
+/** `some`, `none`, `every` over the records of a to-many relation. */
 export interface RelationOps<F> {
   some?: F;
   none?: F;

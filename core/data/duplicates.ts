@@ -5,7 +5,7 @@ import type { DataContext } from './context.js';
 import { toStored } from '../query/values.js';
 
 /**
- * C-2 / S-4: a duplicate names the existing record and who owns it, so that the person entering
+ * A duplicate names the existing record and who owns it, so that the person entering
  * it can tell the owner. The owner is the module's `x-owner` reference to a user, else its creator.
  * This lookup ignores visibility on purpose: the scenario requires naming an owner one may not see.
  */

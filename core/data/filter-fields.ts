@@ -4,7 +4,7 @@ import type { Module } from '../schema/module.js';
 import type { Access } from '../rules/access.js';
 
 /**
- * P-1: a permission may allow listing a module "only filtered by source and status". Every
+ * A permission may allow listing a module "only filtered by source and status". Every
  * field the caller's own filter, search, sort or grouping starts from must be one of those.
  */
 export function checkFilterFields(access: Access, module: Module, cond: Condition, others: readonly FieldRef[] = []): void {

@@ -251,7 +251,7 @@ export async function aggregateRecords(
   params: { filter?: string | undefined; q?: string | undefined; groupBy?: string | undefined; metrics?: string | undefined; limit?: string | undefined },
 ): Promise<{ data: Record<string, unknown>[] }> {
   ctx.access.require(module, 'read');
-  // `q` as in a list, so that counts per group add up to the list's total (V-6 navigation counts).
+  // `q` as in a list, so that counts per group add up to the list's total (the navigation counts beside a list).
   const searchErrors: ErrorDetail[] = [];
   const own = and(parseFilterParam(params.filter, module, ctx.graph, ctx.access), parseSearch(params.q, module, ctx.graph, ctx.access, searchErrors));
   if (searchErrors.length > 0) throw badRequest('invalid_aggregate', 'The aggregate parameters are not valid; see details', searchErrors);

@@ -211,7 +211,7 @@ async function whyNotWritten(ctx: DataContext, module: Module, id: number, actio
 
 /** Runs a write in a transaction; checks references first and turns constraint errors into API errors. */
 // test/api (duplicates): `id` is the record an update changes, so that a duplicate on a composite
-// x-unique of which the patch sends only some fields can still name the existing record (C-2).
+// x-unique of which the patch sends only some fields can still name the existing record.
 /** How often a write of its own runs after the database rolled it back for a lock conflict. */
 const LOCK_RETRIES = 4;
 

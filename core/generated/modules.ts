@@ -658,7 +658,7 @@ export interface Role {
 }
 
 /**
- * Restricts the records of `module` (its base module) to those matching `filter`, for its actions and grantees (V-7..V-9).
+ * Restricts the records of `module` (its base module) to those matching `filter`, for its actions and grantees.
  */
 export interface Rule {
   id: number;

@@ -31,7 +31,7 @@ export interface Access extends FieldAccess {
   canWrite(module: Module, field: Field): boolean;
   /** Whether a many-to-many relation (`user.roles`) may be written, like a field; absent = yes. */
   canWriteRelation?(module: Module, relation: Relation): boolean;
-  /** P-1: the only fields a list of `module` may be filtered, searched, sorted or grouped by; undefined = any readable. */
+  /** A permission's filterFields: the only fields a list of `module` may be filtered, searched, sorted or grouped by; undefined = any readable. */
   filterable?(module: Module): ReadonlySet<string> | undefined;
 }
 

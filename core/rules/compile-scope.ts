@@ -34,7 +34,7 @@ export interface CompiledScope {
  * The decide step (pure): which records of `module` a user may act on (API.md "Record
  * visibility"). Each base module X that `module` reaches contributes the OR of the user's rules
  * on X (the department restriction counts as one on `department`), moved along the path to X;
- * the contributions are AND-ed (V-8). Updates and deletes also need the record to be readable.
+ * the contributions are AND-ed. Updates and deletes also need the record to be readable.
  * Everything that cannot be decided — a rule that does not parse any more, an ambiguous path —
  * becomes FALSE: fail closed.
  */

@@ -10,9 +10,9 @@ export interface DepartmentScope {
 }
 
 /**
- * The built-in restriction on base module `department` (V-2..V-4): the user's department code as
+ * The built-in restriction on base module `department`: the user's department code as
  * a prefix, or its parent's with `seeSameLevel`, OR-ed with `extraDepartments`; none with
- * `seeAll`. A leaf compares with `=` (V-2's optimisation), an inner node with a prefix
+ * `seeAll`. A leaf compares with `=` (an index equality instead of a range), an inner node with a prefix
  * (`LIKE 'c%'`, an index range); a prefix covered by a shorter one is dropped. A user without a
  * department sees no department-scoped records (fail closed).
  *

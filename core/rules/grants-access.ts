@@ -14,7 +14,7 @@ export interface ScopeCache {
 
 /**
  * A caller's Access, decided from their grants without further I/O: action permissions (deny by
- * default, 403 naming what is missing), field-level read and write, P-1's filter-field limits, and
+ * default, 403 naming what is missing), field-level read and write, a permission's filter-field limits, and
  * record scopes compiled once per user, module, action and generation.
  */
 export function grantsAccess(grants: Grants, actor: Actor, graph: ModuleGraph, cache: ScopeCache, now = new Date()): Access & {

@@ -5,7 +5,7 @@ import type { Scalar } from '../query/ast.js';
 export interface PermissionGrant {
   readonly module: string;
   readonly actions: readonly Action[];
-  /** P-1: lists may be filtered only by these fields (first path step); absent = any readable field. */
+  /** A permission's filterFields: lists may be filtered only by these fields (first path step); absent = any readable field. */
   readonly filterFields?: readonly string[];
   /** Readable fields; absent or empty = all. */
   readonly readFields?: readonly string[];

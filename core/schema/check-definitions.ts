@@ -662,7 +662,7 @@ function softDeleteFindings(def: Obj, props: Obj): Draft[] {
   }));
 }
 
-/** `x-owner` names the user who owns a record (C-2): a reference to user, or createdBy/updatedBy. */
+/** `x-owner` names the user who owns a record: a reference to user, or createdBy/updatedBy. */
 function ownerFindings(def: Obj, props: Obj): Draft[] {
   if (!('x-owner' in def)) return [];
   const owner = def['x-owner'];

@@ -90,7 +90,7 @@ export interface Module {
   /**
    * The maintained `_scope` column: the code of the department each row reaches along `path`
    * (its scope path to `department`), NULL where the path is broken. Department visibility then
-   * compares this indexed column instead of joining along the path (V-11).
+   * compares this indexed column instead of joining along the path.
    */
   readonly scopeColumn?: { readonly column: string; readonly path: readonly string[] };
   /**

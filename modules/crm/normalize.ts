@@ -1,5 +1,5 @@
 /**
- * The keys duplicates are found on (C-2): the same phone number or QQ number however it was
+ * The keys duplicates are found on: the same phone number or QQ number however it was
  * typed. Stored this way, the engine's unique index and its 409 naming the owner do the rest.
  */
 

@@ -1,5 +1,5 @@
 /**
- * V-6 navigation counts: the department tree beside a list, each node with the number of records
+ * Navigation counts: the department tree beside a list, each node with the number of records
  * the user may see in it and the departments under it. One aggregate request grouped by the
  * department code (`GET /api/meta/modules` names the path) gives every count; the server scopes
  * it like the list, so a node's count is the list's total once the node is clicked.

@@ -2,7 +2,7 @@
  * The filter builder: one row per condition, its inputs chosen by the field's type (a select for
  * enums and yes/no, ranges for numbers and dates, "more than N days ago" for dates, a lookup for
  * references, "contains" for text), and for a one-to-many relation whether it has a related
- * record dated in the last N days (S-5: customers with no follow-up in 30 days). Rows live in
+ * record dated in the last N days (customers with no follow-up in 30 days). Rows live in
  * the URL (`?f=`), so a filtered list can be bookmarked and shared; they become the API's filter
  * JSON here.
  */

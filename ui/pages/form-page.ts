@@ -63,7 +63,7 @@ function RecordForm({ session, m, id, location }: { session: Session; m: ModuleM
     if (!editing) {
       // `/m/followup/new?customer=12`: a related list's "Add" fills in the reference.
       const start = rawsOf(undefined);
-      // The person entering a record usually owns it (x-owner): C-5's "their own customers".
+      // The person entering a record usually owns it (x-owner): a salesperson's own customers.
       // (Only for those who may read users: a reference must point at a record its writer can read.)
       const owner = m.owner && session.meta.has('user') ? fields.find((f) => f.name === m.owner && f.ref === 'user') : undefined;
       if (owner) start[owner.name] = session.me.id;

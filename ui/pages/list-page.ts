@@ -31,7 +31,7 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
   const pageSize = PAGE_SIZES.find((n) => String(n) === location.query.get('pageSize')) ?? PAGE_SIZE;
   const rows = parseRows(location.query.get('f'), m);
   const ownFilter = rowsToFilter(rows, m, session.meta);
-  // V-6: the department node chosen in the tree (`dept=0010`) narrows the list to its code range.
+  // The department node chosen in the tree (`dept=0010`) narrows the list to its code range.
   const dept = m.departmentPath ? location.query.get('dept') || undefined : undefined;
   const deptFilter = dept ? departmentFilter(m.departmentPath!, dept) : undefined;
   const filter = ownFilter && deptFilter ? { and: [ownFilter, deptFilter] } : ownFilter ?? deptFilter;
@@ -88,7 +88,7 @@ function ModuleList({ session, m, location }: { session: Session; m: ModuleMeta;
   }).toString()}`;
   const total = result?.total ?? null;
   const pages = total === null ? page : Math.max(1, Math.ceil(total / pageSize));
-  // P-1: a role limited to some filter fields may search only when the search fields are among them.
+  // A role limited to some filter fields may search only when the search fields are among them.
   const searchable = m.list.search.map((s) => fieldOf(m, s.split('.')[0]!)).filter((f) => f?.filterable);
   const searchFields = searchable.map((f) => fieldTitle(f!)).join(', ');
 

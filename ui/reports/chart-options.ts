@@ -24,7 +24,7 @@ export interface ChartState {
 const GROUPABLE = new Set(['enum', 'boolean', 'ref', 'date', 'datetime']);
 export const isDate = (f: FieldMeta | undefined) => f?.kind === 'date' || f?.kind === 'datetime';
 
-/** Fields the caller may group by: the API groups only by fields they may filter on (P-1). */
+/** Fields the caller may group by: the API groups only by fields they may filter on. */
 export const groupFields = (m: ModuleMeta): FieldMeta[] => m.fields.filter((f) => f.filterable && GROUPABLE.has(f.kind) && (!f.system || isDate(f)));
 
 /** Number fields the caller may read, for sum and avg (id and version are not measures). */

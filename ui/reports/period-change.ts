@@ -1,5 +1,5 @@
 /**
- * The arithmetic of the S-6 report, pure so that it is tested without a browser: months as
+ * The arithmetic of month-over-month and year-over-year reports, pure so that it is tested without a browser: months as
  * `YYYY-MM` (what the aggregate's `month(f)` bucket returns), month-over-month (环比) and
  * year-over-year (同比) change, and rates. A month the aggregate does not return had nothing,
  * so it counts as 0; a change or rate over 0 is unknown (null, shown as "—"), never Infinity.

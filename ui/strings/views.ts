@@ -1,4 +1,4 @@
-/** The words of saved views, the columns and page size, and the department tree beside a list (V-6); en.ts and zh.ts spread them in. */
+/** The words of saved views, the columns and page size, and the department tree beside a list; en.ts and zh.ts spread them in. */
 export const VIEWS_EN = {
   'views.label': 'Views',
   'views.all': 'All records',

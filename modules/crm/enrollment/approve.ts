@@ -1,5 +1,5 @@
 /**
- * E-3 and E-4: sales approves a submitted enrollment. In ONE transaction, as the caller: the
+ * Sales approves a submitted enrollment. In ONE transaction, as the caller: the
  * payment, the student (unless the customer is one already), the class membership, the customer
  * marked enrolled and the enrollment approved; as the service account, in the same transaction,
  * the student's login, which no salesperson may create. Any refusal (a permission, a duplicate, a
@@ -76,7 +76,7 @@ async function studentOf(t: TransactionScope<Modules>, customer: number, form: E
 }
 
 /**
- * The student's login (E-4): theirs if they have one, else a new account in the student role,
+ * The student's login: theirs if they have one, else a new account in the student role,
  * named by their e-mail, with a random first password that only the mail carries. It joins the
  * service account's department (service-account.ts).
  */

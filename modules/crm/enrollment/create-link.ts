@@ -1,6 +1,6 @@
 /**
- * E-1: sales sends an enrollment link. The caller must be able to change the enrollment (their
- * own customer's, C-5): the enrollment is written first, as the caller, with the tuition and the
+ * Sales sends an enrollment link. The caller must be able to change the enrollment (their
+ * own customer's): the enrollment is written first, as the caller, with the tuition and the
  * contract the form will show. The link's form is then kept as the service account, since no
  * role of a person is granted enrollment_form, and any earlier open link of the enrollment stops
  * working: only the latest link counts.

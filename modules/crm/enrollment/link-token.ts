@@ -1,11 +1,11 @@
 /**
- * Enrollment link tokens (E-1): 32 random bytes, base64url, in the link only. The database keeps
+ * Enrollment link tokens: 32 random bytes, base64url, in the link only. The database keeps
  * their SHA-256, so that whoever reads the table (a backup, an admin) cannot use a link; a hash
  * of 256 random bits needs no salt or slow KDF, as nobody can guess the token to test it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-/** How long a link works (E-1: "expiring"). */
+/** How long a link works (links expire). */
 export const LINK_LIFETIME_DAYS = 7;
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;

@@ -1,5 +1,5 @@
 /**
- * E-2: the enrollment form behind a link, without login. It acts as the service account and
+ * The enrollment form behind a link, without login. It acts as the service account and
  * touches only the link's own enrollment: what the customer is shown (class, course, tuition,
  * contract) and what they send (name, phone, e-mail, ID number and document, agreement).
  */

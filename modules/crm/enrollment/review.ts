@@ -1,5 +1,5 @@
 /**
- * E-3's review: the submitted form and its ID document, for those who may change the enrollment
+ * The review of an enrollment: the submitted form and its ID document, for those who may change the enrollment
  * (its consultant, their manager, admins). Both are kept as the service account; the caller's own
  * scope on the enrollment decides, so the document is never served without that permission.
  */

@@ -1,4 +1,4 @@
-/** The enrollment flow's routes (E-1..E-4), mounted under /api/plugins/crm/. */
+/** The enrollment flow's routes, mounted under /api/plugins/crm/. */
 import type { Modules } from '../../../core/generated/modules.js';
 import type { PublicRoutes, Routes } from '../../../core/plugins/define-plugin.js';
 import { approveEnrollment } from './approve.js';

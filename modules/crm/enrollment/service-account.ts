@@ -10,7 +10,7 @@ import type { TransactionScope } from '../../../core/plugins/define-plugin.js';
 
 export const SERVICE_ACCOUNT = 'crm_enrollment';
 export const SERVICE_ROLE = 'crm enrollment service';
-/** The CRM's student role (C-16), given to each new student login (E-4). */
+/** The CRM's student role, given to each new student login. */
 export const STUDENT_ROLE = 'student';
 
 type Grant = { module: string; actions: ('read' | 'create' | 'update' | 'delete')[]; readFields?: string[]; writeFields?: string[] };

@@ -15,9 +15,9 @@ export const PNG: FileKind = { mime: 'image/png', ext: 'png', magic: [0x89, 0x50
 export const PDF: FileKind = { mime: 'application/pdf', ext: 'pdf', magic: ascii('%PDF-') };
 export const ZIP: FileKind = { mime: 'application/zip', ext: 'zip', magic: [0x50, 0x4b, 0x03, 0x04] };
 
-/** An ID document (E-2): a photo or a scan. */
+/** An ID document: a photo or a scan. */
 export const ID_DOCUMENT_KINDS = [JPEG, PNG, PDF] as const;
-/** Homework (S-9): the same, or a zip of code. */
+/** Homework: the same, or a zip of code. */
 export const HOMEWORK_KINDS = [JPEG, PNG, PDF, ZIP] as const;
 
 /** The kind among `allowed` whose magic number `bytes` start with. */

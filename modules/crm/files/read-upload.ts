@@ -1,5 +1,5 @@
 /**
- * Reads a multipart form with one file (E-2's ID document, S-9's homework): the text fields, and
+ * Reads a multipart form with one file (an enrollment's ID document, a homework): the text fields, and
  * the file checked for size and for its kind by its first bytes. Refusals are the standard error
  * with a pointer to the field, so that a form can show each next to its input.
  */

@@ -1,5 +1,5 @@
 /**
- * S-9 and S-16: one handed-in homework file, for whoever may read the submission: the student
+ * One handed-in homework file, for whoever may read the submission: the student
  * who handed it in (they see only their own homework), the teachers of the class, admins. The
  * record is read through the caller's own visibility first, so the file of a submission they may
  * not see answers 404 as the record does; the file is opened only by a stored upload's path.

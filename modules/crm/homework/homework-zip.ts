@@ -1,5 +1,5 @@
 /**
- * S-16: all the homework of one lesson as one zip, for grading. Read through the caller's own
+ * All the homework of one lesson as one zip, for grading. Read through the caller's own
  * visibility: a teacher gets the lessons of the classes they teach, and of those the submissions
  * of their students; the route itself needs homework:update (graders, not students). Files are
  * streamed from disk; a submission whose file is not a stored upload is listed in MISSING.txt.

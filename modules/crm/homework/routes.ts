@@ -1,4 +1,4 @@
-/** Homework files (S-9, S-16), mounted under /api/plugins/crm/; grading is the ordinary PATCH of homework. */
+/** Homework files, mounted under /api/plugins/crm/; grading is the ordinary PATCH of homework. */
 import type { Modules } from '../../../core/generated/modules.js';
 import type { Routes } from '../../../core/plugins/define-plugin.js';
 import { downloadHomework } from './download-homework.js';

@@ -1,5 +1,5 @@
 /**
- * S-9: a student hands in homework for a lesson: one file (PDF, image or zip, checked by content,
+ * A student hands in homework for a lesson: one file (PDF, image or zip, checked by content,
  * at most MAX_UPLOAD_BYTES) and an optional note. The lesson must be one the student sees (their
  * classes'), and the submission is written as the student, through their own permissions.
  */

@@ -12,7 +12,7 @@ export interface EnrollmentMailFacts {
   readonly loginUrl: string;
 }
 
-/** The mail of E-4 / S-7: the enrollment succeeded, in which class, and the student account. */
+/** The mail to a new student: the enrollment succeeded, in which class, and the student account. */
 export function enrollmentMail(f: EnrollmentMailFacts): Mail {
   const account = f.password
     ? [`Your student account is open (学员账号已开通):`, `  Login (用户名): ${f.login}`, `  Password (初始密码): ${f.password}`, `Please keep the password to yourself.`]

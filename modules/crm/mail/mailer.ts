@@ -1,5 +1,5 @@
 /**
- * The CRM's mail (E-4), through nodemailer. With `SMTP_URL` (e.g. smtp://user:pass@mail.example.com:587)
+ * The CRM's mail, through nodemailer. With `SMTP_URL` (e.g. smtp://user:pass@mail.example.com:587)
  * a message goes to that server; without it, it is kept in the `outbox` module, where admins read
  * it, so that the demo needs no mail server. A message the server refuses is kept there too, with
  * the error: mail is never lost silently.

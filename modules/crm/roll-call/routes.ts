@@ -1,4 +1,4 @@
-/** The roll call of a lesson (S-15), mounted under /api/plugins/crm/. */
+/** The roll call of a lesson, mounted under /api/plugins/crm/. */
 import type { Modules } from '../../../core/generated/modules.js';
 import type { Routes } from '../../../core/plugins/define-plugin.js';
 import { saveRollCall } from './save-roll-call.js';

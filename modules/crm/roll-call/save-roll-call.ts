@@ -1,5 +1,5 @@
 /**
- * S-15: a lesson's roll call saved in one request, all or nothing: each given student's status
+ * A lesson's roll call saved in one request, all or nothing: each given student's status
  * and note, created where the lesson has no row for them yet and updated where it has, so that
  * saving twice never duplicates a row (attendance is also unique on lesson + student). Everything
  * is written as the caller, through their permissions and visibility: a teacher reaches only the
