@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { HttpError, notFound, unauthenticated } from '../errors.js';
+import { notFound, unauthenticated, httpError } from '../errors.js';
 import { createToken, listTokens, revokeToken } from '../auth/tokens.js';
 import { SESSION_COOKIE } from '../auth/session-adapter.js';
 import { verifyPassword } from '../auth/password.js';
@@ -23,7 +23,7 @@ export const authRoutes = new Hono<AppEnv>()
     const body = (await jsonBody(c)) as { username?: unknown; password?: unknown };
     refuseUnknownFields(body, ['username', 'password'], 'a login');
     if (typeof body?.username !== 'string' || typeof body.password !== 'string') {
-      throw new HttpError(400, 'invalid', 'Send {"username": "…", "password": "…"}', [
+      throw httpError(400, 'invalid', 'Send {"username": "…", "password": "…"}', [
         ...(typeof body?.username !== 'string' ? [{ path: '/username', message: 'is required' }] : []),
         ...(typeof body?.password !== 'string' ? [{ path: '/password', message: 'is required' }] : []),
       ]);
@@ -44,7 +44,7 @@ export const authRoutes = new Hono<AppEnv>()
     await refuseWhileLocked(c, keys);
     if (!row || !ok || Number(row.active) === 0) {
       await stratum.logins.failed(keys);
-      throw new HttpError(401, 'invalid_credentials', 'Wrong username or password');
+      throw httpError(401, 'invalid_credentials', 'Wrong username or password');
     }
     await stratum.logins.succeeded(keys);
     const session = await stratum.lucia.createSession(String(row.id), {});
@@ -80,7 +80,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (days !== undefined && (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 3650)) {
       details.push({ path: '/expiresInDays', message: 'must be a whole number of days from 1 to 3650' });
     }
-    if (details.length > 0) throw new HttpError(400, 'invalid', 'The token request is not valid; nothing was created', details);
+    if (details.length > 0) throw httpError(400, 'invalid', 'The token request is not valid; nothing was created', details);
     const expiresAt = typeof days === 'number' ? new Date(Date.now() + days * 86_400_000) : null;
     const { id, token } = await createToken(c.get('stratum').db, c.get('access').actor.id, body.name as string, expiresAt);
     return c.json({ id, name: body.name, token, expiresAt: expiresAt?.toISOString() ?? null, note: 'Shown once: store it now. Send it as Authorization: Bearer <token>.' }, 201);
@@ -100,5 +100,5 @@ async function refuseWhileLocked(c: Context<AppEnv>, keys: LoginKeys): Promise<v
   const seconds = Math.ceil(waitMs / 1000);
   const at = new Date(logins.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   c.header('Retry-After', String(seconds));
-  throw new HttpError(429, 'too_many_attempts', `Too many failed logins for this name or from this address; try again in ${seconds} s (at ${at})`);
+  throw httpError(429, 'too_many_attempts', `Too many failed logins for this name or from this address; try again in ${seconds} s (at ${at})`);
 }

@@ -4,7 +4,7 @@
  * another request.
  */
 import { createHash } from 'node:crypto';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 import type { KeyedWrite } from '../data/idempotency-context.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -22,7 +22,7 @@ export function parseKey(header: string): string {
   const quoted = /^"(.*)"$/.exec(header);
   const key = quoted ? quoted[1]! : header;
   if (!PRINTABLE.test(key)) {
-    throw new HttpError(400, 'invalid_header', `${IDEMPOTENCY_HEADER} must be 1 to 255 printable ASCII characters, e.g. a UUID; nothing was done`, [
+    throw httpError(400, 'invalid_header', `${IDEMPOTENCY_HEADER} must be 1 to 255 printable ASCII characters, e.g. a UUID; nothing was done`, [
       { path: '', message: `the ${IDEMPOTENCY_HEADER} header is not 1 to 255 printable ASCII characters`, code: 'invalid_header' },
     ], { header: IDEMPOTENCY_HEADER });
   }

@@ -17,7 +17,7 @@ import { replay } from './idempotency-replay.js';
 import { keyInUse, withIdempotencyKey, type KeyedRequest } from '../data/idempotency-context.js';
 import { IdempotencyKeys, type StoredAnswer } from '../db/idempotency-table.js';
 import type { Database } from '../db/database.js';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 import { UPLOAD_PATH } from './file-routes.js';
 
 /** The largest answer kept whole; a larger one keeps its status and is read back from its record. */
@@ -120,4 +120,4 @@ function sweepNow(db: Database, keys: IdempotencyKeys): void {
   keys.sweep().catch(() => swept.delete(db));
 }
 
-const reused = () => new HttpError(422, 'idempotency_key_reused', `This ${IDEMPOTENCY_HEADER} was used for another request (another method, path or body) within the last day; nothing was done. Use a new key for a new request`, [], { header: IDEMPOTENCY_HEADER });
+const reused = () => httpError(422, 'idempotency_key_reused', `This ${IDEMPOTENCY_HEADER} was used for another request (another method, path or body) within the last day; nothing was done. Use a new key for a new request`, [], { header: IDEMPOTENCY_HEADER });

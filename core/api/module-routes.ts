@@ -3,7 +3,7 @@ import type { AppEnv } from './env.js';
 import { jsonBody } from './errors.js';
 import { isTrue } from './query-flag.js';
 import { queryOf } from './known-parameters.js';
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors.js';
+import { badRequest, conflict, forbidden, HttpError, httpError, notFound } from '../errors.js';
 import { planChange, planDrop, splitMigration } from '../schema/plan-change.js';
 import { applyChange, dryRun, oneAtATime } from '../migrate/apply-change.js';
 import { checkDefinition, createModule } from '../migrate/create-module.js';
@@ -60,7 +60,7 @@ export const moduleRoutes = new Hono<AppEnv>()
     if (!entry) throw notFound(`Trash entry ${c.req.param('entry').slice(0, 16)}`);
     const token = purgeToken(entry);
     if (query.confirm !== token) {
-      throw new HttpError(409, 'confirmation_required', `Purging deletes ${entry.rows} stored row${entry.rows === 1 ? '' : 's'} for good; send DELETE again with ?confirm=${token}`, [], { token });
+      throw httpError(409, 'confirmation_required', `Purging deletes ${entry.rows} stored row${entry.rows === 1 ? '' : 's'} for good; send DELETE again with ?confirm=${token}`, [], { token });
     }
     await oneAtATime(stratum.db, () => trash.remove(entry));
     return c.body(null, 204);

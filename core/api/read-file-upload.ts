@@ -3,7 +3,7 @@
  * standard error with a pointer, so that a form shows them on its file input.
  */
 import type { HonoRequest } from 'hono';
-import { HttpError } from '../errors.js';
+import { HttpError, httpError } from '../errors.js';
 import { MAX_FILE_BYTES } from '../files/limits.js';
 
 export const FILE_PART = 'file';
@@ -14,29 +14,29 @@ export interface ReadFile {
   readonly type: string;
 }
 
-/** 415 unless multipart, 400 (pointer `/file`) for a form without a file, 413 `file_too_large` beyond the limit. */
+/** 415 unless multipart, 400 (pointer `/file`) for a form without a file, 413 `too_large` (pointer `/file`) beyond the limit. */
 export async function readFileUpload(req: HonoRequest): Promise<ReadFile> {
   const contentType = req.header('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-    throw new HttpError(415, 'unsupported_media_type', `Send the file as multipart/form-data, in the part "${FILE_PART}"`);
+    throw httpError(415, 'unsupported_media_type', `Send the file as multipart/form-data, in the part "${FILE_PART}"`);
   }
   let form: FormData;
   try {
     form = await req.raw.formData();
   } catch (e) {
     if (e instanceof HttpError) throw e;
-    throw new HttpError(400, 'invalid_form', 'The multipart body could not be read; nothing was kept', [{ path: '', message: 'is not a valid multipart form', code: 'invalid_form' }]);
+    throw httpError(400, 'invalid_form', 'The multipart body could not be read; nothing was kept', [{ path: '', message: 'is not a valid multipart form', code: 'invalid_form' }]);
   }
   const file = form.get(FILE_PART);
   if (!(file instanceof Blob)) {
-    throw new HttpError(400, 'invalid_form', `The form has no file in the part "${FILE_PART}"; nothing was kept`, [{ path: `/${FILE_PART}`, message: 'attach a file', code: 'required' }]);
+    throw httpError(400, 'invalid_form', `The form has no file in the part "${FILE_PART}"; nothing was kept`, [{ path: `/${FILE_PART}`, message: 'attach a file', code: 'required' }]);
   }
   if (file.size > MAX_FILE_BYTES) throw fileTooLarge();
   return { bytes: new Uint8Array(await file.arrayBuffer()), name: safeName(file instanceof File ? file.name : ''), type: mediaType(file.type) };
 }
 
-export const fileTooLarge = () => new HttpError(413, 'file_too_large', `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; nothing was kept`, [
-  { path: `/${FILE_PART}`, message: `must be at most ${MAX_FILE_BYTES} bytes (2 MiB)`, code: 'file_too_large' },
+export const fileTooLarge = () => httpError(413, 'too_large', `The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; nothing was kept`, [
+  { path: `/${FILE_PART}`, message: `must be at most ${MAX_FILE_BYTES} bytes (2 MiB)`, code: 'too_large' },
 ]);
 
 /** The name as the uploader gave it, without a path or control characters, at most 255 characters. */
@@ -61,5 +61,5 @@ export function requireSameOrigin(req: HonoRequest): void {
   const origin = req.header('origin');
   if (origin === undefined) return;
   const own = new Set([new URL(req.url).origin, ...(process.env.PUBLIC_URL ? [new URL(process.env.PUBLIC_URL).origin] : [])]);
-  if (!own.has(origin)) throw new HttpError(403, 'cross_origin', `An upload posted from ${origin} is refused: send it from this server's own pages`);
+  if (!own.has(origin)) throw httpError(403, 'cross_origin', `An upload posted from ${origin} is refused: send it from this server's own pages`);
 }

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 
 /** The largest request body the API reads (a file upload has its own limit, core/files/limits.ts). */
 export const MAX_BODY = 2 * 1024 * 1024;
 
-const tooLarge = () => new HttpError(413, 'too_large', 'The request body is larger than 2 MiB');
+// The same code as a file over its limit (core/api/read-file-upload.ts); the detail's path, "" here, says it is the body.
+const tooLarge = () => httpError(413, 'too_large', 'The request body is larger than 2 MiB; nothing was read', [{ path: '', message: `must be at most ${MAX_BODY} bytes (2 MiB)`, code: 'too_large' }]);
 
 /**
  * Bodies already read, by the request they came with (Node's, or the fetch Request outside

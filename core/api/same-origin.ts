@@ -8,7 +8,7 @@
  */
 import type { Context, Next } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 import { SESSION_COOKIE } from '../auth/session-adapter.js';
 import type { AppEnv } from './env.js';
 import { ownOrigin } from './client-connection.js';
@@ -28,7 +28,7 @@ export function sameOriginWrites(allowed: readonly string[]) {
     // Behind a trusted proxy, the origin the browser called (X-Forwarded-Host/-Proto), not the proxy's request.
     const own = ownOrigin(c);
     if (claimed === own || allowed.includes(claimed)) return next();
-    throw new HttpError(403, 'cross_origin', `A request that changes something with this site's login must come from its own pages (${own}), not from ${claimed.slice(0, 100)}; nothing was done`);
+    throw httpError(403, 'cross_origin', `A request that changes something with this site's login must come from its own pages (${own}), not from ${claimed.slice(0, 100)}; nothing was done`);
   };
 }
 

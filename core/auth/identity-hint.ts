@@ -2,7 +2,7 @@ import type { Database } from '../db/database.js';
 import { Lru } from '../rules/lru.js';
 import { needsExtending, type Authenticated, type Credentials } from './authenticate.js';
 import { hashToken } from './password.js';
-import { HttpError } from '../errors.js';
+import { HttpError, httpError } from '../errors.js';
 
 /**
  * Who a credential belonged to on its last request to this process, and at which generation: a
@@ -30,7 +30,7 @@ export interface PendingIdentity {
  */
 export function answeredAgain(pending: PendingIdentity): HttpError {
   pending.answerAgain = true;
-  return new HttpError(503, 'answered_again', 'The request is answered again after a full authentication');
+  return httpError(503, 'answered_again', 'The request is answered again after a full authentication');
 }
 
 const hints = new WeakMap<Database, Lru<Authenticated>>();

@@ -7,7 +7,7 @@
  */
 import type { Transaction } from 'sequelize';
 import type { Database } from '../db/database.js';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 
 export const ADMIN_ROLE = 'admin';
 
@@ -16,7 +16,7 @@ export async function refuseWithoutAdmin(db: Database, tx: Transaction): Promise
   const q = (s: string) => db.quote(s);
   const role = await db.all({ sql: `SELECT ${q('id')} FROM ${q('role')} WHERE ${q('name')} = $1`, params: [ADMIN_ROLE] }, tx);
   if (role.length === 0) {
-    throw new HttpError(409, 'last_admin', `The built-in role "${ADMIN_ROLE}" cannot be removed or renamed; nothing was changed`);
+    throw httpError(409, 'last_admin', `The built-in role "${ADMIN_ROLE}" cannot be removed or renamed; nothing was changed`);
   }
   const active = await db.all({
     sql: `SELECT COUNT(*) AS n FROM ${q('user')} u JOIN ${q('user_roles')} ur ON ur.${q('source')} = u.${q('id')}`
@@ -24,6 +24,6 @@ export async function refuseWithoutAdmin(db: Database, tx: Transaction): Promise
     params: [Number(role[0]!.id)],
   }, tx);
   if (Number(active[0]?.n ?? 0) === 0) {
-    throw new HttpError(409, 'last_admin', 'This would leave no active user with the admin role; nothing was changed. Give another user the admin role first');
+    throw httpError(409, 'last_admin', 'This would leave no active user with the admin role; nothing was changed. Give another user the admin role first');
   }
 }

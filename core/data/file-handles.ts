@@ -63,7 +63,7 @@ async function currentFiles(ctx: DataContext, module: Module, id: number, fields
 export async function attachFiles(ctx: DataContext, module: Module, body: Payload, tx: Transaction): Promise<void> {
   const fields = fileFields(module, body);
   const missing = new Set(await markAttached(ctx.db, fields.map((f) => (body[f.name] as FileHandle).id), tx));
-  const details = fields.filter((f) => missing.has((body[f.name] as FileHandle).id)).map((f) => ({
+  const details = fields.filter((f) => missing.has((body[f.name] as FileHandle).id)).map((f): ErrorDetail => ({
     path: `/${pointerSegment(f.name)}`, message: 'names a file that is no longer kept; upload it again', code: 'file_unknown',
   }));
   if (details.length > 0) throw invalidInput(details);

@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transaction } from 'sequelize';
-import { HttpError } from '../errors.js';
+import { HttpError, httpError } from '../errors.js';
 import type { Database } from '../db/database.js';
 import { IdempotencyKeys, type KeyOwner, type StoredAnswer } from '../db/idempotency-table.js';
 
@@ -78,5 +78,5 @@ const jsonAnswer = (body: unknown): StoredAnswer => ({ headers: { 'content-type'
 
 /** 409 with Retry-After: the first request with this key is still being served. */
 export function keyInUse(): HttpError {
-  return new HttpError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still being served; nothing was written. Send it again in a moment to get its answer', [], { header: 'Idempotency-Key' });
+  return httpError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still being served; nothing was written. Send it again in a moment to get its answer', [], { header: 'Idempotency-Key' });
 }

@@ -4,7 +4,7 @@
  * statement and all stall until their timeouts. The process therefore lets one write at a time
  * reach the database, the others wait here, in the order they came, without holding a thread.
  */
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 import { writeWanted } from './requester.js';
 
 /** How long a write waits for its turn before it is answered 503 (nothing written). */
@@ -30,11 +30,11 @@ export class WriteQueue {
     if (waited === 'late') {
       // Keep the order: our turn, when it comes, is passed on at once.
       void before.then(release);
-      throw new HttpError(503, 'busy', 'The database is busy with other writes; nothing was written. Send it again');
+      throw httpError(503, 'busy', 'The database is busy with other writes; nothing was written. Send it again');
     }
     if (!writeWanted()) {
       release();
-      throw new HttpError(400, 'client_closed', 'The connection closed before this write had its turn; nothing was written');
+      throw httpError(400, 'client_closed', 'The connection closed before this write had its turn; nothing was written');
     }
     try {
       return await fn(release);

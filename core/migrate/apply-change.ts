@@ -6,7 +6,7 @@
  */
 import type { Database } from '../db/database.js';
 import type { Registry } from '../db/registry.js';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 import type { Plan } from '../schema/change-plan.js';
 import { definitionHash, type PlannedChange } from '../schema/plan-change.js';
 import { announceApplied } from './applied-hooks.js';
@@ -46,7 +46,7 @@ export function applyChange(db: Database, registry: Registry, change: PlannedCha
     const stored = await registry.definitions();
     const current = stored.find((s) => s.name === change.module);
     if (!current || definitionHash(current.definition) !== change.base) {
-      throw new HttpError(409, 'stale_definition', `The definition of "${change.module}" changed since this plan was made; nothing was changed`, [], { hint: 'load the module again, then make the change again' });
+      throw httpError(409, 'stale_definition', `The definition of "${change.module}" changed since this plan was made; nothing was changed`, [], { hint: 'load the module again, then make the change again' });
     }
     const plan = await measurePlan(db, change, stored);
     refuseUnlessApplicable(plan, opts.confirm);
@@ -91,12 +91,12 @@ function refuseUnlessApplicable(plan: Plan, confirm: string | undefined): void {
   if (!plan.applicable) {
     const misfits = plan.blockers.filter((b) => b.code === 'misfits');
     if (misfits.length > 0 && misfits.length === plan.blockers.length) {
-      throw new HttpError(409, 'misfits', 'Stored values do not fit the new definition; nothing was changed', misfits, { plan });
+      throw httpError(409, 'misfits', 'Stored values do not fit the new definition; nothing was changed', misfits, { plan });
     }
-    throw new HttpError(400, 'change_unsupported', 'This change cannot be applied as it is; nothing was changed', plan.blockers, { plan });
+    throw httpError(400, 'change_unsupported', 'This change cannot be applied as it is; nothing was changed', plan.blockers, { plan });
   }
   if (plan.needsConfirmation && confirm !== plan.token) {
     const losing = plan.steps.filter((s) => !s.keepsData).map((s) => s.message);
-    throw new HttpError(409, 'confirmation_required', `This change loses data (${losing.join('; ')}); run it with ?dryRun=true, then apply it with ?confirm=<plan.token>`, [], { plan });
+    throw httpError(409, 'confirmation_required', `This change loses data (${losing.join('; ')}); run it with ?dryRun=true, then apply it with ?confirm=<plan.token>`, [], { plan });
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { Database } from '../db/database.js';
 import type { Registry, StoredDefinition } from '../db/registry.js';
-import { HttpError, type ErrorDetail } from '../errors.js';
+import { HttpError, type ErrorDetail, httpError } from '../errors.js';
 import type { Plan } from '../schema/change-plan.js';
 import { DefinitionError } from '../schema/finding.js';
 import { definitionHash, planChange, planDrop } from '../schema/plan-change.js';
@@ -117,18 +117,21 @@ function refuseIfStale(against: Readonly<Record<string, string | null>>, stored:
 }
 
 const stale = (modules: readonly string[], details: readonly ErrorDetail[] = []) =>
-  new HttpError(409, 'stale_definition', `The definition of ${modules.map((m) => `"${m}"`).join(', ')} changed since the snapshot was diffed; nothing was changed`, details, { hint: 'diff the snapshot again, check its plans, and apply it with the new "against"' });
+  httpError(409, 'stale_definition', `The definition of ${modules.map((m) => `"${m}"`).join(', ')} changed since the snapshot was diffed; nothing was changed`, details, { hint: 'diff the snapshot again, check its plans, and apply it with the new "against"' });
 
 function refuseUnlessReady(diff: SnapshotDiff, confirmOf: (i: number) => string | undefined): void {
   const blockers = diff.plans.flatMap((p) => p.plan.blockers.map((b) => ({ ...b, module: p.module })));
   if (blockers.length > 0) {
     const misfitsOnly = blockers.every((b) => b.code === 'misfits');
-    throw new HttpError(misfitsOnly ? 409 : 400, misfitsOnly ? 'misfits' : 'change_unsupported', `${misfitsOnly ? 'Stored values do not fit' : 'Some plans cannot be applied as they are'} (${[...new Set(blockers.map((b) => b.module))].join(', ')}); nothing was changed`, blockers, { plans: diff.plans });
+    const modules = [...new Set(blockers.map((b) => b.module))].join(', ');
+    throw misfitsOnly
+      ? httpError(409, 'misfits', `Stored values do not fit (${modules}); nothing was changed`, blockers, { plans: diff.plans })
+      : httpError(400, 'change_unsupported', `Some plans cannot be applied as they are (${modules}); nothing was changed`, blockers, { plans: diff.plans });
   }
   const unconfirmed = diff.plans.filter((p, i) => p.plan.needsConfirmation && confirmOf(i) !== p.plan.token);
   if (unconfirmed.length > 0) {
     const losing = unconfirmed.flatMap((p) => p.plan.steps.filter((s) => !s.keepsData).map((s) => `${p.module}: ${s.message}`));
-    throw new HttpError(409, 'confirmation_required', `This loses data (${losing.join('; ')}); give each plan's token in "confirm": {"<module>": "<token>"}; nothing was changed`, [], { plans: diff.plans });
+    throw httpError(409, 'confirmation_required', `This loses data (${losing.join('; ')}); give each plan's token in "confirm": {"<module>": "<token>"}; nothing was changed`, [], { plans: diff.plans });
   }
 }
 
@@ -138,7 +141,7 @@ function halfWay(e: unknown, op: ModuleOperation, applied: readonly ModulePlan[]
   if (e instanceof HttpError) return new HttpError(e.status, e.code, `${op.action} ${op.module}: ${e.message}${done}`, e.details, { ...e.extra, module: op.module, applied });
   if (e instanceof DefinitionError) {
     const details = e.findings.map((f) => ({ path: f.pointer, code: f.code, message: f.message, hint: f.hint }));
-    return new HttpError(400, 'invalid_definition', `${op.action} ${op.module}: the definition is not valid${done}`, details, { module: op.module, applied });
+    return httpError(400, 'invalid_definition', `${op.action} ${op.module}: the definition is not valid${done}`, details, { module: op.module, applied });
   }
   return e;
 }

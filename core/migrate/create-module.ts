@@ -7,7 +7,7 @@ import type { Database } from '../db/database.js';
 import { syncTables } from '../db/ddl.js';
 import type { Registry } from '../db/registry.js';
 import { ScopeColumns } from '../data/scope-column.js';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 import { buildGraph } from '../schema/build-graph.js';
 import { checkDefinitions } from '../schema/check-definitions.js';
 import { DefinitionError } from '../schema/finding.js';
@@ -34,7 +34,7 @@ export async function createModule(db: Database, registry: Registry, def: JsonSc
     await syncTrigramIndexes(db, graph, old);
   } catch (e) {
     await registry.remove(String(def.$id));
-    throw new HttpError(409, 'ddl_failed', `The database refused the change (${(e as Error).message.slice(0, 200)}); nothing was changed`);
+    throw httpError(409, 'ddl_failed', `The database refused the change (${(e as Error).message.slice(0, 200)}); nothing was changed`);
   } finally {
     await registry.bump();
   }

@@ -9,6 +9,7 @@ import type { Database, Row } from '../db/database.js';
 import { decodeValue } from '../data/decode.js';
 import { encodeValues } from '../data/encode.js';
 import type { OnMisfit } from '../schema/change-plan.js';
+import type { MisfitCode } from '../error-codes.js';
 import { conversionOf, type Conversion } from '../schema/convert-value.js';
 import { recordValidator } from '../schema/record-validator.js';
 import type { Field, Module } from '../schema/module.js';
@@ -18,10 +19,10 @@ export const BATCH = 5_000;
 export type Outcome =
   /** The value to store (already encoded for the new column). */
   | { readonly store: unknown; readonly changed: boolean }
-  | { readonly misfit: string; readonly value: unknown; readonly code: string; readonly params?: Readonly<Record<string, string | number>> };
+  | { readonly misfit: string; readonly value: unknown; readonly code: MisfitCode; readonly params?: Readonly<Record<string, string | number>> };
 
 /** Why a value does not fit: in words, and as a code with its values. */
-type Problem = { readonly misfit: string; readonly code: string; readonly params?: Readonly<Record<string, string | number>> };
+type Problem = { readonly misfit: string; readonly code: MisfitCode; readonly params?: Readonly<Record<string, string | number>> };
 
 /** Turns one stored value of `was` into the stored value of `now` (a field of `next`). */
 export function valueRewriter(

@@ -5,7 +5,7 @@
  * skipped where it is stored as its `after` already.
  */
 import type { Registry } from '../db/registry.js';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 import { canonical, definitionHash, planChange, planDrop, type PlannedChange } from '../schema/plan-change.js';
 import type { ChangeRecord } from './change-log.js';
 
@@ -31,7 +31,7 @@ export async function replayedChange(registry: Registry, file: PlanFile): Promis
   }
   const outcome = file.after ? stored.find((s) => s.name === file.newName) : undefined;
   if (file.after ? outcome && canonical(outcome.definition) === canonical(file.after) : !current) return undefined;
-  throw new HttpError(409, 'stale_definition', `"${file.module}" is not stored as plan ${file.id} found it (base ${file.base}); nothing was changed`, [], {
+  throw httpError(409, 'stale_definition', `"${file.module}" is not stored as plan ${file.id} found it (base ${file.base}); nothing was changed`, [], {
     hint: 'apply the plans before it first, or take a snapshot of the source and diff it',
   });
 }

@@ -8,7 +8,7 @@ import type { Database } from '../db/database.js';
 import type { Registry } from '../db/registry.js';
 import { syncTables } from '../db/ddl.js';
 import { ScopeColumns } from '../data/scope-column.js';
-import { conflict, HttpError, notFound } from '../errors.js';
+import { conflict, notFound, httpError } from '../errors.js';
 import { buildGraph } from '../schema/build-graph.js';
 import { checkDefinitions } from '../schema/check-definitions.js';
 import { DefinitionError } from '../schema/finding.js';
@@ -39,7 +39,7 @@ export async function restoreFromTrash(db: Database, registry: Registry, id: num
     : 0;
   const optional = { ...current.definition, properties: { ...props, [entry.field!]: entry.definition } };
   const change = planChange(current.definition, optional, {}, stored.filter((s) => s.name !== entry.module).map((s) => s.definition));
-  if (change.blockers.length > 0) throw new HttpError(409, 'restore_refused', 'The field cannot come back as it was', change.blockers);
+  if (change.blockers.length > 0) throw httpError(409, 'restore_refused', 'The field cannot come back as it was', change.blockers);
   await applyChange(db, registry, change, {
     actor, origin: 'trash',
     afterSwitch: async (tx) => {

@@ -8,7 +8,7 @@
  */
 import type { Database } from '../db/database.js';
 import type { Registry, StoredDefinition } from '../db/registry.js';
-import { conflict, forbidden, HttpError, notFound, type ErrorDetail } from '../errors.js';
+import { conflict, forbidden, HttpError, notFound, type ErrorDetail, httpError } from '../errors.js';
 import type { MigrationInput } from '../schema/change-plan.js';
 import { planChange, type PlannedChange } from '../schema/plan-change.js';
 import { nameBefore, revertMigration, type AppliedChange } from '../schema/revert-migration.js';
@@ -100,7 +100,7 @@ function trashBlockers(change: PlannedChange, lineage: readonly (AppliedChange &
 
 function refusedDrop(target: ChangeRecord, trash: readonly TrashEntry[]): HttpError {
   const entry = trash.find((e) => e.changeId === target.id && e.kind === 'module');
-  return new HttpError(409, 'restore_first', `Change ${target.id} removed the module "${target.module}"; it comes back from the trash`, [], {
+  return httpError(409, 'restore_first', `Change ${target.id} removed the module "${target.module}"; it comes back from the trash`, [], {
     hint: entry ? `POST /api/modules/trash/${entry.id}/restore` : 'its trash entry was purged: define the module again',
   });
 }

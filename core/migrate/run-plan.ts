@@ -15,7 +15,7 @@ import type { Database } from '../db/database.js';
 import { column } from '../db/ddl.js';
 import type { Registry, StoredDefinition } from '../db/registry.js';
 import { ScopeCounts } from '../data/scope-counts.js';
-import { HttpError } from '../errors.js';
+import { httpError } from '../errors.js';
 import { storedDateTime } from '../query/values.js';
 import { buildModule } from '../schema/build-graph.js';
 import type { Plan } from '../schema/change-plan.js';
@@ -189,7 +189,7 @@ export class PlanRunner {
       if (misfits === 0) await writeValues(this.db, table, target, out, this.tx);
     }
     if (misfits > 0) {
-      throw new HttpError(409, 'misfits', `${misfits} stored value${misfits === 1 ? '' : 's'} of "${now.name}" no longer fit; nothing was changed`, [], { plan: this.plan });
+      throw httpError(409, 'misfits', `${misfits} stored value${misfits === 1 ? '' : 's'} of "${now.name}" no longer fit; nothing was changed`, [], { plan: this.plan });
     }
     await this.done(`fill ${now.name}`);
   }

@@ -7,13 +7,21 @@
  * starts, with the plugin's name, not at the first request that reaches it.
  */
 import { fileURLToPath } from 'node:url';
-import { invalidInput, type ErrorDetail } from '../errors.js';
+import { HttpError, invalidWith, type ErrorDetail as EngineDetail } from '../errors.js';
 import type { Modules } from '../generated/modules.js';
 import type { PluginDefinition } from './types.js';
 import { uiProblems } from './ui-problems.js';
 
 export type * from './types.js';
-export { HttpError, badRequest, conflict, forbidden, notFound } from '../errors.js';
+export { HttpError, httpError, forbidden, notFound } from '../errors.js';
+/** A detail of a plugin's refusal: its code is the plugin's own. */
+export type ErrorDetail = EngineDetail<string>;
+
+/** 400 with the plugin's own code (the engine's codes are in core/error-codes.ts; `httpError` answers with those). */
+export const badRequest = (code: string, message: string, details: readonly ErrorDetail[] = []) => new HttpError(400, code, message, details);
+
+/** 409 with the plugin's own code. */
+export const conflict = (code: string, message: string, extra: Record<string, unknown> = {}) => new HttpError(409, code, message, [], extra);
 export type { FieldType } from '../schema/field-types.js';
 /** Where the server keeps its files (`DATA_DIR`): a plugin that stores files keeps them under it. */
 export { dataDir } from '../data-dir.js';
@@ -59,12 +67,12 @@ export function definePlugin<M extends object = Modules>(definition: PluginDefin
 
 /** Refuses a write from a hook: 400 `invalid`, the field named by a JSON pointer (`/title`), nothing written. */
 export function refuse(path: string, message: string, code = 'refused'): never {
-  throw invalidInput([{ path, message, code }]);
+  throw invalidWith([{ path, message, code }]);
 }
 
 /** Several faults at once, one detail each. */
 export function refuseAll(details: readonly ErrorDetail[]): never {
-  throw invalidInput(details);
+  throw invalidWith(details);
 }
 
 function definitionProblems(d: PluginDefinition<any>): string[] {

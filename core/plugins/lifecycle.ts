@@ -6,7 +6,7 @@
  * moves the registry's generation, so that every process sees the change at its next request.
  */
 import { UniqueConstraintError, type Transaction } from 'sequelize';
-import { HttpError, notFound } from '../errors.js';
+import { notFound, httpError } from '../errors.js';
 import type { DataContext } from '../data/context.js';
 import { bindContext } from './bound-context.js';
 import type { Plugin } from './define-plugin.js';
@@ -65,7 +65,7 @@ export async function setEnabled(host: PluginHost, name: string, enabled: boolea
   if (!plugin) throw notFound(`Plugin "${name.slice(0, 64)}"`);
   return host.db.transaction(async (tx) => {
     const state = await lockedState(host.db, name, tx);
-    if (!state) throw new HttpError(409, 'not_installed', `Plugin "${name}" is not installed in this database yet; start a server with its code first`);
+    if (!state) throw httpError(409, 'not_installed', `Plugin "${name}" is not installed in this database yet; start a server with its code first`);
     if (state.enabled === enabled) return state;
     const scope = lifecycleScope(host, plugin, ctx, tx);
     await (enabled ? plugin.definition.enable : plugin.definition.disable)?.(scope);

@@ -10,7 +10,7 @@ import type { AppEnv } from '../api/env.js';
 import { jsonBody } from '../api/errors.js';
 import { queryKnowing } from '../api/known-parameters.js';
 import { refuseUnknownFields } from '../api/known-body-fields.js';
-import { forbidden, HttpError, notFound } from '../errors.js';
+import { forbidden, HttpError, httpError, notFound, pluginOff } from '../errors.js';
 import { fieldType } from '../schema/field-types.js';
 import type { Action } from '../rules/access.js';
 import type { Plugin } from './define-plugin.js';
@@ -122,7 +122,7 @@ async function recordRoute(c: Context<AppEnv>, host: PluginHost, route: RecordRo
   }
   const name = route.plugin.name;
   if (!(await host.active(data.graph.generation)).isEnabled(name)) {
-    throw new HttpError(404, `${name}_off`, `The plugin "${name}" that answers ${c.req.method} /api/data/<module>/<id>/${route.name} is disabled; an admin enables it with POST /api/plugins/${name}/enable`);
+    throw pluginOff(name, `The plugin "${name}" that answers ${c.req.method} /api/data/<module>/<id>/${route.name} is disabled; an admin enables it with POST /api/plugins/${name}/enable`);
   }
   const log = host.logFor(route.plugin);
   const id = Number(c.req.param('id'));
@@ -145,7 +145,7 @@ function requestParts(c: Context<AppEnv>, params: Record<string, string>, log: L
 function actAsFor(host: PluginHost, generation: number, log: Log): ActAs<any> {
   return async (username, within) => {
     const data = await host.contextFor(username, generation);
-    if (!data) throw new HttpError(503, 'unavailable', `This service is not set up: the account "${username}" it acts as does not exist or is inactive`);
+    if (!data) throw httpError(503, 'unavailable', `This service is not set up: the account "${username}" it acts as does not exist or is inactive`);
     if (within === undefined) return pluginScope(data, log);
     const tx = transactionOf(scopeInternals(within)?.data ?? data);
     if (!tx) throw new Error('actAs(username, within): within must be the scope given by transaction(fn)');

@@ -5,6 +5,7 @@
  * (core/migrate/) counts their rows and misfits and applies them.
  */
 import type { ErrorDetail } from '../errors.js';
+import type { MisfitCode } from '../error-codes.js';
 import type { JsonSchema } from './module.js';
 
 export type StepKind =
@@ -70,11 +71,11 @@ export interface Misfit {
   /** In words (English). */
   readonly reason: string;
   /**
-   * The reason as a code, for wording it in other languages: not_a_number, not_whole, too_large,
-   * not_yes_no, not_a_date, not_a_datetime, required, no_record {module, id}, decimals {scale},
-   * digits {digits}, duplicate {count}, no_default {field}, or invalid (only `reason` says more).
+   * The reason as a code, for wording it in other languages (core/error-codes.ts MISFIT_CODES:
+   * no_record {module, id}, decimals {scale}, digits {digits}, duplicate {count}, no_default
+   * {field}; invalid when only `reason` says more).
    */
-  readonly code: string;
+  readonly code: MisfitCode;
   readonly params?: Readonly<Record<string, string | number>>;
 }
 

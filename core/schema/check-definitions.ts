@@ -103,7 +103,7 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
           ? 'module'
           : 'language';
     return {
-      code: 'name.invalid',
+      code: 'name_invalid',
       pointer: at,
       message: `'${e.propertyName}' is not a valid ${where} name`,
       hint: {
@@ -119,7 +119,7 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
     const at = e.instancePath + pointer(missing);
     if (e.keyword === 'dependentRequired') {
       return {
-        code: 'property.misplaced-keyword',
+        code: 'property_misplaced_keyword',
         pointer: e.instancePath + pointer(String(p.property)),
         message: `'${String(p.property)}' only applies to a reference (x-ref)`,
         hint: 'add "x-ref": "<module>", or remove it',
@@ -127,14 +127,14 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
     }
     if (inProperty && missing === 'type') {
       return {
-        code: 'property.bad-type',
+        code: 'property_bad_type',
         pointer: at,
         message: 'a property needs a type',
         hint: 'add "type": one of string, integer, number, boolean, object, array',
       };
     }
     return {
-      code: 'definition.missing-keyword',
+      code: 'definition_missing_keyword',
       pointer: at,
       message: `'${missing}' is required`,
       hint: REQUIRED_HINTS[missing] ?? `add "${missing}"`,
@@ -143,7 +143,7 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
   if (e.keyword === 'additionalProperties') {
     const key = String(p.additionalProperty);
     return {
-      code: 'definition.unknown-keyword',
+      code: 'definition_unknown_keyword',
       pointer: e.instancePath + pointer(key),
       message: `unknown keyword '${key}'`,
       hint: e.instancePath.startsWith('/x-list')
@@ -158,7 +158,7 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
     const key = unescape(segments.pop()!);
     const prop = at(def, segments.join('/'));
     return {
-      code: 'property.misplaced-keyword',
+      code: 'property_misplaced_keyword',
       pointer: e.instancePath,
       message: `'${key}' does not apply to ${describeKind(prop)} property`,
       hint: MISPLACED_HINTS[key] ?? 'remove it, or change the property type',
@@ -166,7 +166,7 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
   }
   if (inProperty && /^\/properties\/[^/]+\/(type|x-type)$/.test(e.instancePath)) {
     return {
-      code: 'property.bad-type',
+      code: 'property_bad_type',
       pointer: e.instancePath,
       message: describe(e),
       hint: `use "type": string, integer, number, boolean, object or array (or "x-type": "json" or "file"${fieldTypeNames().length > 0 ? `, or a field type of a plugin with no other "type": ${fieldTypeNames().join(', ')}` : ''})`,
@@ -174,14 +174,14 @@ function translate(e: ErrorObject, def: unknown): Draft | undefined {
   }
   if (e.instancePath === '/$id' && e.keyword === 'pattern') {
     return {
-      code: 'name.invalid',
+      code: 'name_invalid',
       pointer: e.instancePath,
       message: `'${String(at(def, '/$id'))}' is not a valid module name`,
       hint: 'start with a lowercase letter; use lowercase letters, digits and _ only, at most 63 characters (e.g. sales_order)',
     };
   }
   return {
-    code: inProperty ? 'property.invalid' : 'definition.invalid',
+    code: inProperty ? 'property_invalid' : 'definition_invalid',
     pointer: e.instancePath,
     message: describe(e),
     hint:
@@ -346,7 +346,7 @@ class Graph {
     const junction = (this.junctions.get(name.toLowerCase()) ?? []).find((j) => j.module !== name && this.installed.has(j.module));
     if (junction) {
       out.push({
-        code: 'name.clash',
+        code: 'name_clash',
         pointer: '/$id',
         message: `'${name}' is the table of the many-to-many field ${junction.module}.${junction.field}`,
         hint: 'choose another $id',
@@ -355,7 +355,7 @@ class Graph {
     const first = this.firstIndex.get(name);
     if (this.installed.has(name) || (first !== undefined && first !== index)) {
       out.push({
-        code: 'name.clash',
+        code: 'name_clash',
         pointer: '/$id',
         message: this.installed.has(name)
           ? `a module named '${name}' is already installed`
@@ -368,7 +368,7 @@ class Graph {
       const table = `${name}_${field}`.toLowerCase();
       if (table.length > 64) {
         out.push({
-          code: 'name.too-long',
+          code: 'name_too_long',
           pointer: pointer('properties', field),
           message: `the many-to-many field '${field}' needs a junction table '${name}_${field}', longer than the 64 characters a table name may have`,
           hint: 'shorten the field or the module name',
@@ -381,7 +381,7 @@ class Graph {
           ? `the module '${moduleClash}'`
           : `the many-to-many field ${others[0]!.module}.${others[0]!.field}`;
         out.push({
-          code: 'name.clash',
+          code: 'name_clash',
           pointer: pointer('properties', field),
           message: `the many-to-many field '${field}' needs a junction table '${name}_${field}', a name already taken by ${other}`,
           hint: 'rename the field or the other module',
@@ -396,7 +396,7 @@ class Graph {
     const here = (...rest: string[]) => pointer('properties', field, ...rest);
     if (SYSTEM.includes(field) || FILTER_WORDS.includes(field)) {
       out.push({
-        code: 'name.reserved',
+        code: 'name_reserved',
         pointer: here(),
         message: SYSTEM.includes(field)
           ? `'${field}' is a system field that every record already has`
@@ -408,7 +408,7 @@ class Graph {
     const target = typeof prop['x-ref'] === 'string' ? prop['x-ref'] : undefined;
     if (target !== undefined && isModuleName(target) && !this.modules.has(target)) {
       out.push({
-        code: 'ref.unknown',
+        code: 'ref_unknown',
         pointer: here('x-ref'),
         message: `'${target}' is not a module`,
         hint: `define the module '${target}', or refer to one of: ${[...this.modules.keys()].sort().join(', ')}`,
@@ -418,7 +418,7 @@ class Graph {
     if (faulty) return out; // the shape is wrong: a default or scale check would only add noise
     if (typeof prop.pattern === 'string' && !unicodeRegex(prop.pattern)) {
       out.push({
-        code: 'pattern.invalid',
+        code: 'pattern_invalid',
         pointer: here('pattern'),
         message: `'${prop.pattern}' is not a valid Unicode regular expression, as payloads are checked with one`,
         hint: 'remove escapes that Unicode mode refuses, such as \\- outside a character class',
@@ -429,7 +429,7 @@ class Graph {
       const scale = typeof prop['x-scale'] === 'number' ? prop['x-scale'] : 4;
       if (scale > precision) {
         out.push({
-          code: 'scale.invalid',
+          code: 'scale_invalid',
           pointer: here(prop['x-scale'] === undefined ? 'x-precision' : 'x-scale'),
           message: `x-scale ${scale}${prop['x-scale'] === undefined ? ' (the default)' : ''} is larger than x-precision ${precision}`,
           hint: 'x-scale counts the digits after the decimal point, so it must be at most x-precision',
@@ -439,7 +439,7 @@ class Graph {
     if ('default' in prop) out.push(...defaultFindings(prop, here('default')));
     if ('x-search-index' in prop && fieldKind(prop) !== 'string' && fieldKind(prop) !== 'text') {
       out.push({
-        code: 'search-index.not-text',
+        code: 'search_index_not_text',
         pointer: here('x-search-index'),
         message: `a trigram search index serves free text; '${field}' is stored as ${fieldKind(prop)}`,
         hint: 'put "x-search-index": "trigram" on a string property without enum or a date, time or password format',
@@ -455,7 +455,7 @@ class Graph {
     if (!targetDef || !Object.hasOwn(propertiesOf(targetDef), via)) {
       return [
         {
-          code: 'inverse.unknown',
+          code: 'inverse_unknown',
           pointer: ptr,
           message: targetDef ? `'${via}' is not a property of ${target}` : `'${target}' is not a module`,
           hint: `name a reference back to ${name}: "<module>.<field>" where that field is { "type": "integer", "x-ref": "${name}" }`,
@@ -465,7 +465,7 @@ class Graph {
     if (refTarget(propertiesOf(targetDef)[via]) !== name) {
       return [
         {
-          code: 'inverse.not-a-ref',
+          code: 'inverse_not_a_ref',
           pointer: ptr,
           message: `${target}.${via} is not a reference to ${name}`,
           hint: `x-inverse must name a field with "x-ref": "${name}"`,
@@ -482,21 +482,21 @@ class Graph {
     for (const [i, f] of stringsAt(def.required)) {
       if (!Object.hasOwn(props, f)) {
         out.push({
-          code: 'required.unknown',
+          code: 'required_unknown',
           pointer: pointer('required', i),
           message: `'${f}' is not a property`,
           hint: `list only properties: ${known.join(', ')}`,
         });
       } else if (isOneToMany(props[f])) {
         out.push({
-          code: 'required.unknown',
+          code: 'required_unknown',
           pointer: pointer('required', i),
           message: `'${f}' is a one-to-many list, which is read-only and cannot be required`,
           hint: 'remove it from required',
         });
       } else if (isObj(props[f]) && (props[f] as Obj)['x-on-delete'] === 'set-null') {
         out.push({
-          code: 'ref.set-null-required',
+          code: 'ref_set_null_required',
           pointer: pointer('properties', f, 'x-on-delete'),
           message: `'${f}' is required, so deleting the record it refers to cannot set it to null`,
           hint: 'use "x-on-delete": "restrict" or "cascade", or make the reference optional',
@@ -511,7 +511,7 @@ class Graph {
             SYSTEM.includes(f) || (Object.hasOwn(props, f) && !isManyToMany(props[f]) && !isOneToMany(props[f]));
           if (stored) continue;
           out.push({
-            code: key === 'x-unique' ? 'unique.unknown' : 'index.unknown',
+            code: key === 'x-unique' ? 'unique_unknown' : 'index_unknown',
             pointer: pointer(key, i, j),
             message: Object.hasOwn(props, f) ? `'${f}' is a relation, not a column` : `'${f}' is not a property`,
             hint: `use stored fields only: ${known.filter((k) => !isManyToMany(props[k]) && !isOneToMany(props[k])).join(', ')}`,
@@ -537,7 +537,7 @@ class Graph {
       const r = this.resolve(name, def, path);
       if (!r.ok) {
         out.push({
-          code: 'list.unknown',
+          code: 'list_unknown',
           pointer: ptr,
           message: `'${path}': ${r.why}`,
           hint: 'use a field of this module, or a ref path through x-ref fields such as customer.name',
@@ -549,7 +549,7 @@ class Graph {
       const kind = SYSTEM.includes(r.last) ? 'system' : storedKind(propertiesOf(r.def)[r.last]);
       if (key === 'sort' && (kind === 'relation' || kind === 'json' || kind === 'file' || kind === 'text' || kind === 'password')) {
         out.push({
-          code: 'list.unsortable',
+          code: 'list_unsortable',
           pointer: ptr,
           message: `'${path}' cannot be sorted: it is ${kind === 'relation' ? 'a to-many relation' : kind === 'json' ? 'a JSON field' : kind === 'file' ? 'a file' : kind === 'password' ? 'a password, which no one may read' : 'long text (a string without maxLength)'}`,
           hint: 'sort by a number, date, reference or a string with maxLength',
@@ -557,7 +557,7 @@ class Graph {
       }
       if (key === 'search' && kind !== 'string' && kind !== 'text' && kind !== 'enum') {
         out.push({
-          code: 'list.unsearchable',
+          code: 'list_unsearchable',
           pointer: ptr,
           message: `'${path}' cannot be searched: q looks for text, and it is not a text field`,
           hint: 'list only string fields in x-list.search (filters find numbers, dates and references)',
@@ -576,7 +576,7 @@ class Graph {
       const why = this.scopePathFault(name, def, base, path);
       if (why) {
         out.push({
-          code: 'scope-path.invalid',
+          code: 'scope_path_invalid',
           pointer: pointer('x-scope-paths', base),
           message: `'${path}' ${why}`,
           hint: `give a ref path from ${name} that ends at a reference to ${base} (e.g. salesman.${base}), or at ${base}'s own id`,
@@ -631,7 +631,7 @@ function caseClashes(props: Obj): Draft[] {
     const other = seen.get(field.toLowerCase());
     if (other !== undefined && other !== field) {
       out.push({
-        code: 'name.clash',
+        code: 'name_clash',
         pointer: pointer('properties', field),
         message: `'${field}' differs from ${SYSTEM.includes(other) ? 'the system field' : 'the property'} '${other}' only in case; the database would see one column`,
         hint: 'rename the property so that it differs in more than case',
@@ -655,7 +655,7 @@ function softDeleteFindings(def: Obj, props: Obj): Draft[] {
   if (def['x-soft-delete'] !== true) return [];
   const taken = new Map<string, string>(SOFT_DELETE_FIELDS.map((f) => [f.toLowerCase(), f]));
   return Object.keys(props).filter((field) => taken.has(field.toLowerCase())).map((field) => ({
-    code: 'name.reserved',
+    code: 'name_reserved',
     pointer: pointer('properties', field),
     message: `'${field}' would be the column of the system field '${taken.get(field.toLowerCase())}' that x-soft-delete adds`,
     hint: 'rename the property, or leave out x-soft-delete',
@@ -671,7 +671,7 @@ function ownerFindings(def: Obj, props: Obj): Draft[] {
   const users = Object.keys(props).filter((k) => refTarget(props[k]) === 'user');
   return [
     {
-      code: 'owner.invalid',
+      code: 'owner_invalid',
       pointer: '/x-owner',
       message: typeof owner === 'string' ? `'${owner}' is not a reference to user` : 'x-owner must name a field',
       hint: `name a field with "x-ref": "user"${users.length > 0 ? ` (${users.join(', ')})` : ''}, or createdBy`,
@@ -711,7 +711,7 @@ function defaultFindings(prop: Obj, ptr: string): Draft[] {
   const e = validate.errors?.[0];
   return [
     {
-      code: 'default.invalid',
+      code: 'default_invalid',
       pointer: ptr,
       message: `the default ${JSON.stringify(prop.default)} ${e ? describe(e) : 'is invalid'}${e?.instancePath ? ` at ${e.instancePath}` : ''}`,
       hint: 'give a default that the property itself accepts, or remove it',

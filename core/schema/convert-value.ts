@@ -5,9 +5,10 @@
  * in words; what happens to it is the plan's `onMisfit`.
  */
 import type { Field, FieldKind } from './module.js';
+import type { MisfitCode } from '../error-codes.js';
 
 /** A misfit says why in words and as a code with its values, which the designer words in each language. */
-export type Converted = { readonly value: unknown } | { readonly misfit: string; readonly code: string; readonly params?: Readonly<Record<string, string | number>> };
+export type Converted = { readonly value: unknown } | { readonly misfit: string; readonly code: MisfitCode; readonly params?: Readonly<Record<string, string | number>> };
 export type Conversion = (value: unknown) => Converted;
 
 const TEXTUAL = new Set<FieldKind>(['string', 'text', 'enum']);
@@ -67,7 +68,7 @@ function toNumber(value: unknown, whole: boolean): Converted {
   }
   if (!Number.isFinite(n)) return { misfit: `${clip(String(value))} is not a number`, code: 'not_a_number' };
   if (whole && !Number.isInteger(n)) return { misfit: `${n} is not a whole number`, code: 'not_whole' };
-  if (whole && !Number.isSafeInteger(n)) return { misfit: `${n} is too large for a whole number`, code: 'too_large' };
+  if (whole && !Number.isSafeInteger(n)) return { misfit: `${n} is too large for a whole number`, code: 'out_of_range' };
   return { value: n };
 }
 

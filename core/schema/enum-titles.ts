@@ -22,7 +22,7 @@ export function enumValues(prop: unknown): readonly string[] | undefined {
 export function enumTitleFindings(def: Obj, props: Obj): Draft[] {
   const out: Draft[] = [];
   const unknownValue = (at: string, field: string, value: string, values: readonly string[]): Draft => ({
-    code: 'enum-title.unknown-value',
+    code: 'enum_title_unknown_value',
     pointer: at,
     message: `'${value}' is not one of the values of '${field}'`,
     hint: `title only its values: ${values.join(', ')}`,
@@ -32,7 +32,7 @@ export function enumTitleFindings(def: Obj, props: Obj): Draft[] {
     if (titles === undefined) continue;
     const values = enumValues(prop);
     if (!values) {
-      out.push({ code: 'enum-title.not-enum', pointer: pointer('properties', field, 'x-enum-titles'), message: `'${field}' has no enum values to title`, hint: 'give the property an "enum", or remove x-enum-titles' });
+      out.push({ code: 'enum_title_not_enum', pointer: pointer('properties', field, 'x-enum-titles'), message: `'${field}' has no enum values to title`, hint: 'give the property an "enum", or remove x-enum-titles' });
       continue;
     }
     if (!isObj(titles)) continue; // the meta-schema reports its shape
@@ -46,7 +46,7 @@ export function enumTitleFindings(def: Obj, props: Obj): Draft[] {
     for (const [field, titles] of Object.entries(enums)) {
       const values = enumValues(props[field]);
       if (!values) {
-        out.push({ code: 'enum-title.not-enum', pointer: pointer('x-i18n', lang, 'enums', field), message: `'${field}' is not a property with enum values`, hint: `translate the values of: ${Object.keys(props).filter((k) => enumValues(props[k])).join(', ') || '(none)'}` });
+        out.push({ code: 'enum_title_not_enum', pointer: pointer('x-i18n', lang, 'enums', field), message: `'${field}' is not a property with enum values`, hint: `translate the values of: ${Object.keys(props).filter((k) => enumValues(props[k])).join(', ') || '(none)'}` });
         continue;
       }
       if (!isObj(titles)) continue;

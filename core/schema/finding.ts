@@ -2,8 +2,10 @@
  * A finding about a module definition, in the manner of Django's system checks: a stable code,
  * where (a JSON pointer, prefixed by the module when the whole graph is checked), what, and what to do.
  */
+import type { DetailCode } from '../error-codes.js';
+
 export interface Finding {
-  readonly code: string;
+  readonly code: DetailCode;
   /** `/properties/amount/type`; for graph checks, `<module>#/properties/customer/x-ref`. */
   readonly pointer: string;
   readonly message: string;

@@ -32,7 +32,7 @@ export async function loadMetadataDir(
       sources.push(path);
     } catch (err) {
       findings.push({
-        code: 'file.unparsable',
+        code: 'file_unparsable',
         pointer: '',
         module: path,
         message: `${path}: ${err instanceof Error ? err.message : String(err)}`,

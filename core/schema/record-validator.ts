@@ -9,6 +9,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { ErrorObject } from 'ajv';
 import type { ErrorDetail } from '../errors.js';
+import type { DetailCode } from '../error-codes.js';
 import { pointerSegment } from './finding.js';
 import { fieldType } from './field-types.js';
 import type { Field, JsonSchema, Module } from './module.js';
@@ -206,7 +207,7 @@ function explain(
       return {
         path: `/${pointerSegment(String(p.additionalProperty))}`,
         message: `unknown field; known fields are ${known.join(', ')}`,
-        code: 'unknown-field',
+        code: 'unknown_field',
       };
     case 'false schema': {
       const name = unescape(e.instancePath.slice(1));
@@ -214,7 +215,7 @@ function explain(
         path: e.instancePath,
         message:
           name === 'version' && mode === 'create' ? 'is read-only (send version only when updating)' : 'is read-only',
-        code: 'read-only',
+        code: 'read_only',
       };
     }
   }
@@ -241,7 +242,7 @@ function explain(
 }
 
 /** What a user reads about a wrong value, and a stable code for the UI to match on. */
-function describe(e: ErrorObject, field: Field | undefined): { message: string; code: string } {
+function describe(e: ErrorObject, field: Field | undefined): { message: string; code: DetailCode } {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'type':
@@ -251,35 +252,36 @@ function describe(e: ErrorObject, field: Field | undefined): { message: string; 
       return { message: `must be one of: ${allowed.map(String).join(', ')}`, code: 'enum' };
     }
     case 'maxLength':
-      return { message: `must be at most ${String(p.limit)} characters`, code: 'too-long' };
+      return { message: `must be at most ${String(p.limit)} characters`, code: 'too_long' };
     case 'minLength':
       return {
         message: Number(p.limit) === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters`,
-        code: 'too-short',
+        code: 'too_short',
       };
     case 'pattern':
       return { message: `must match the pattern ${String(p.pattern)}`, code: 'pattern' };
     case 'format':
       return { message: FORMAT_WORDS[String(p.format)] ?? `must be a valid ${String(p.format)}`, code: 'format' };
     case 'minimum':
-      return { message: `must be at least ${String(p.limit)}`, code: 'too-small' };
+      return { message: `must be at least ${String(p.limit)}`, code: 'below_minimum' };
     case 'maximum':
-      return { message: `must be at most ${String(p.limit)}`, code: 'too-large' };
+      return { message: `must be at most ${String(p.limit)}`, code: 'above_maximum' };
     case 'exclusiveMinimum':
-      return { message: `must be greater than ${String(p.limit)}`, code: 'too-small' };
+      return { message: `must be greater than ${String(p.limit)}`, code: 'below_minimum' };
     case 'exclusiveMaximum':
-      return { message: `must be less than ${String(p.limit)}`, code: 'too-large' };
+      return { message: `must be less than ${String(p.limit)}`, code: 'above_maximum' };
     case 'uniqueItems':
       return {
         message: `must not repeat a value (items ${String(p.j)} and ${String(p.i)} are equal)`,
         code: 'duplicate',
       };
     case 'minItems':
-      return { message: `must have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, code: 'too-few' };
+      return { message: `must have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, code: 'too_few_items' };
     case 'maxItems':
-      return { message: `must have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, code: 'too-many' };
+      return { message: `must have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`, code: 'too_many_items' };
     default:
-      return { message: e.message ?? 'is invalid', code: e.keyword };
+      // Keywords the messages above do not word yet: ajv's own message, under the one code for them.
+      return { message: e.message ?? 'is invalid', code: 'invalid' };
   }
 }
 

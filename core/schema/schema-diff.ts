@@ -152,7 +152,7 @@ function plan(p: Pending, world: Map<string, JsonSchema>, stored: StoredModule |
   const wanted = p.wanted!;
   if (p.action === 'create') {
     const empty = { $id: p.module, type: 'object', properties: {} };
-    const blockers = [...findings(wanted, others), ...(wanted.$id !== p.module ? [{ path: '/$id', code: 'invalid_definition', message: `must be "${p.module}", the module's name in the snapshot`, hint: 'name the entry as its $id' }] : [])];
+    const blockers: ErrorDetail[] = [...findings(wanted, others), ...(wanted.$id !== p.module ? [{ path: '/$id', code: 'invalid_definition' as const, message: `must be "${p.module}", the module's name in the snapshot`, hint: 'name the entry as its $id' }] : [])];
     if (blockers.length > 0) return { module: p.module, action: 'create', base: null, baseAtTurn: null, change: unplanned(empty, wanted, {}, blockers), ...confirm };
     const change = planChange(empty, wanted, {}, others);
     world.set(p.module, wanted);

@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { AppEnv } from '../api/env.js';
-import { HttpError, notFound } from '../errors.js';
+import { notFound, httpError } from '../errors.js';
 import { forgetUiBundles, uiBundle, type UiBundle } from './ui-bundle.js';
 import { pageMatches, uiManifest } from '../plugins/ui-manifest.js';
 import type { Plugin } from '../plugins/define-plugin.js';
@@ -23,7 +23,7 @@ async function bundleOf(c: Context<AppEnv>): Promise<UiBundle> {
   try {
     return await uiBundle(c.get('stratum').plugins.plugins);
   } catch (e) {
-    throw new HttpError(500, 'ui_build_failed', `The admin UI could not be built: ${(e as Error).message.slice(0, 500)}`);
+    throw httpError(500, 'ui_build_failed', `The admin UI could not be built: ${(e as Error).message.slice(0, 500)}`);
   }
 }
 

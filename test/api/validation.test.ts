@@ -59,13 +59,13 @@ describeEachDialect('validation of writes', (dialect) => {
         '/grade enum',
         '/lastContactAt format',
         '/name type',
-        '/nosuch unknown-field',
-        '/phone too-long',
+        '/nosuch unknown_field',
+        '/phone too_long',
         '/salesman ref',
         '/since format',
         '/tags type',
         '/vip type',
-        '/visits too-small',
+        '/visits below_minimum',
       ]);
       const byPath = Object.fromEntries((r.body.error.details as Detail[]).map((d) => [d.path, d.message]));
       expect(byPath['/grade']).toBe('must be one of: gold, silver, bronze');
@@ -89,14 +89,14 @@ describeEachDialect('validation of writes', (dialect) => {
 
     it('refuses system fields on create: id, createdAt, version, createdBy', async () => {
       expect(faults(await admin.post('/api/data/customer', { name: 'Ro', id: 77, createdAt: '2020-01-01T00:00:00Z', version: 3, createdBy: 1, updatedBy: 1, updatedAt: '2020-01-01T00:00:00Z' }))).toEqual([
-        '/createdAt read-only', '/createdBy read-only', '/id read-only', '/updatedAt read-only', '/updatedBy read-only', '/version read-only',
+        '/createdAt read_only', '/createdBy read_only', '/id read_only', '/updatedAt read_only', '/updatedBy read_only', '/version read_only',
       ]);
       await nothingWritten();
       expect((await admin.get('/api/data/customer/77')).status).toBe(404);
     });
 
     it('refuses one-to-many relations in a payload (they are read from the other side)', async () => {
-      expect(faults(await admin.post('/api/data/customer', { name: 'Ro', followups: [] }))).toEqual(['/followups read-only']);
+      expect(faults(await admin.post('/api/data/customer', { name: 'Ro', followups: [] }))).toEqual(['/followups read_only']);
       await nothingWritten();
     });
 
@@ -109,21 +109,21 @@ describeEachDialect('validation of writes', (dialect) => {
     });
 
     it('numbers beyond the column precision and below minimum', async () => {
-      expect(faults(await admin.post('/api/data/order', { number: 'T-2', amount: 1e15 }))).toEqual(['/amount too-large']);
-      expect(faults(await admin.post('/api/data/order', { number: 'T-3', amount: -0.01 }))).toEqual(['/amount too-small']);
+      expect(faults(await admin.post('/api/data/order', { number: 'T-2', amount: 1e15 }))).toEqual(['/amount above_maximum']);
+      expect(faults(await admin.post('/api/data/order', { number: 'T-3', amount: -0.01 }))).toEqual(['/amount below_minimum']);
       await nothingWritten();
     });
 
     it('integers beyond the 32-bit column are refused on both dialects (MariaDB would fail the insert)', async () => {
-      expect(faults(await admin.post('/api/data/customer', { name: 'Big', visits: 2147483648 }))).toEqual(['/visits too-large']);
-      expect(faults(await admin.post('/api/data/orderline', { order: 1, product: 'p', qty: 3000000000 }))).toEqual(['/qty too-large']);
+      expect(faults(await admin.post('/api/data/customer', { name: 'Big', visits: 2147483648 }))).toEqual(['/visits above_maximum']);
+      expect(faults(await admin.post('/api/data/orderline', { order: 1, product: 'p', qty: 3000000000 }))).toEqual(['/qty above_maximum']);
       await nothingWritten();
       const id = await create(admin, 'customer', { name: 'Max', visits: 2147483647 });
       expect((await admin.get(`/api/data/customer/${id}`)).body.visits).toBe(2147483647);
     });
 
     it('maxLength counts characters, not bytes', async () => {
-      expect(faults(await admin.post('/api/data/tag', { name: '标'.repeat(33) }))).toEqual(['/name too-long']);
+      expect(faults(await admin.post('/api/data/tag', { name: '标'.repeat(33) }))).toEqual(['/name too_long']);
       await nothingWritten();
       const id = await create(admin, 'tag', { name: '标'.repeat(32) });
       expect((await admin.get(`/api/data/tag/${id}`)).body.name).toBe('标'.repeat(32));
@@ -164,13 +164,13 @@ describeEachDialect('validation of writes', (dialect) => {
 
     it('reports every faulty field, and changes nothing', async () => {
       const r = await admin.patch(`/api/data/customer/${customer.id}`, { name: 'Changed', grade: 'none', visits: 'many', nosuch: true });
-      expect(faults(r)).toEqual(['/grade enum', '/nosuch unknown-field', '/visits type']);
+      expect(faults(r)).toEqual(['/grade enum', '/nosuch unknown_field', '/visits type']);
       await unchanged();
     });
 
     it('refuses read-only fields but accepts version', async () => {
       expect(faults(await admin.patch(`/api/data/customer/${customer.id}`, { name: 'Changed', id: 9, createdAt: '2020-01-01T00:00:00Z', createdBy: 2 }))).toEqual([
-        '/createdAt read-only', '/createdBy read-only', '/id read-only',
+        '/createdAt read_only', '/createdBy read_only', '/id read_only',
       ]);
       expect(faults(await admin.patch(`/api/data/customer/${customer.id}`, { version: 'one' }))).toEqual(['/version type']);
       await unchanged();

@@ -6,7 +6,7 @@
  * typed HTTP client, also run in browsers) stands apart and imports nothing of the server.
  */
 export const LAYERS = [
-  ['base', /^core\/(errors\.ts|data-dir\.ts|generated\/|system-modules\/)/],
+  ['base', /^core\/(errors\.ts|error-codes\.ts|data-dir\.ts|generated\/|system-modules\/)/],
   ['schema', /^core\/schema\//],
   ['query', /^core\/query\//],
   ['db', /^core\/db\//],

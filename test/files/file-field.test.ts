@@ -119,7 +119,7 @@ describeEachDialect('file fields', (dialect) => {
   it('refuses a file over 2 MiB with 413 file_too_large and keeps nothing; takes one of exactly 2 MiB', async () => {
     const before = await tableCount(app, FILES_TABLE);
     const r = expectStatus(await upload(users.ann!, form(new Uint8Array(MAX_FILE_BYTES + 1))), 413);
-    expect(r.body.error).toMatchObject({ code: 'file_too_large', details: [{ path: '/file', code: 'file_too_large' }] });
+    expect(r.body.error).toMatchObject({ code: 'too_large', details: [{ path: '/file', code: 'too_large' }] });
     expect(await tableCount(app, FILES_TABLE)).toBe(before);
     const full = expectStatus(await upload(users.ann!, form(new Uint8Array(MAX_FILE_BYTES).fill(255))), 201);
     expect(full.body.size).toBe(MAX_FILE_BYTES);

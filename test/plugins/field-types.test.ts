@@ -38,7 +38,7 @@ describeEachDialect('plugin field types', (dialect) => {
 
   it("stores it as the type's schema: a 32-character column, with the type's length limit checked first", async () => {
     const tooLong = expectStatus(await admin.post('/api/data/note', { title: 'long', phone: `+1 ${'5'.repeat(30)}` }), 400);
-    expect(tooLong.body.error.details).toEqual([expect.objectContaining({ path: '/phone', code: 'too-long' })]);
+    expect(tooLong.body.error.details).toEqual([expect.objectContaining({ path: '/phone', code: 'too_long' })]);
     const type = dialect === 'sqlite'
       ? (await app.stratum.db.all({ sql: `SELECT type FROM pragma_table_info('note') WHERE name = 'phone'`, params: [] }))[0]!.type
       : (await app.stratum.db.all({ sql: `SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'note' AND COLUMN_NAME = 'phone'`, params: [] }))[0]!.type;
@@ -52,7 +52,7 @@ describeEachDialect('plugin field types', (dialect) => {
     }));
     expectStatus(await admin.post('/api/data/contact', { name: 'Ada', mobile: '+44 7700 900123', office: '020 7946 0958' }), 201);
     const r = expectStatus(await admin.post('/api/data/contact', { name: 'Bob', mobile: '+44 7700 900 123 45', office: 'front desk' }), 400);
-    expect(r.body.error.details.map((d: { path: string; code: string }) => `${d.path} ${d.code}`).sort()).toEqual(['/mobile too-long', '/office format']);
+    expect(r.body.error.details.map((d: { path: string; code: string }) => `${d.path} ${d.code}`).sort()).toEqual(['/mobile too_long', '/office format']);
   });
 
   it('refuses an unknown type, or one at odds with its own "type", as a definition finding naming the known types', async () => {

@@ -293,7 +293,7 @@ describe('parseList', () => {
     );
     expect(e.status).toBe(400);
     expect(e.code).toBe('invalid_query');
-    expect(e.details.map((d: ErrorDetail) => [d.path, d.message])).toEqual([
+    expect(e.details.map((d) => [d.path, d.message])).toEqual([
       ['/filter/credit/gt', 'must be a number'],
       ['/q', 'search text may be at most 200 characters'],
       ['/fields', 'followups: only many-to-many relations of the module itself can be listed in fields'],
@@ -361,7 +361,7 @@ describe('parseAggregate', () => {
     );
     expect(e.status).toBe(400);
     expect(e.code).toBe('invalid_aggregate');
-    expect(e.details.map((d: ErrorDetail) => [d.path, d.message])).toEqual([
+    expect(e.details.map((d) => [d.path, d.message])).toEqual([
       ['/groupBy', 'foo(orderDate): unknown date bucket; use day, week, month, quarter, year'],
       ['/groupBy', 'month(number): date buckets apply to date and date-time fields'],
       ['/groupBy', 'nosuch: order has no readable field "nosuch"'],

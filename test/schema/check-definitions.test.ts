@@ -83,14 +83,14 @@ describe('checkDefinitions', () => {
     const findings = checkDefinitions([bad]);
     expect(findings.map((f) => [f.code, f.pointer]).sort()).toEqual(
       [
-        ['definition.unknown-keyword', '/colour'],
-        ['property.invalid', '/properties/number/maxLength'],
-        ['property.misplaced-keyword', '/properties/total/maxLength'],
-        ['property.bad-type', '/properties/kind/type'],
-        ['scale.invalid', '/properties/rate/x-scale'],
-        ['property.misplaced-keyword', '/properties/note/x-ref'],
-        ['required.unknown', '/required/1'],
-        ['definition.invalid', '/additionalProperties'],
+        ['definition_unknown_keyword', '/colour'],
+        ['property_invalid', '/properties/number/maxLength'],
+        ['property_misplaced_keyword', '/properties/total/maxLength'],
+        ['property_bad_type', '/properties/kind/type'],
+        ['scale_invalid', '/properties/rate/x-scale'],
+        ['property_misplaced_keyword', '/properties/note/x-ref'],
+        ['required_unknown', '/required/1'],
+        ['definition_invalid', '/additionalProperties'],
       ].sort(),
     );
     for (const f of findings) {
@@ -105,18 +105,18 @@ describe('checkDefinitions', () => {
 
   it('names a definition without a valid $id by its index, and points at the name', () => {
     expect(codes([{ $id: 'Order', type: 'object', properties: {} }, 42, { type: 'object', properties: {} }])).toEqual([
-      ['#0', 'name.invalid', '/$id'],
-      ['#1', 'definition.invalid', ''],
-      ['#2', 'definition.missing-keyword', '/$id'],
+      ['#0', 'name_invalid', '/$id'],
+      ['#1', 'definition_invalid', ''],
+      ['#2', 'definition_missing_keyword', '/$id'],
     ]);
   });
 
   it('refuses refs to modules that are not defined, unless they are installed already', () => {
     const defs = valid().filter((d) => d.$id !== 'customer');
     expect(codes(defs)).toEqual([
-      ['order', 'ref.unknown', '/properties/customer/x-ref'],
-      ['order', 'list.unknown', '/x-list/columns/2'],
-      ['order', 'scope-path.invalid', '/x-scope-paths/customer'],
+      ['order', 'ref_unknown', '/properties/customer/x-ref'],
+      ['order', 'list_unknown', '/x-list/columns/2'],
+      ['order', 'scope_path_invalid', '/x-scope-paths/customer'],
     ]);
     expect(checkDefinitions(defs, { existing: new Map([['customer', customer]]) })).toEqual([]);
   });
@@ -128,9 +128,9 @@ describe('checkDefinitions', () => {
     props.invoices = { type: 'array', 'x-inverse': 'invoice.salesman' };
     props.lines = { type: 'array', 'x-inverse': 'order.lines' };
     expect(codes(defs)).toEqual([
-      ['salesman', 'inverse.not-a-ref', '/properties/orders/x-inverse'],
-      ['salesman', 'inverse.unknown', '/properties/invoices/x-inverse'],
-      ['salesman', 'inverse.unknown', '/properties/lines/x-inverse'],
+      ['salesman', 'inverse_not_a_ref', '/properties/orders/x-inverse'],
+      ['salesman', 'inverse_unknown', '/properties/invoices/x-inverse'],
+      ['salesman', 'inverse_unknown', '/properties/lines/x-inverse'],
     ]);
   });
 
@@ -138,19 +138,19 @@ describe('checkDefinitions', () => {
     const defs = valid();
     Object.assign(defs[0]!.properties as object, { version: { type: 'integer' }, or: { type: 'boolean' } });
     expect(codes(defs)).toEqual([
-      ['department', 'name.reserved', '/properties/version'],
-      ['department', 'name.reserved', '/properties/or'],
+      ['department', 'name_reserved', '/properties/version'],
+      ['department', 'name_reserved', '/properties/or'],
     ]);
   });
 
   it('refuses two modules with one name, and a junction table that takes a module name', () => {
     const clash = { $id: 'customer_tags', type: 'object', properties: {} };
     expect(codes([...valid(), clash, { ...department, title: 'Again' }])).toEqual([
-      ['customer', 'name.clash', '/properties/tags'],
-      ['department', 'name.clash', '/$id'],
+      ['customer', 'name_clash', '/properties/tags'],
+      ['department', 'name_clash', '/$id'],
     ]);
     expect(codes([clash], { existing: new Map([['customer_tags', clash]]) })).toEqual([
-      ['customer_tags', 'name.clash', '/$id'],
+      ['customer_tags', 'name_clash', '/$id'],
     ]);
   });
 
@@ -172,9 +172,9 @@ describe('checkDefinitions', () => {
     const defs = valid();
     defs[3]!['x-scope-paths'] = { department: 'salesman', salesman: 'customer.id', ghost: 'salesman' };
     expect(codes(defs)).toEqual([
-      ['order', 'scope-path.invalid', '/x-scope-paths/department'],
-      ['order', 'scope-path.invalid', '/x-scope-paths/salesman'],
-      ['order', 'scope-path.invalid', '/x-scope-paths/ghost'],
+      ['order', 'scope_path_invalid', '/x-scope-paths/department'],
+      ['order', 'scope_path_invalid', '/x-scope-paths/salesman'],
+      ['order', 'scope_path_invalid', '/x-scope-paths/ghost'],
     ]);
   });
 
@@ -186,9 +186,9 @@ describe('checkDefinitions', () => {
       amount: { type: 'number', minimum: 0, default: -1 },
     });
     expect(checkDefinitions(defs).map((f) => [f.code, f.pointer, f.message])).toEqual([
-      ['default.invalid', '/properties/amount/default', 'the default -1 must be at least 0'],
-      ['default.invalid', '/properties/orderDate/default', 'the default "2024-02-30" must be a valid date'],
-      ['default.invalid', '/properties/status/default', 'the default "closed" must be one of: open, paid'],
+      ['default_invalid', '/properties/amount/default', 'the default -1 must be at least 0'],
+      ['default_invalid', '/properties/orderDate/default', 'the default "2024-02-30" must be a valid date'],
+      ['default_invalid', '/properties/status/default', 'the default "closed" must be one of: open, paid'],
     ]);
   });
 
@@ -197,8 +197,8 @@ describe('checkDefinitions', () => {
     defs[2]!['x-unique'] = [['name', 'tags']];
     defs[2]!['x-index'] = [['createdAt'], ['phone']];
     expect(codes(defs)).toEqual([
-      ['customer', 'unique.unknown', '/x-unique/0/1'],
-      ['customer', 'index.unknown', '/x-index/1/0'],
+      ['customer', 'unique_unknown', '/x-unique/0/1'],
+      ['customer', 'index_unknown', '/x-index/1/0'],
     ]);
   });
 

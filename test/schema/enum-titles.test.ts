@@ -22,9 +22,9 @@ describe('enum titles in definitions', () => {
     bad.properties.subject['x-enum-titles'] = { a: 'A' };
     const findings = checkDefinitions([bad]).map((f) => [f.code, f.pointer]);
     expect(findings).toEqual(expect.arrayContaining([
-      ['enum-title.unknown-value', '/properties/status/x-enum-titles/closed'],
-      ['enum-title.unknown-value', '/x-i18n/zh/enums/status/cancelled'],
-      ['enum-title.not-enum', '/x-i18n/zh/enums/subject'],
+      ['enum_title_unknown_value', '/properties/status/x-enum-titles/closed'],
+      ['enum_title_unknown_value', '/x-i18n/zh/enums/status/cancelled'],
+      ['enum_title_not_enum', '/x-i18n/zh/enums/subject'],
     ]));
     // On a plain string there is no value to title.
     expect(findings.some(([, p]) => p === '/properties/subject/x-enum-titles')).toBe(true);

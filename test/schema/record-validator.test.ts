@@ -30,8 +30,8 @@ describe('recordValidator', () => {
     expect(
       create({ number: 'x'.repeat(40), amount: -1, orderDate: '31.05.2024', customer: 0, tags: [1, 1, 'a'] }),
     ).toEqual([
-      { path: '/number', message: 'must be at most 32 characters', code: 'too-long' },
-      { path: '/amount', message: 'must be at least 0', code: 'too-small' },
+      { path: '/number', message: 'must be at most 32 characters', code: 'too_long' },
+      { path: '/amount', message: 'must be at least 0', code: 'below_minimum' },
       { path: '/orderDate', message: 'must be a date like 2024-05-31', code: 'format' },
       { path: '/customer', message: 'must be the id of a customer record (an integer of at least 1)', code: 'ref' },
       { path: '/tags/2', message: 'must be the id of a tag record (an integer of at least 1)', code: 'ref' },
@@ -59,7 +59,7 @@ describe('recordValidator', () => {
       {
         path: '/colour',
         message: 'unknown field; known fields are number, amount, orderDate, status, customer, note, tags, version',
-        code: 'unknown-field',
+        code: 'unknown_field',
       },
     ]);
   });
@@ -76,15 +76,15 @@ describe('recordValidator', () => {
 
   it('accepts version as the lock token on update only', () => {
     expect(update({ version: 3, note: 'x' })).toEqual([]);
-    expect(update({ version: 0 })).toEqual([{ path: '/version', message: 'must be at least 1', code: 'too-small' }]);
+    expect(update({ version: 0 })).toEqual([{ path: '/version', message: 'must be at least 1', code: 'below_minimum' }]);
     expect(create({ number: 'A', amount: 1, version: 3 })).toEqual([
-      { path: '/version', message: 'is read-only (send version only when updating)', code: 'read-only' },
+      { path: '/version', message: 'is read-only (send version only when updating)', code: 'read_only' },
     ]);
   });
 
   it('refuses decimals that do not fit the column', () => {
     expect(update({ amount: 1e8 })).toEqual([
-      { path: '/amount', message: 'must be less than 100000000', code: 'too-large' },
+      { path: '/amount', message: 'must be less than 100000000', code: 'above_maximum' },
     ]);
     expect(update({ amount: 99999999.99 })).toEqual([]);
   });

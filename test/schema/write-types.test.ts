@@ -77,7 +77,7 @@ describe('writeTypes', () => {
     await writeFile(join(root, 'metadata', 'crm', 'broken.json'), '{ "$id": ');
     const result = await writeTypes({ root, outFile });
     expect(result.ok).toBe(false);
-    expect(result.message).toContain('file.unparsable');
+    expect(result.message).toContain('file_unparsable');
     expect(result.message).toContain(join(root, 'metadata', 'crm', 'broken.json'));
   });
 });

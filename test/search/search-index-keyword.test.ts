@@ -15,22 +15,22 @@ describe('the x-search-index keyword', () => {
 
   it('is refused on what is not free text: enum, dates, passwords', () => {
     expect(findings({ grade: { type: 'string', enum: ['a', 'b'], 'x-search-index': 'trigram' } })).toEqual([
-      { code: 'search-index.not-text', pointer: '/properties/grade/x-search-index', message: "a trigram search index serves free text; 'grade' is stored as enum" },
+      { code: 'search_index_not_text', pointer: '/properties/grade/x-search-index', message: "a trigram search index serves free text; 'grade' is stored as enum" },
     ]);
-    expect(findings({ since: { type: 'string', format: 'date', 'x-search-index': 'trigram' } })[0]).toMatchObject({ code: 'search-index.not-text', pointer: '/properties/since/x-search-index' });
-    expect(findings({ secret: { type: 'string', format: 'password', 'x-search-index': 'trigram' } })[0]).toMatchObject({ code: 'search-index.not-text' });
+    expect(findings({ since: { type: 'string', format: 'date', 'x-search-index': 'trigram' } })[0]).toMatchObject({ code: 'search_index_not_text', pointer: '/properties/since/x-search-index' });
+    expect(findings({ secret: { type: 'string', format: 'password', 'x-search-index': 'trigram' } })[0]).toMatchObject({ code: 'search_index_not_text' });
   });
 
   it('does not apply to numbers, JSON, files or references', () => {
     for (const prop of [{ type: 'integer' }, { type: 'object' }, { 'x-type': 'file', type: 'object' }, { type: 'integer', 'x-ref': 'thing' }]) {
       const [f] = findings({ f: { ...prop, 'x-search-index': 'trigram' } });
-      expect(f, JSON.stringify(prop)).toMatchObject({ code: 'property.misplaced-keyword', pointer: '/properties/f/x-search-index' });
+      expect(f, JSON.stringify(prop)).toMatchObject({ code: 'property_misplaced_keyword', pointer: '/properties/f/x-search-index' });
     }
   });
 
   it('knows one kind of index', () => {
     expect(findings({ name: { type: 'string', 'x-search-index': 'btree' } })).toEqual([
-      { code: 'property.invalid', pointer: '/properties/name/x-search-index', message: 'must be "trigram"' },
+      { code: 'property_invalid', pointer: '/properties/name/x-search-index', message: 'must be "trigram"' },
     ]);
   });
 });

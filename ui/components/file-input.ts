@@ -44,7 +44,7 @@ export function FileInput({ field: f, value, onChange, id, invalid, describedBy 
       onChange(JSON.stringify(uploaded));
     } catch (err) {
       // The server's limit, should it differ from the one the form knows, in the reader's language.
-      if (err instanceof StratumError && err.code === 'file_too_large') setProblem(t('file.tooLarge', { size: formatBytes(file.size), max: formatBytes(f.maxBytes ?? 0) }));
+      if (err instanceof StratumError && err.code === 'too_large') setProblem(t('file.tooLarge', { size: formatBytes(file.size), max: formatBytes(f.maxBytes ?? 0) }));
       else setProblem(t('file.uploadFailed', { message: err instanceof Error ? err.message : String(err) }));
     } finally {
       setUploading(undefined);

@@ -13,7 +13,7 @@ export function filePaths(): Record<string, JsonSchema> {
         tags: [FILES_TAG],
         operationId: 'files.upload',
         summary: 'Upload a file',
-        description: `Keeps one file of at most ${MAX_FILE_BYTES} bytes (2 MiB) and answers its handle. Set a file field to the handle in a create or update to attach it: only your own uploads (or the file a field already holds) are accepted. An upload no record takes within a day is deleted. Needs a file field you may write in some module (403 otherwise); 413 \`file_too_large\` beyond the limit.`,
+        description: `Keeps one file of at most ${MAX_FILE_BYTES} bytes (2 MiB) and answers its handle. Set a file field to the handle in a create or update to attach it: only your own uploads (or the file a field already holds) are accepted. An upload no record takes within a day is deleted. Needs a file field you may write in some module (403 otherwise); 413 \`too_large\` (detail path \`/file\`) beyond the limit.`,
         requestBody: {
           required: true,
           content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } } } },

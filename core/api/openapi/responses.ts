@@ -3,6 +3,7 @@
  * operation names by reference (`#/components/responses/NotFound`).
  */
 import type { JsonSchema } from '../../schema/module.js';
+import { DETAIL_CODES, ERROR_CODES, PLUGIN_OFF } from '../../error-codes.js';
 import { ref } from './refs.js';
 
 export const errorSchemas: Record<string, JsonSchema> = {
@@ -16,7 +17,10 @@ export const errorSchemas: Record<string, JsonSchema> = {
         type: 'object',
         required: ['code', 'message'],
         properties: {
-          code: { type: 'string', examples: ['invalid', 'invalid_filter', 'unauthenticated', 'forbidden', 'not_found', 'duplicate', 'stale', 'referenced'] },
+          code: {
+            description: `One of the engine's codes (docs/ERRORS.md), or \`${PLUGIN_OFF.code}\` for a route of a disabled plugin.`,
+            anyOf: [{ enum: Object.keys(ERROR_CODES) }, { type: 'string', pattern: '^[a-z][a-z0-9_]*_off$' }],
+          },
           message: { type: 'string' },
           details: { type: 'array', items: ref('ErrorDetail') },
         },
@@ -30,7 +34,10 @@ export const errorSchemas: Record<string, JsonSchema> = {
     properties: {
       path: { type: 'string', description: 'A JSON pointer into the request body, the definition, or the query parameter (`/phone`, `/filter/and/0/amount/gt`).' },
       message: { type: 'string' },
-      code: { type: 'string' },
+      code: {
+        description: 'One of the engine\'s detail codes (docs/ERRORS.md); a plugin\'s hook that refuses a write names its own.',
+        anyOf: [{ enum: Object.keys(DETAIL_CODES) }, { type: 'string', pattern: '^[a-z][a-z0-9_]*$' }],
+      },
       hint: { type: 'string' },
     },
   },
@@ -48,7 +55,7 @@ export const errorResponses: Record<string, JsonSchema> = {
   Forbidden: errorResponse('Not allowed: the error names the missing permission (`customer:create`).'),
   NotFound: errorResponse('No such module or record, or one you may not see.'),
   Conflict: errorResponse('A conflict: a duplicate (`duplicate`, naming the existing record and its owner), a record changed since it was read (`stale`), or one still referenced (`referenced`). Nothing was written.'),
-  TooLarge: errorResponse('The request body is larger than 2 MiB.'),
+  TooLarge: errorResponse('`too_large`: the request body is larger than 2 MiB, or an uploaded file larger than its limit (detail path `/file`). Nothing was kept.'),
   UnsupportedMediaType: errorResponse('The body must be sent as `Content-Type: application/json`.'),
   TooManyAttempts: { ...errorResponse('Too many failed logins for this name or from this address (`too_many_attempts`): try again after Retry-After seconds. The password was not checked.'), headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } },
 };

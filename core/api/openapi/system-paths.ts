@@ -4,6 +4,7 @@
  * admins only, and this document itself.
  */
 import type { JsonSchema } from '../../schema/module.js';
+import { MISFIT_CODES } from '../../error-codes.js';
 import { ASSET_NAMES } from './docs-page.js';
 import { ref } from './refs.js';
 import { bodyErrors, errors } from './responses.js';
@@ -20,12 +21,17 @@ const user = { type: 'object', required: ['user'], properties: { user: ref('User
 const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'integer', minimum: 1 } });
 const moduleParam = { name: 'module', in: 'path', required: true, description: 'The module name', schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } };
 
+/** A stored value that does not fit a changed field, with the reason as a code to word it by. */
+const misfitExample: JsonSchema = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, reason: { type: 'string' }, code: { enum: Object.keys(MISFIT_CODES) }, params: { type: 'object' } },
+};
 const planSchema: JsonSchema = {
   type: 'object',
   required: ['base', 'steps', 'token', 'applicable'],
   properties: {
     module: { type: 'string' }, base: { type: 'string' }, token: { type: 'string' }, applicable: { type: 'boolean' }, needsConfirmation: { type: 'boolean' },
-    steps: { type: 'array', items: { type: 'object', required: ['kind', 'keepsData', 'rows', 'misfits', 'examples', 'affects'], properties: { kind: { type: 'string' }, keepsData: { type: 'boolean' }, rows: { type: 'integer' }, misfits: { type: 'integer' }, examples: { type: 'array', items: { type: 'object' } }, affects: { type: 'array', items: { type: 'object' } } } } },
+    steps: { type: 'array', items: { type: 'object', required: ['kind', 'keepsData', 'rows', 'misfits', 'examples', 'affects'], properties: { kind: { type: 'string' }, keepsData: { type: 'boolean' }, rows: { type: 'integer' }, misfits: { type: 'integer' }, examples: { type: 'array', items: misfitExample }, affects: { type: 'array', items: { type: 'object' } } } } },
     blockers: { type: 'array', items: { type: 'object' } },
   },
 };

@@ -6,9 +6,8 @@
  * login taken) rolls all of it back. After the commit the student gets the mail (mail/mailer.ts).
  */
 import { randomInt } from 'node:crypto';
-import { conflict, notFound } from '../../../core/errors.js';
 import type { EnrollmentForm, Modules, Student, User } from '../../../core/generated/modules.js';
-import { HttpError, type CreateInput, type PluginScope, type RouteContext, type TransactionScope } from '../../../core/plugins/define-plugin.js';
+import { conflict, HttpError, notFound, type CreateInput, type PluginScope, type RouteContext, type TransactionScope } from '../../../core/plugins/define-plugin.js';
 import { enrollmentMail } from '../mail/enrollment-mail.js';
 import { deliver, type Delivery } from '../mail/mailer.js';
 import { publicUrl, recordId } from '../public-url.js';

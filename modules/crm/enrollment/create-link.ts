@@ -5,9 +5,8 @@
  * role of a person is granted enrollment_form, and any earlier open link of the enrollment stops
  * working: only the latest link counts.
  */
-import { conflict } from '../../../core/errors.js';
 import type { Enrollment, Modules } from '../../../core/generated/modules.js';
-import type { RouteContext, TransactionScope } from '../../../core/plugins/define-plugin.js';
+import { conflict, type RouteContext, type TransactionScope } from '../../../core/plugins/define-plugin.js';
 import { publicUrl, recordId } from '../public-url.js';
 import { LINK_LIFETIME_DAYS, newToken } from './link-token.js';
 import { SERVICE_ACCOUNT } from './service-account.js';
@@ -30,7 +29,7 @@ export async function createLink({ params, records, transaction, actAs, req, jso
     for (const form of open.data) await forms.update(form.id, { revokedAt: now.toISOString() });
     await forms.create({ enrollment: id, tokenHash: hash, expiresAt });
   });
-  // `url` is the API's form (scripts); `page` is the page a customer opens in a browser (ui/public).
+  // `url` is the API's form (scripts); `page` is the page a customer opens in a browser (modules/crm/ui/public).
   return json({ enrollment: id, url: publicUrl(req, `/api/plugins/crm/enroll/${token}`), page: publicUrl(req, `/enroll/${token}`), expiresAt }, 201);
 }
 

@@ -3,9 +3,8 @@
  * touches only the link's own enrollment: what the customer is shown (class, course, tuition,
  * contract) and what they send (name, phone, e-mail, ID number and document, agreement).
  */
-import type { ErrorDetail } from '../../../core/errors.js';
 import type { EnrollmentForm, Modules } from '../../../core/generated/modules.js';
-import { HttpError, refuseAll, type PluginScope, type PublicRouteContext } from '../../../core/plugins/define-plugin.js';
+import { HttpError, refuseAll, type ErrorDetail, type PluginScope, type PublicRouteContext } from '../../../core/plugins/define-plugin.js';
 import { ID_DOCUMENT_KINDS } from '../files/file-kinds.js';
 import { MAX_UPLOAD_BYTES, readUpload } from '../files/read-upload.js';
 import { discardFile, storeFile } from '../files/stored-files.js';

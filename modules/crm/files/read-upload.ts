@@ -4,7 +4,7 @@
  * with a pointer to the field, so that a form can show each next to its input.
  */
 import type { HonoRequest } from 'hono';
-import { HttpError, type ErrorDetail } from '../../../core/errors.js';
+import { HttpError, httpError, type ErrorDetail } from '../../../core/plugins/define-plugin.js';
 import { sniff, type FileKind } from './file-kinds.js';
 
 /**
@@ -31,14 +31,14 @@ export interface Upload {
 export async function readUpload(req: HonoRequest, fileField: string, allowed: readonly FileKind[]): Promise<Upload> {
   const type = req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
-    throw new HttpError(415, 'unsupported_media_type', `Send the form as multipart/form-data, with the file in the field "${fileField}"`);
+    throw httpError(415, 'unsupported_media_type', `Send the form as multipart/form-data, with the file in the field "${fileField}"`);
   }
   let form: FormData;
   try {
     form = await req.raw.formData();
   } catch (e) {
     if (e instanceof HttpError) throw e;
-    throw new HttpError(400, 'invalid_form', 'The multipart body could not be read', [{ path: '', message: 'is not a valid multipart form' }]);
+    throw httpError(400, 'invalid_form', 'The multipart body could not be read', [{ path: '', message: 'is not a valid multipart form', code: 'invalid_form' }]);
   }
   const fields: Record<string, string> = {};
   for (const [key, value] of form.entries()) if (typeof value === 'string') fields[key] = value;
@@ -55,8 +55,9 @@ export async function readUpload(req: HonoRequest, fileField: string, allowed: r
 }
 
 function tooLarge(field: string): HttpError {
-  return new HttpError(413, 'too_large', `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB; nothing was kept`, [
-    { path: `/${field}`, message: `must be at most ${MAX_UPLOAD_BYTES} bytes` },
+  // The engine's answer to an upload over its limit (core/api/read-file-upload.ts), pointing at this form's file field.
+  return httpError(413, 'too_large', `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MiB; nothing was kept`, [
+    { path: `/${field}`, message: `must be at most ${MAX_UPLOAD_BYTES} bytes`, code: 'too_large' },
   ]);
 }
 
@@ -69,5 +70,5 @@ export function requireSameOrigin(req: HonoRequest): void {
   const origin = req.header('origin');
   if (origin === undefined) return;
   const own = new Set([new URL(req.url).origin, ...(process.env.PUBLIC_URL ? [new URL(process.env.PUBLIC_URL).origin] : [])]);
-  if (!own.has(origin)) throw new HttpError(403, 'cross_origin', `An upload posted from ${origin} is refused: send it from this server's own pages`);
+  if (!own.has(origin)) throw httpError(403, 'cross_origin', `An upload posted from ${origin} is refused: send it from this server's own pages`);
 }

@@ -52,7 +52,7 @@ export async function postForm<T>(path: string, form: FormData): Promise<T> {
 }
 
 /** The server's checks a reader can act on, in words for readers of other languages than its English. */
-const TRANSLATED: Readonly<Record<string, CrmKey>> = { format: 'public.badFormat', pattern: 'public.badFormat', 'too-long': 'public.tooLong', enum: 'public.badFormat' };
+const TRANSLATED: Readonly<Record<string, CrmKey>> = { format: 'public.badFormat', pattern: 'public.badFormat', too_long: 'public.tooLong', enum: 'public.badFormat' };
 
 /**
  * The API's refusal as messages per field (`/phone` → `phone`), in the reader's language for the
