@@ -11,14 +11,18 @@ export const LANGS: readonly { code: Lang; name: string }[] = [{ code: 'en', nam
 
 const KEY = 'stratum.lang';
 
+// Outside a browser (a test of a page's pure helpers, which load this file through the plugin SDK) there is no storage or document: English.
+const browser = typeof localStorage !== 'undefined' && typeof document !== 'undefined';
+
 function initial(): Lang {
+  if (!browser) return 'en';
   const saved = localStorage.getItem(KEY);
   if (saved === 'en' || saved === 'zh') return saved;
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
 let lang: Lang = initial();
-document.documentElement.lang = lang;
+if (browser) document.documentElement.lang = lang;
 
 export const currentLang = (): Lang => lang;
 

@@ -13,7 +13,7 @@ import { match } from '../router.js';
 export type { UiManifest, UiPage, Need, Words };
 
 function read(): readonly UiManifest[] {
-  const text = document.getElementById('stratum-plugins')?.textContent;
+  const text = typeof document === 'undefined' ? undefined : document.getElementById('stratum-plugins')?.textContent;
   if (!text) return [];
   try {
     return JSON.parse(text) as UiManifest[];
