@@ -18,7 +18,7 @@ interface ErrorEntry {
 export const ERROR_CODES = {
   invalid: { status: [400], meaning: 'Some fields are invalid, one detail each; nothing was written. Correct them and send again.' },
   invalid_json: { status: [400], meaning: 'The body is not valid JSON. Send a JSON document.' },
-  invalid_query: { status: [400], meaning: 'A query parameter (fields, sort, page, cursor, …) is malformed; the detail names it. Correct it.' },
+  invalid_query: { status: [400], meaning: 'A query parameter (fields, sort, limit, cursor, q, …) is malformed. Correct it as the message says.' },
   invalid_filter: { status: [400], meaning: 'The filter is not valid JSON or names an unknown field or operator. Correct it.' },
   invalid_aggregate: { status: [400], meaning: 'groupBy or metrics name an unknown field or function. Correct them.' },
   invalid_form: { status: [400], meaning: 'The multipart form cannot be read, or has no file in its file part. Send one file.' },
@@ -34,7 +34,7 @@ export const ERROR_CODES = {
   client_closed: { status: [400], meaning: 'The connection closed before the request was read; nothing was done.' },
   invalid_credentials: { status: [401], meaning: 'Wrong username or password.' },
   unauthenticated: { status: [401], meaning: 'Not logged in. Log in, or send Authorization: Bearer <token>.' },
-  forbidden: { status: [403], meaning: 'Logged in, but without the permission named in `permission`, or the record is outside your scope.' },
+  forbidden: { status: [403], meaning: 'Logged in, but not allowed: `permission` names what is missing.' },
   cross_origin: { status: [403], meaning: 'An upload was posted from another site. Send it from this server\'s own pages.' },
   not_found: { status: [404], meaning: 'No such module, record, route or file (or it is outside what you may see).' },
   duplicate: { status: [409], meaning: 'A record with these unique values exists; `existing` names it. Change the values or edit that record.' },

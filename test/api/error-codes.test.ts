@@ -9,6 +9,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { DETAIL_CODES, ERROR_CODES, MISFIT_CODES, PLUGIN_OFF } from '../../core/error-codes.js';
+import { DESIGNERS_EN } from '../../ui/strings/designers.js';
 import { ROOT } from '../architecture/imports.js';
 
 type Bucket = 'error' | 'detail' | 'misfit';
@@ -137,6 +138,11 @@ describe('the catalogue of error codes', () => {
     }
     expect(compared).toContain('too_large');
     expect(compared.filter((c) => !(c in ERROR_CODES) && !(c in DETAIL_CODES))).toEqual([]);
+  });
+
+  it('has the UI word every misfit but `invalid` (which only the server\'s reason words)', () => {
+    const words = Object.keys(DESIGNERS_EN).filter((k) => k.startsWith('misfit.')).map((k) => k.slice('misfit.'.length));
+    expect(words.sort()).toEqual(Object.keys(MISFIT_CODES).filter((c) => c !== 'invalid').sort());
   });
 });
 
