@@ -5,64 +5,15 @@
  * a permission, a user's department — show in B's very next answer: the generation counter in
  * the database, not a restart, tells B its caches are stale.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParam, startTestApp, type Client, type TestApp } from '../support/app.js';
 import { testDialects } from '../support/databases.js';
+import { freePort, startServer, stopServer, type ServerProcess } from '../support/server-process.js';
 import { buildSeed003, PASSWORD, type World } from '../rules/seed-003-world.js';
 import { ok, sorted } from './helpers.js';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts `core/server.ts` (node ≥ 20.6: `--import tsx`) and resolves once it listens. */
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'core/server.ts'], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`process B did not start within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Stratum listening on')) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`process B exited with ${code} before listening:\n${output}`));
-    });
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /** A caller of process B over real HTTP, keeping its session cookie. */
 class HttpClient {
@@ -85,7 +36,7 @@ describe.skipIf(!testDialects().includes('mariadb'))('two server processes on on
   let app: TestApp;
   let w: World;
   let admin: Client;
-  let b: { child: ChildProcess; output: () => string } | undefined;
+  let b: ServerProcess | undefined;
   let remote: HttpClient;
   const ordersOf = (pred: (o: World['orders'][number]) => boolean) => sorted(w.orders.filter(pred).map((o) => o.id));
   const remoteIds = async (module: string, filter?: unknown) => {
@@ -118,7 +69,7 @@ describe.skipIf(!testDialects().includes('mariadb'))('two server processes on on
     await remote.login('sales_001002', PASSWORD);
   }, 180_000);
   afterAll(async () => {
-    if (b) await stopServer(b.child);
+    if (b) await stopServer(b);
     await app?.close();
   });
 
