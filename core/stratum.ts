@@ -14,6 +14,7 @@ import { startPlugins } from './plugins/lifecycle.js';
 import { loadPluginsDir, registerFieldTypes } from './plugins/load-plugins.js';
 import { BUILTIN_PLUGINS } from './plugins/builtin/index.js';
 import { onApplied } from './migrate/applied-hooks.js';
+import { normalAddress } from './api/client-connection.js';
 import { writeMigrationFiles } from './migrate/migration-files.js';
 
 export interface StratumOptions extends InstallOptions {
@@ -43,7 +44,8 @@ export class Stratum {
     readonly lucia: Lucia,
     readonly plugins: PluginHost,
     readonly logins: LoginThrottle,
-    readonly trustedProxies: readonly string[],
+    /** `TRUSTED_PROXIES`, each address in the form the socket's peer is compared in (core/api/client-connection.ts). */
+    readonly trustedProxies: ReadonlySet<string>,
   ) {}
 
   static async open(opts: StratumOptions): Promise<Stratum> {
@@ -77,7 +79,7 @@ export class Stratum {
     const lucia = createLucia(sessionAdapter(db.sequelize, { userTable: 'user', writing: (fn) => db.writing(fn) }), { secure: opts.secureCookies ?? false });
     const { now, ...policy } = opts.loginThrottle ?? {};
     const logins = new LoginThrottle(db, { ...DEFAULT_THROTTLE, ...policy }, now);
-    return new Stratum(db, registry, lucia, host, logins, opts.trustedProxies ?? []);
+    return new Stratum(db, registry, lucia, host, logins, new Set((opts.trustedProxies ?? []).map(normalAddress)));
   }
 
   /**

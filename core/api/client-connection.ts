@@ -75,14 +75,8 @@ export function trustedProxies(env: string | undefined = process.env.TRUSTED_PRO
   return list;
 }
 
-const trustedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-
 function isTrusted(c: Context<AppEnv>, address: string): boolean {
-  const list = c.get('stratum').trustedProxies;
-  if (list.length === 0) return false;
-  let set = trustedSets.get(list);
-  if (!set) trustedSets.set(list, (set = new Set(list.map(normalAddress))));
-  return set.has(normalAddress(address));
+  return c.get('stratum').trustedProxies.has(normalAddress(address));
 }
 
 function peerAddress(c: Context<AppEnv>): string | undefined {

@@ -16,6 +16,7 @@ import { compileRoutes, matchRoute, type CompiledRoute } from './route-match.js'
 import { pluginScope, type Log } from './scope.js';
 import { ensureSystemUsesTable } from './system-access.js';
 import type { PluginScope } from './types.js';
+import type { UiPage } from './ui-types.js';
 import { variableSource } from './variables.js';
 
 /** One declared route, public or behind login. */
@@ -51,6 +52,8 @@ export class PluginHost {
   private cached: ActivePlugins | undefined;
   private loading: Promise<ActivePlugins> | undefined;
   private readonly routeTables = new Map<string, CompiledRoute<PluginRoute>[]>();
+  /** Each plugin's UI pages (`ui.pages`), matched like its routes. */
+  private readonly pageTables = new Map<string, CompiledRoute<UiPage>[]>();
   private readonly byName: ReadonlyMap<string, Plugin>;
   /** Every loaded plugin's record routes, enabled or not: the app mounts them once, each answers while its plugin is enabled. */
   readonly recordRoutes: readonly RecordRoute[];
@@ -66,6 +69,7 @@ export class PluginHost {
       if (byName.has(p.name)) throw new Error(`Two plugins are named "${p.name}"`);
       byName.set(p.name, p);
       this.routeTables.set(p.name, compileRoutes(routeTable(p)));
+      this.pageTables.set(p.name, compileRoutes(Object.fromEntries((p.definition.ui?.pages ?? []).map((page) => [`GET ${page.path}`, page]))));
     }
     this.byName = byName;
     this.recordRoutes = recordRouteTable(plugins);
@@ -78,6 +82,11 @@ export class PluginHost {
 
   plugin(name: string): Plugin | undefined {
     return this.byName.get(name);
+  }
+
+  /** Whether `path` is one of the plugin's UI pages; trailing slashes do not count. */
+  hasPage(name: string, path: string): boolean {
+    return matchRoute(this.pageTables.get(name) ?? [], 'GET', path.replace(/(.)\/+$/, '$1')) !== undefined;
   }
 
   routesOf(name: string): readonly CompiledRoute<PluginRoute>[] {

@@ -26,10 +26,3 @@ export function uiManifest(enabled: readonly Plugin[], scripts: ReadonlyMap<stri
   }
   return out;
 }
-
-/** `/teach/classes/:id` against a path: whether it names the page. */
-export function pageMatches(pattern: string, path: string): boolean {
-  const want = pattern.split('/');
-  const got = path.replace(/(.)\/+$/, '$1').split('/');
-  return want.length === got.length && want.every((part, i) => part.startsWith(':') ? got[i] !== '' : part === got[i]);
-}

@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../api/env.js';
 import { notFound, httpError } from '../errors.js';
 import { forgetUiBundles, uiBundle, type UiBundle } from './ui-bundle.js';
-import { pageMatches, uiManifest } from '../plugins/ui-manifest.js';
+import { uiManifest } from '../plugins/ui-manifest.js';
 import type { Plugin } from '../plugins/define-plugin.js';
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -35,7 +35,8 @@ async function enabledPlugins(c: Context<AppEnv>): Promise<readonly Plugin[]> {
 async function shell(c: Context<AppEnv>) {
   const path = c.req.path;
   const enabled = await enabledPlugins(c);
-  const pluginPage = enabled.some((p) => (p.definition.ui?.pages ?? []).some((page) => pageMatches(page.path, path)));
+  const host = c.get('stratum').plugins;
+  const pluginPage = enabled.some((p) => host.hasPage(p.name, path));
   if (!UI_PATHS.test(path) && !pluginPage) throw notFound('This page');
   const bundle = await bundleOf(c);
   const manifest = uiManifest(enabled, bundle.plugins);

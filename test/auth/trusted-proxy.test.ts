@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientAddress, isHttps, ownOrigin, trustedProxies } from '../../core/api/client-connection.js';
+import { clientAddress, isHttps, normalAddress, ownOrigin, trustedProxies } from '../../core/api/client-connection.js';
 import type { AppEnv } from '../../core/api/env.js';
 import type { Stratum } from '../../core/stratum.js';
 import { ADMIN_PASSWORD } from '../support/app.js';
@@ -18,7 +18,7 @@ import { httpLogin, startThrottledApp, type ThrottledApp } from './throttled-app
 async function echo(proxies: string[]): Promise<{ ask(headers?: Record<string, string>): Promise<unknown>; close(): Promise<void> }> {
   const app = new Hono<AppEnv>();
   app.get('/', (c) => {
-    c.set('stratum', { trustedProxies: proxies } as unknown as Stratum);
+    c.set('stratum', { trustedProxies: new Set(proxies.map(normalAddress)) } as unknown as Stratum);
     return c.json({ address: clientAddress(c), https: isHttps(c), origin: ownOrigin(c) });
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
